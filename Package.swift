@@ -1,0 +1,97 @@
+// swift-tools-version:6.0
+// Parley — realtime voice-bot dialogue runtime.
+// No SwiftPM package dependencies: the toolchain plus Debian C libraries bound as
+// system-library targets (see DESIGN.md, "Dependency rule"). Layers, bottom up:
+//   L0 C modules · L1 ParleyRealtime, ParleyYAML · L2 protocol/audio/speech/dialogue/store
+//   · L3 ParleyMedia · L4 ParleyCall, ParleyCampaign · L5 ParleyAdmin · L6 executables.
+// Imports point down only; a target never imports one on its own level.
+import PackageDescription
+
+// MARK: L0 — C libraries from Debian (system-library targets) and small C shims.
+
+let systemLibraries: [Target] = [
+    .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+    .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+    .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx",
+                   providers: [.apt(["libpocketsphinx-dev", "pocketsphinx-en-us"])]),
+    .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
+    .systemLibrary(name: "CWebRTCAPM", pkgConfig: "webrtc-audio-processing",
+                   providers: [.apt(["libwebrtc-audio-processing-dev"])]),
+]
+
+let cShims: [Target] = [
+    // Linux facilities the realtime core needs: epoll, timerfd, absolute sleeps,
+    // recvmmsg/sendmmsg, thread naming/affinity/priority.
+    .target(name: "CParleyLinux"),
+    // C ABI over webrtc-audio-processing (C++). Keeps C++ interop out of Swift modules.
+    .target(
+        name: "CParleyAPM",
+        dependencies: ["CWebRTCAPM"],
+        cxxSettings: [
+            .define("WEBRTC_POSIX"),
+            .define("WEBRTC_AUDIO_PROCESSING_ONLY_BUILD"),
+        ]
+    ),
+    // Counting malloc interposer, linked only into binaries that measure allocations.
+    .target(name: "CParleyAllocCounter"),
+]
+
+// MARK: L1
+
+let level1: [Target] = [
+    .target(name: "ParleyRealtime", dependencies: ["CParleyLinux"]),
+    .target(name: "ParleyYAML", dependencies: ["CYAML"]),
+]
+
+// MARK: L2
+
+let level2: [Target] = [
+    .target(name: "ParleyCodecs", dependencies: ["ParleyRealtime", "COpus", "CSndFile", "CSpeexDSP"]),
+    .target(name: "ParleyRTP", dependencies: ["ParleyRealtime"]),
+    .target(name: "ParleySDP"),
+    .target(name: "ParleySIP", dependencies: ["ParleyRealtime"]),
+    .target(name: "ParleyAudio", dependencies: ["ParleyRealtime", "CParleyAPM"]),
+    .target(name: "ParleySpeech", dependencies: ["ParleyRealtime", "CPocketSphinx"]),
+    .target(name: "ParleyDialogue", dependencies: ["ParleyYAML"]),
+]
+
+// MARK: L6 — executables
+
+let executables: [Target] = [
+    .executableTarget(name: "parleyd", dependencies: ["ParleyRealtime"]),
+    .executableTarget(
+        name: "parley",
+        dependencies: [
+            "ParleyRealtime", "ParleyCodecs", "ParleyRTP", "ParleySDP", "ParleySIP",
+            "ParleyAudio", "ParleySpeech", "ParleyDialogue", "ParleyYAML", "CParleyAllocCounter",
+        ]
+    ),
+]
+
+// MARK: Tests
+
+let tests: [Target] = [
+    .testTarget(name: "CLibrariesTests",
+                dependencies: ["COpus", "CSndFile", "CPocketSphinx", "CYAML", "CSQLite", "CSpeexDSP"]),
+    .testTarget(name: "ParleyRealtimeTests", dependencies: ["ParleyRealtime"]),
+    .testTarget(name: "ParleyYAMLTests", dependencies: ["ParleyYAML"]),
+    .testTarget(name: "ParleyCodecsTests", dependencies: ["ParleyCodecs"]),
+    .testTarget(name: "ParleyRTPTests", dependencies: ["ParleyRTP"]),
+    .testTarget(name: "ParleySDPTests", dependencies: ["ParleySDP"]),
+    .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP"]),
+    .testTarget(name: "ParleyAudioTests", dependencies: ["ParleyAudio"]),
+    .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech"]),
+    .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"]),
+]
+
+let package = Package(
+    name: "Parley",
+    products: [
+        .executable(name: "parleyd", targets: ["parleyd"]),
+        .executable(name: "parley", targets: ["parley"]),
+    ],
+    targets: systemLibraries + cShims + level1 + level2 + executables + tests,
+    swiftLanguageModes: [.v6]
+)

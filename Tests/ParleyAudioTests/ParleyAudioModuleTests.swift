@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleyAudio
+
+@Test func moduleLinks() {
+    #expect(ParleyAudioModule.name == "ParleyAudio")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleyCodecs
+
+@Test func moduleLinks() {
+    #expect(ParleyCodecsModule.name == "ParleyCodecs")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleyDialogue
+
+@Test func moduleLinks() {
+    #expect(ParleyDialogueModule.name == "ParleyDialogue")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleyRTP
+
+@Test func moduleLinks() {
+    #expect(ParleyRTPModule.name == "ParleyRTP")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleyRealtime
+
+@Test func moduleLinks() {
+    #expect(ParleyRealtimeModule.name == "ParleyRealtime")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleySDP
+
+@Test func moduleLinks() {
+    #expect(ParleySDPModule.name == "ParleySDP")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleySIP
+
+@Test func moduleLinks() {
+    #expect(ParleySIPModule.name == "ParleySIP")
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleySpeech
+
+@Test func moduleLinks() {
+    #expect(ParleySpeechModule.name == "ParleySpeech")
+}

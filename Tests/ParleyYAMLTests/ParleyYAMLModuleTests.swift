@@ -1,0 +1,6 @@
+import Testing
+@testable import ParleyYAML
+
+@Test func moduleLinks() {
+    #expect(ParleyYAMLModule.name == "ParleyYAML")
+}
