@@ -74,7 +74,7 @@ let executables: [Target] = [
 
 let tests: [Target] = [
     .testTarget(name: "CLibrariesTests",
-                dependencies: ["COpus", "CSndFile", "CPocketSphinx", "CYAML", "CSQLite", "CSpeexDSP"]),
+                dependencies: ["COpus", "CSndFile", "CPocketSphinx", "CYAML", "CSQLite", "CSpeexDSP", "CParleyAPM"]),
     .testTarget(name: "ParleyRealtimeTests", dependencies: ["ParleyRealtime"]),
     .testTarget(name: "ParleyYAMLTests", dependencies: ["ParleyYAML"]),
     .testTarget(name: "ParleyCodecsTests", dependencies: ["ParleyCodecs"]),
