@@ -45,7 +45,7 @@ let level1: [Target] = [
     .target(name: "ParleyYAML", dependencies: ["CYAML"]),
 ]
 
-// MARK: L2
+// MARK: L2 — protocol cores, audio, speech, dialogue, store (pure logic where possible)
 
 let level2: [Target] = [
     .target(name: "ParleyCodecs", dependencies: ["ParleyRealtime", "COpus", "CSndFile", "CSpeexDSP"]),
@@ -55,22 +55,54 @@ let level2: [Target] = [
     .target(name: "ParleyAudio", dependencies: ["ParleyRealtime", "CParleyAPM"]),
     .target(name: "ParleySpeech", dependencies: ["ParleyRealtime", "CPocketSphinx"]),
     .target(name: "ParleyDialogue", dependencies: ["ParleyYAML"]),
+    .target(name: "ParleyStore", dependencies: ["CSQLite"]),
+]
+
+// MARK: L3 — media threads; the simulator library (an independent SIP/RTP client)
+
+let level3: [Target] = [
+    .target(name: "ParleyMedia",
+            dependencies: ["ParleyRealtime", "ParleyCodecs", "ParleyRTP", "ParleyAudio"]),
+    .target(name: "ParleySim",
+            dependencies: ["ParleyRealtime", "ParleyYAML", "ParleyCodecs", "ParleyRTP", "ParleySDP",
+                           "ParleySIP", "ParleyAudio"]),
+]
+
+// MARK: L4 — call sessions; the outbound dialer beside them
+
+let level4: [Target] = [
+    .target(name: "ParleyCall",
+            dependencies: ["ParleyMedia", "ParleyRealtime", "ParleyYAML", "ParleyCodecs", "ParleyRTP",
+                           "ParleySDP", "ParleySIP", "ParleyAudio", "ParleySpeech", "ParleyDialogue",
+                           "ParleyStore"]),
+    .target(name: "ParleyCampaign",
+            dependencies: ["ParleyRealtime", "ParleyYAML", "ParleySIP", "ParleyAudio", "ParleyStore"]),
+]
+
+// MARK: L5 — admin HTTP API and metrics
+
+let level5: [Target] = [
+    .target(name: "ParleyAdmin", dependencies: ["ParleyCall", "ParleyCampaign", "ParleyStore"]),
 ]
 
 // MARK: L6 — executables
 
 let executables: [Target] = [
-    .executableTarget(name: "parleyd", dependencies: ["ParleyRealtime"]),
+    .executableTarget(
+        name: "parleyd",
+        dependencies: ["ParleyAdmin", "ParleyCall", "ParleyCampaign", "ParleyStore", "ParleyRealtime"]
+    ),
     .executableTarget(
         name: "parley",
         dependencies: [
             "ParleyRealtime", "ParleyCodecs", "ParleyRTP", "ParleySDP", "ParleySIP",
-            "ParleyAudio", "ParleySpeech", "ParleyDialogue", "ParleyYAML", "CParleyAllocCounter",
+            "ParleyAudio", "ParleySpeech", "ParleyDialogue", "ParleyYAML", "ParleyStore",
+            "ParleySim", "ParleyCampaign", "CParleyAllocCounter",
         ]
     ),
 ]
 
-// MARK: Tests
+// MARK: Tests — one target per module, Swift Testing
 
 let tests: [Target] = [
     .testTarget(name: "CLibrariesTests",
@@ -81,9 +113,10 @@ let tests: [Target] = [
     .testTarget(name: "ParleyRTPTests", dependencies: ["ParleyRTP"]),
     .testTarget(name: "ParleySDPTests", dependencies: ["ParleySDP"]),
     .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP"]),
-    .testTarget(name: "ParleyAudioTests", dependencies: ["ParleyAudio"]),
-    .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech"]),
+    .testTarget(name: "ParleyAudioTests", dependencies: ["ParleyAudio", "ParleyCodecs"]),
+    .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"]),
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"]),
+    .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
 ]
 
 let package = Package(
@@ -92,6 +125,6 @@ let package = Package(
         .executable(name: "parleyd", targets: ["parleyd"]),
         .executable(name: "parley", targets: ["parley"]),
     ],
-    targets: systemLibraries + cShims + level1 + level2 + executables + tests,
+    targets: systemLibraries + cShims + level1 + level2 + level3 + level4 + level5 + executables + tests,
     swiftLanguageModes: [.v6]
 )
