@@ -16,6 +16,7 @@ let subcommands: [Subcommand] = [
     Subcommand(name: "train", summary: "train the intent classifier", run: TrainCommand.run),
     Subcommand(name: "eval", summary: "evaluate the intent classifier on a held-out set", run: EvalCommand.run),
     Subcommand(name: "bench", summary: "benchmarks (bench core --json)", run: BenchCommand.run),
+    Subcommand(name: "calls", summary: "export call records (calls export --csv|--json)", run: CallsCommand.run),
 ]
 
 @MainActor func printUsage() {
