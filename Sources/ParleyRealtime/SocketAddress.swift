@@ -26,7 +26,8 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     public init?(parsing text: String, defaultPort: UInt16? = nil) {
         var host = Substring(text)
         var port = defaultPort
-        if host.hasPrefix("[") {
+        let bracketed = host.hasPrefix("[")
+        if bracketed {
             guard let close = host.firstIndex(of: "]") else { return nil }
             let rest = host[host.index(after: close)...]
             host = host[host.index(after: host.startIndex)..<close]
@@ -41,6 +42,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
         guard let port, !host.isEmpty else { return nil }
         self.init(host: String(host), port: port)
+        if bracketed && family != .ipv6 { return nil }
     }
 
     public static func ipv4Loopback(port: UInt16) -> SocketAddress { SocketAddress(host: "127.0.0.1", port: port)! }
