@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -475,6 +476,11 @@ int parley_linux_thread_set_fifo(int priority) {
     memset(&sp, 0, sizeof sp);
     sp.sched_priority = priority;
     return pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+}
+
+int parley_linux_thread_set_timer_slack_ns(uint64_t slack_ns) {
+    if (slack_ns == 0) slack_ns = 1; /* 0 would mean "reset to the default" */
+    return prctl(PR_SET_TIMERSLACK, (unsigned long)slack_ns, 0, 0, 0) < 0 ? errno : 0;
 }
 
 uint64_t parley_linux_thread_self(void) { return (uint64_t)pthread_self(); }

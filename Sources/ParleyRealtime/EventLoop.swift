@@ -122,6 +122,22 @@ public final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Stops the thread, then drops every registration, timer and posted closure
+    /// (closing the timers' descriptors; other descriptors stay the caller's). Handlers
+    /// that capture the loop keep it alive: call this to break those cycles.
+    public func shutdown() {
+        stop()
+        let removed = registrations.withLock { table in
+            defer { table.removeAll() }
+            return table.map { ($0.key, $0.value.isTimer) }
+        }
+        for (fd, isTimer) in removed {
+            _ = parley_linux_epoll_remove(epollFD, fd)
+            if isTimer { _ = parley_linux_close(fd) }
+        }
+        posted.withLock { $0.removeAll() }
+    }
+
     /// True on the loop's own thread.
     public var isInLoopThread: Bool {
         loopThread.load(ordering: .relaxed) == parley_linux_thread_self()

@@ -23,11 +23,15 @@ public final class RealtimeThread: @unchecked Sendable {
         public var cpu: Int?
         /// SCHED_FIFO priority (1...99), or nil for normal scheduling.
         public var fifoPriority: Int32?
+        /// Timer slack for the thread's sleeps (Linux default 50 µs); nil keeps the default.
+        public var timerSlackNs: UInt64?
 
-        public init(name: String = "parley-rt", cpu: Int? = nil, fifoPriority: Int32? = nil) {
+        public init(name: String = "parley-rt", cpu: Int? = nil, fifoPriority: Int32? = nil,
+                    timerSlackNs: UInt64? = 1_000) {
             self.name = name
             self.cpu = cpu
             self.fifoPriority = fifoPriority
+            self.timerSlackNs = timerSlackNs
         }
     }
 
@@ -155,6 +159,7 @@ public final class RealtimeThread: @unchecked Sendable {
 
         func applySettings() {
             _ = options.name.withCString { parley_linux_thread_set_name($0) }
+            if let slack = options.timerSlackNs { _ = parley_linux_thread_set_timer_slack_ns(slack) }
             if let cpu = options.cpu {
                 let rc = parley_linux_thread_set_affinity(Int32(truncatingIfNeeded: cpu))
                 status.affinity = rc == 0 ? .applied : .refused(errno: rc)

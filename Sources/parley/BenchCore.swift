@@ -10,6 +10,7 @@ import CParleyAllocCounter
 import Dispatch
 import Foundation
 import ParleyRealtime
+import Synchronization
 
 enum BenchCore {
     // MARK: codec hooks (filled by BenchCodecs.swift)
@@ -43,6 +44,7 @@ enum BenchCore {
         figures.append(("rt_tick_lateness_p99_us", lateness.p99Us))
         figures.append(("rt_tick_lateness_max_us", lateness.maxUs))
         figures.append(("rt_tick_missed", lateness.missed))
+        figures.append(("rt_loop_allocations", lateness.loopAllocations))
         if let codecFigures { figures += codecFigures() }
 
         if json {
@@ -167,15 +169,34 @@ enum BenchCore {
 
     /// Wake-up lateness of a RealtimeThread on a `tickMs` grid (the timer-jitter floor
     /// the media path lives with on this machine).
-    static func clockLateness(tickMs: Int, ticks: UInt64) -> (p99Us: Double, maxUs: Double, missed: Double) {
+    static func clockLateness(tickMs: Int, ticks: UInt64)
+        -> (p99Us: Double, maxUs: Double, missed: Double, loopAllocations: Double) {
         let done = DispatchSemaphore(value: 0)
+        let allocations = Atomic<UInt64>(.max)
+        let warmUpTicks: UInt64 = 10
+        // The body counts allocations on the realtime thread itself (its loop and the
+        // body) from tick `warmUpTicks` to the last tick.
+        var phase = 0  // owned by the realtime thread once the body is sent to it
         guard let thread = try? RealtimeThread.start(
             clock: MediaClock(tickMs: tickMs), options: .init(name: "bench-clock"),
-            body: { tick in if tick.index == ticks { done.signal() } })
-        else { return (-1, -1, -1) }
+            body: { tick in
+                if phase == 0, tick.index >= warmUpTicks {
+                    phase = 1
+                    parley_alloc_counting_begin()
+                }
+                if phase == 1, tick.index >= ticks {
+                    phase = 2
+                    // Release pairs with the acquiring load after `done.wait()`.
+                    allocations.store(parley_alloc_counting_end(), ordering: .releasing)
+                    done.signal()
+                }
+            })
+        else { return (-1, -1, -1, -1) }
         _ = done.wait(timeout: .now() + .seconds(Int(ticks) * tickMs / 1000 + 10))
         let stats = thread.stop()
-        return (Double(stats.p99LatenessNs) / 1000, Double(stats.maxLatenessNs) / 1000, Double(stats.missedTicks))
+        let counted = allocations.load(ordering: .acquiring)
+        return (Double(stats.p99LatenessNs) / 1000, Double(stats.maxLatenessNs) / 1000, Double(stats.missedTicks),
+                counted == .max ? -1 : Double(counted))
     }
 
     @inline(never)

@@ -5,7 +5,7 @@ import Testing
     @Test func postedClosureRunsOnTheLoopThread() throws {
         let loop = try EventLoop()
         try loop.start(name: "loop-test")
-        defer { loop.stop() }
+        defer { loop.shutdown() }
         let ran = TestEvent()
         let onLoop = Box(false)
         loop.execute {
@@ -20,7 +20,7 @@ import Testing
     @Test func postedClosuresRunInOrder() throws {
         let loop = try EventLoop()
         try loop.start()
-        defer { loop.stop() }
+        defer { loop.shutdown() }
         let order = Box<[Int]>([])
         let done = TestEvent()
         for i in 0..<100 {
@@ -58,7 +58,7 @@ import Testing
             }
         }
         try loop.start()
-        defer { loop.stop() }
+        defer { loop.shutdown() }
         let message: [UInt8] = Array("INVITE sip:bot@parley".utf8)
         #expect(client.send(message, to: server.localAddress) == .sent(byteCount: message.count))
         #expect(replied.wait())
@@ -83,7 +83,7 @@ import Testing
             done.signal()
         }
         try loop.start()
-        defer { loop.stop() }
+        defer { loop.shutdown() }
         _ = a.send([1, 2, 3, 4, 5, 6, 7, 8], to: b.localAddress)
         #expect(done.wait())
         #expect(got.value == .datagram(byteCount: 4, from: a.localAddress, truncated: true))
@@ -117,7 +117,7 @@ import Testing
             if received.value.count == 8 { done.signal() }
         }
         try loop.start()
-        defer { loop.stop() }
+        defer { loop.shutdown() }
         #expect(done.wait())
         #expect(received.value == (0..<8).map { [UInt8](repeating: UInt8($0), count: 10 + $0) })
         #expect(sources.value.allSatisfy { $0 == sender.localAddress })
@@ -173,7 +173,7 @@ import Testing
             }
         }
         try loop.start()
-        defer { loop.stop() }
+        defer { loop.shutdown() }
         #expect(connected.wait())
         #expect(gotReply.wait())
         #expect(serverReceived.value == Array("hello".utf8))
@@ -197,7 +197,7 @@ import Testing
             }
         }
         try loop.start()
-        defer { loop.stop() }
+        defer { loop.shutdown() }
         #expect(done.wait())
         #expect(status.value == .failed(errno: 111 /* ECONNREFUSED */))
     }
@@ -205,7 +205,7 @@ import Testing
     @Test func timersFireOnceAndRepeatAndCancel() throws {
         let loop = try EventLoop()
         try loop.start()
-        defer { loop.stop() }
+        defer { loop.shutdown() }
         let oneShot = TestEvent()
         let oneShotCount = Box(0)
         _ = try loop.scheduleTimer(afterMs: 5) {
@@ -247,5 +247,19 @@ import Testing
         }
         loop.unregister(fd: socket.fileDescriptor)
         try loop.register(fd: socket.fileDescriptor, interest: .readable) { _ in }
+    }
+
+    @Test func shutdownReleasesHandlersThatCaptureTheLoop() throws {
+        weak var weakLoop: EventLoop?
+        do {
+            let loop = try EventLoop()
+            weakLoop = loop
+            let socket = try UDPSocket.bind(to: .ipv4Loopback(port: 0))
+            try loop.register(fd: socket.fileDescriptor, interest: .readable) { _ in loop.unregister(fd: socket.fileDescriptor) }
+            _ = try loop.scheduleTimer(afterMs: 10_000) { loop.execute {} }
+            try loop.start()
+            loop.shutdown()
+        }
+        #expect(weakLoop == nil)
     }
 }

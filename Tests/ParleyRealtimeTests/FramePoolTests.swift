@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import ParleyRealtime
 
@@ -44,9 +45,9 @@ import Testing
         let producer = spawn {
             var sent = 0
             while sent < rounds {
-                guard let h = pool.acquire() else { continue }
+                guard let h = pool.acquire() else { sched_yield(); continue }
                 pool.samples(h)[0] = Int16(truncatingIfNeeded: sent)
-                while !toConsumer.tryPush(h) {}
+                while !toConsumer.tryPush(h) { sched_yield() }
                 sent += 1
             }
         }
@@ -55,7 +56,7 @@ import Testing
             var received = 0
             var bad = 0
             while received < rounds {
-                guard let h = toConsumer.tryPop() else { continue }
+                guard let h = toConsumer.tryPop() else { sched_yield(); continue }
                 if pool.samples(h)[0] != Int16(truncatingIfNeeded: received) { bad += 1 }
                 if !pool.release(h) { bad += 1 }
                 received += 1

@@ -154,6 +154,9 @@ int parley_linux_thread_join(uint64_t handle);
 int parley_linux_thread_set_name(const char *name);
 int parley_linux_thread_set_affinity(int cpu);
 int parley_linux_thread_set_fifo(int priority);
+/* prctl(PR_SET_TIMERSLACK): how late the kernel may coalesce this thread's wake-ups
+   (default 50 µs for normal threads; ignored under SCHED_FIFO). */
+int parley_linux_thread_set_timer_slack_ns(uint64_t slack_ns);
 uint64_t parley_linux_thread_self(void);
 int parley_linux_cpu_count(void);
 
