@@ -110,9 +110,14 @@ public final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Stops the loop thread and joins it. Pending posted closures are dropped. Must
-    /// not be called from the loop thread. Idempotent.
+    /// Stops the loop thread and joins it. Pending posted closures are dropped.
+    /// Idempotent. On the loop thread itself it only asks the loop to end after the
+    /// current batch of events (a thread cannot join itself).
     public func stop() {
+        if isInLoopThread {
+            running.store(false, ordering: .releasing)
+            return
+        }
         threadHandle.withLock { handle in
             guard let tid = handle else { return }
             running.store(false, ordering: .releasing)

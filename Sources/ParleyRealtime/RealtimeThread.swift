@@ -101,11 +101,16 @@ public final class RealtimeThread: @unchecked Sendable {
         context.stop.store(true, ordering: .releasing)
     }
 
-    /// Stops the loop, joins the thread and returns its final statistics. Idempotent;
-    /// must not be called from the body itself (that would join its own thread).
+    /// Stops the loop, joins the thread and returns its final statistics. Idempotent.
+    /// Called from the body itself it only requests the stop (a thread cannot join
+    /// itself) and returns the live statistics.
     @discardableResult
     public func stop() -> Stats {
-        joined.withLock { final in
+        if parley_linux_thread_self() == handle {
+            requestStop()
+            return liveStats
+        }
+        return joined.withLock { final in
             if let final { return final }
             requestStop()
             _ = parley_linux_thread_join(handle)

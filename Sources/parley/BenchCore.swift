@@ -45,6 +45,7 @@ enum BenchCore {
         figures.append(("rt_tick_lateness_max_us", lateness.maxUs))
         figures.append(("rt_tick_missed", lateness.missed))
         figures.append(("rt_loop_allocations", lateness.loopAllocations))
+        figures += udpLoopback(datagrams: 20_000, payloadBytes: 172)
         if let codecFigures { figures += codecFigures() }
 
         if json {
@@ -163,6 +164,50 @@ enum BenchCore {
         let count = parley_alloc_counting_end()
         blackHole(sink)
         return count
+    }
+
+    // MARK: UDP
+
+    /// The raw UDP ceiling on 127.0.0.1 with RTP-sized datagrams (12-byte header +
+    /// 160 bytes of G.711): one sendto + recvfrom pair, and batches of 32 through
+    /// sendmmsg/recvmmsg; plus allocations counted over both paths after warm-up.
+    static func udpLoopback(datagrams: Int, payloadBytes: Int) -> [(String, Double)] {
+        guard let a = try? UDPSocket.bind(to: .ipv4Loopback(port: 0), receiveBufferBytes: 4 << 20, sendBufferBytes: 4 << 20),
+              let b = try? UDPSocket.bind(to: .ipv4Loopback(port: 0), receiveBufferBytes: 4 << 20),
+              let outBatch = try? DatagramBatch(capacity: 32, maxDatagramBytes: 2048),
+              let inBatch = try? DatagramBatch(capacity: 32, maxDatagramBytes: 2048)
+        else { return [("udp_loopback_error", 1)] }
+        let payload = [UInt8](repeating: 0x7f, count: payloadBytes)
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        for i in 0..<32 { outBatch.setDatagram(at: i, bytes: payload, to: b.localAddress) }
+        var lost = 0
+
+        func single() {
+            _ = a.send(payload, to: b.localAddress)
+            if case .datagram = b.receive(into: &buffer) {} else { lost += 1 }
+        }
+        func batch() {
+            guard case .transferred(let sent) = a.send(outBatch, count: 32) else { lost += 32; return }
+            var received = 0
+            while received < sent, case .transferred(let n) = b.receive(inBatch) { received += n }
+            lost += sent - received
+        }
+        for _ in 0..<1_000 { single() }
+        for _ in 0..<100 { batch() }
+        parley_alloc_counting_begin()
+        for _ in 0..<1_000 { single() }
+        for _ in 0..<100 { batch() }
+        let allocations = parley_alloc_counting_end()
+
+        var start = Monotonic.nowNs()
+        for _ in 0..<datagrams { single() }
+        let singleNs = Double(Monotonic.nowNs() - start) / Double(datagrams)
+        start = Monotonic.nowNs()
+        let rounds = max(datagrams / 32, 1)
+        for _ in 0..<rounds { batch() }
+        let batchNs = Double(Monotonic.nowNs() - start) / Double(rounds * 32)
+        return [("udp_send_recv_ns", singleNs), ("udp_batch32_send_recv_ns_per_datagram", batchNs),
+                ("udp_path_allocations", Double(allocations)), ("udp_lost_on_loopback", Double(lost))]
     }
 
     // MARK: media clock
