@@ -30,7 +30,7 @@ public final class FramePool: @unchecked Sendable {
     public let frameCount: Int
     public let samplesPerFrame: Int
 
-    private let storage: UnsafeMutablePointer<Int16>
+    @usableFromInline let storage: UnsafeMutablePointer<Int16>
     private let next: UnsafeMutablePointer<Atomic<UInt32>>
     private let inUse: UnsafeMutablePointer<Atomic<Bool>>
     /// (generation << 32) | top index; `FramePool.empty` as index when empty.
@@ -117,7 +117,7 @@ public final class FramePool: @unchecked Sendable {
 
     /// The frame's samples, valid while the caller holds the handle. Traps on a
     /// handle outside this pool (a programming error, not input).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func samples(_ handle: FrameHandle) -> UnsafeMutableBufferPointer<Int16> {
         let index = Int(handle.index)
         precondition(index < frameCount, "FrameHandle out of range")
@@ -125,7 +125,7 @@ public final class FramePool: @unchecked Sendable {
     }
 
     /// Runs `body` with the frame's samples as a `MutableSpan`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withSamples<R, E: Error>(
         _ handle: FrameHandle, _ body: (inout MutableSpan<Int16>) throws(E) -> R
     ) throws(E) -> R {
@@ -134,7 +134,7 @@ public final class FramePool: @unchecked Sendable {
     }
 
     /// Runs `body` with the frame's samples as a read-only `Span`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withSamples<R, E: Error>(
         reading handle: FrameHandle, _ body: (Span<Int16>) throws(E) -> R
     ) throws(E) -> R {

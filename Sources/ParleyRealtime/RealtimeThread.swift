@@ -179,10 +179,17 @@ public final class RealtimeThread: @unchecked Sendable {
             applySettings()
             started.signal()
             var n = clock.nextTick(afterNs: Monotonic.nowNs() &- 1)
+            var skipped: UInt64 = 0
             // Relaxed/acquire pairs: see the file header.
             while !stop.load(ordering: .acquiring) {
                 let deadline = clock.deadlineNs(ofTick: n)
                 Monotonic.sleep(untilNs: deadline)
+                // Deadlines jumped over are counted once the tick after them runs, so
+                // ticks + missed always spans first...last tick index.
+                if skipped > 0 {
+                    missed.wrappingAdd(skipped, ordering: .relaxed)
+                    skipped = 0
+                }
                 let woke = Monotonic.nowNs()
                 let lateness = woke > deadline ? woke - deadline : 0
                 histogram.record(lateness)
@@ -199,7 +206,7 @@ public final class RealtimeThread: @unchecked Sendable {
                 // deadlines between it and n + 1 are skipped and counted as missed.
                 let due = clock.tick(atNs: Monotonic.nowNs())
                 if due > n + 1 {
-                    missed.wrappingAdd(due - n - 1, ordering: .relaxed)
+                    skipped = due - n - 1
                     n = due
                 } else {
                     n += 1

@@ -14,6 +14,7 @@
 //   while `head < tail`, i.e. after the producer published it. Publication pairs:
 //     producer `tail.store(.releasing)`  →  consumer `tail.load(.acquiring)`
 //     consumer `head.store(.releasing)`  →  producer `head.load(.acquiring)`
+// - The hot methods are @inlinable so callers get them specialised for their Element.
 // - Each side keeps a private cache of the other side's index (`producerCachedHead`,
 //   `consumerCachedTail`) in its own cache line, reloading the shared index only when
 //   the cache says full/empty; these are plain memory touched by one thread only.
@@ -23,24 +24,24 @@ import Synchronization
 
 public final class SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
     public let capacity: Int
-    private let mask: UInt64
-    private let slots: UnsafeMutablePointer<Element>
+    @usableFromInline let mask: UInt64
+    @usableFromInline let slots: UnsafeMutablePointer<Element>
     /// Producer-private state (its own cache line): [0] = cached head.
-    private let producerLocal: UnsafeMutablePointer<UInt64>
+    @usableFromInline let producerLocal: UnsafeMutablePointer<UInt64>
     /// Consumer-private state (its own cache line): [0] = cached tail.
-    private let consumerLocal: UnsafeMutablePointer<UInt64>
+    @usableFromInline let consumerLocal: UnsafeMutablePointer<UInt64>
 
     // The two shared indices are separated by padding so producer and consumer
     // do not write the same cache line.
-    private let head = Atomic<UInt64>(0)
+    @usableFromInline let head = Atomic<UInt64>(0)
     private let padding0: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
         (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    private let tail = Atomic<UInt64>(0)
+    @usableFromInline let tail = Atomic<UInt64>(0)
     private let padding1: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
         (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    private let drops = Atomic<UInt64>(0)
+    @usableFromInline let drops = Atomic<UInt64>(0)
 
     private static var cacheLine: Int { 128 }
 
@@ -72,7 +73,7 @@ public final class SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// Appends `element`; returns false (and counts a drop) when the ring is full.
     /// Producer thread only. Never blocks, never allocates.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func tryPush(_ element: Element) -> Bool {
         // Only the producer writes `tail`: a relaxed load sees its own last store.
         let t = tail.load(ordering: .relaxed)
@@ -95,7 +96,7 @@ public final class SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
     // MARK: consumer side
 
     /// Removes the oldest element, or returns nil when empty. Consumer thread only.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func tryPop() -> Element? {
         // Only the consumer writes `head`: a relaxed load sees its own last store.
         let h = head.load(ordering: .relaxed)
@@ -112,7 +113,7 @@ public final class SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// Pops everything available now, calling `body` for each element in order.
     /// Returns the number popped. Consumer thread only.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func popAll(_ body: (Element) throws -> Void) rethrows -> Int {
         var popped = 0
         while let element = tryPop() {

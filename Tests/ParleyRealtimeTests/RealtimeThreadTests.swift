@@ -66,4 +66,26 @@ import Testing
         #expect(stats.ticks >= 1)
         holder.value = nil
     }
+
+    @Test func overrunSkipsToTheCurrentDeadlineAndCountsMissedTicks() throws {
+        let done = TestEvent()
+        let seen = Box<[UInt64]>([])
+        let clock = MediaClock(tickMs: 2)
+        let thread = try RealtimeThread.start(clock: clock) { tick in
+            var count = 0
+            seen.update { $0.append(tick.index); count = $0.count }
+            if count == 1 {
+                // Simulate an overrun: work past five more deadlines.
+                let until = clock.deadlineNs(ofTick: tick.index + 5) + 500_000
+                while Monotonic.nowNs() < until {}
+            }
+            if count == 4 { done.signal() }
+        }
+        #expect(done.wait(seconds: 10))
+        let stats = thread.stop()
+        let indices = seen.value
+        #expect(indices[1] >= indices[0] + 5)
+        #expect(stats.missedTicks >= 4)
+        #expect(indices.last! - indices.first! + 1 == stats.ticks + stats.missedTicks)
+    }
 }
