@@ -6,7 +6,7 @@
 // - Handlers and posted closures are `sending`: ownership moves to the loop, and they
 //   are only ever invoked on the loop thread. They are kept in `LoopWork` boxes, which
 //   are `@unchecked Sendable` on exactly that invariant.
-// - The registration table and the posted queue are guarded by `Mutex`; epoll_ctl is
+// - The registration table and the posted queue are guarded by `Locked`; epoll_ctl is
 //   thread-safe. Each registration carries a generation in the epoll data, so an
 //   event for a descriptor that was unregistered (and maybe reused) is ignored.
 // - The loop thread holds a retained reference to the loop until it exits; `stop()`
@@ -50,12 +50,12 @@ public final class EventLoop: @unchecked Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let registrations = Mutex<[Int32: Registration]>([:])
-    private let posted = Mutex<[LoopWork<Void>]>([])
+    private let registrations = Locked<[Int32: Registration]>([:])
+    private let posted = Locked<[LoopWork<Void>]>([])
     private let nextGeneration = Atomic<UInt32>(1)
     private let running = Atomic<Bool>(false)
     private let loopThread = Atomic<UInt64>(0)
-    private let threadHandle = Mutex<UInt64?>(nil)
+    private let threadHandle = Locked<UInt64?>(nil)
     private let events: UnsafeMutablePointer<parley_linux_event>
     private static let eventCapacity = 64
     private static let wakeToken: UInt64 = .max

@@ -69,7 +69,7 @@ public final class RealtimeThread: @unchecked Sendable {
     private let context: Context
     private let handle: UInt64
     public let status: SchedulingStatus
-    private let joined = Mutex<Stats?>(nil)
+    private let joined = Locked<Stats?>(nil)
 
     /// Starts the thread. Ticks begin at the first deadline of `clock` that is not in
     /// the past. Setup only (allocates, waits for the thread to report its status).
