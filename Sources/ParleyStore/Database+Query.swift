@@ -27,6 +27,7 @@ extension Database {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back
     /// when it throws. Nested calls join the outer transaction.
+    @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if isInTransaction { return try body() }
         try run("BEGIN IMMEDIATE")
