@@ -13,7 +13,10 @@ final class HTTPTestServer: @unchecked Sendable {
     }
 
     static let script = #"""
-    import http.server, json, sys
+    import http.server, json, signal, sys
+    # Foundation's Process starts children with most signals blocked: undo that.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     port, log_path, statuses = int(sys.argv[1]), sys.argv[2], [int(s) for s in sys.argv[3].split(",")]
     count = [0]
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -47,13 +50,15 @@ final class HTTPTestServer: @unchecked Sendable {
         try Self.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         logPath = directory.file("requests-\(UUID().uuidString.prefix(6)).jsonl")
         let stdout = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptPath, String(port), logPath, statuses.map(String.init).joined(separator: ",")]
+        // The interpreter itself (not a wrapper script), so terminate() reaches the server.
+        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "/usr/local/bin/python3"
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [scriptPath, String(port), logPath, statuses.map(String.init).joined(separator: ",")]
         process.standardOutput = stdout
         try process.run()
         // The server prints READY after bind+listen; a watchdog ends the child if it never does,
         // which closes the pipe and ends the read below.
-        let watchdog = DispatchWorkItem { [process] in if process.isRunning { process.terminate() } }
+        let watchdog = DispatchWorkItem { [process] in if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 15, execute: watchdog)
         var output = ""
         while !output.contains("\n") {
@@ -73,7 +78,8 @@ final class HTTPTestServer: @unchecked Sendable {
 
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        // SIGKILL: children of Foundation's Process inherit a mask that blocks SIGTERM.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
