@@ -11,9 +11,15 @@ import Synchronization
 /// - concurrent_calls_ended_per_s: the lifecycle from 32 concurrent tasks (group commit);
 /// - turns_per_s: queued turn writes, group-committed;
 /// - outbox_enqueue_per_s / outbox_claim_deliver_per_s: one transaction per enqueue; claims
-///   of 64 then `markDelivered` per item.
+///   of 64 then `markDelivered` per item;
+/// - sigkill_*: a child `parley` process ends calls in a loop and prints each id after
+///   `callEnded` returns; it is killed with SIGKILL mid-stream, and every printed call must be in
+///   the file with its disposition (`sigkill_ended_calls_missing` must be 0).
 enum BenchStore {
     static func run(_ arguments: [String]) -> Int32 {
+        if let flag = arguments.firstIndex(of: "--kill-writer"), flag + 1 < arguments.count {
+            return killWriter(directory: arguments[flag + 1])
+        }
         let json = arguments.contains("--json")
         let result = Mutex<Result<[(String, Double)], any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -143,6 +149,72 @@ enum BenchStore {
             throw StoreError(.notFound, message: "claimed \(delivered) of \(items) outbox items")
         }
         figures.append(("outbox_claim_deliver_per_s", Double(items) / claimTime))
+
+        let (checked, missing) = try await killCheck(directory: root + "/killed")
+        figures.append(("sigkill_ended_calls_checked", Double(checked)))
+        figures.append(("sigkill_ended_calls_missing", Double(missing)))
+        guard missing == 0 else {
+            throw StoreError(.notFound, message: "\(missing) of \(checked) ended calls missing after SIGKILL")
+        }
         return figures
+    }
+
+    /// The child side of the SIGKILL check: ends calls forever, printing `ENDED <id>` after each
+    /// `callEnded` has returned.
+    static func killWriter(directory: String) -> Int32 {
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                let store = try CallStore(configuration: .init(directory: directory))
+                var i = 0
+                while true {
+                    let id = "k\(i)"
+                    try await store.callStarted(start(id))
+                    await store.turnRecorded(callId: id, turn: TurnRecord(seq: 1, state: "greeting"))
+                    try await store.callEnded(callId: id, atMs: 1_700_000_009_000, disposition: "completed", tags: ["i": "\(i)"])
+                    FileHandle.standardOutput.write(Data("ENDED \(id)\n".utf8))
+                    i += 1
+                }
+            } catch {
+                FileHandleOutput.error("parley bench store --kill-writer: \(error)")
+            }
+            done.signal()
+        }
+        done.wait()
+        return 1
+    }
+
+    /// Runs `parley bench store --kill-writer DIR`, SIGKILLs it after `target` ended calls, and
+    /// counts the printed calls missing from the file.
+    static func killCheck(directory: String, target: Int = 500) async throws -> (checked: Int, missing: Int) {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        child.arguments = ["bench", "store", "--kill-writer", directory]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        var text = ""
+        var killed = false
+        while true {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }  // EOF: the child is gone
+            text += String(decoding: chunk, as: UTF8.self)
+            if !killed && text.components(separatedBy: "\n").count > target {
+                kill(child.processIdentifier, SIGKILL)
+                killed = true
+            }
+        }
+        child.waitUntilExit()
+        guard killed, child.terminationReason == .uncaughtSignal else {
+            throw StoreError(.io, message: "the writer process ended before it was killed")
+        }
+        let ids = text.split(separator: "\n").filter { $0.hasPrefix("ENDED ") }.map { String($0.dropFirst(6)) }
+        let store = try CallStore(configuration: .init(directory: directory))
+        var missing = 0
+        for id in ids {
+            let row = try await store.call(id: id)
+            if row?.disposition != "completed" || row?.endedAtMs == nil { missing += 1 }
+        }
+        return (ids.count, missing)
     }
 }
