@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The call record store: one SQLite file (`parley.sqlite`) in the data directory.
 ///
@@ -7,8 +8,9 @@ import Foundation
 /// and blocking disk work never ties up the cooperative thread pool.
 ///
 /// Writes while a call runs (`callStarted`, `callAnswered`, `turnRecorded`, `eventRecorded`)
-/// are queued and committed together in one transaction by a flush that runs on the store's
-/// executor right after the calls already waiting (group commit). `callEnded` commits the queued
+/// are synchronous and never wait: they append to a queue under a short lock (no `await`, so a
+/// call session stays free of suspension points) and are committed together in one transaction
+/// by a flush that runs on the store's executor (group commit). `callEnded` commits the queued
 /// writes, the end of the call and any webhooks in one transaction and returns only after the
 /// commit: with WAL and `synchronous=NORMAL` the call's row is then in the WAL file and survives
 /// the process being killed.
@@ -43,7 +45,7 @@ public actor CallStore {
         public var lastWriteError: StoreError?
     }
 
-    enum PendingWrite {
+    enum PendingWrite: Sendable {
         case start(CallStart)
         case answer(callId: String, atMs: Int64)
         case turn(callId: String, TurnRecord)
@@ -55,10 +57,14 @@ public actor CallStore {
     public nonisolated let path: String
     public nonisolated let clock: StoreClock
 
+    struct PendingQueue: Sendable {
+        var writes: [PendingWrite] = []
+        var flushScheduled = false
+        var eventSeq: [String: Int] = [:]
+    }
+
     let db: Database
-    var pending: [PendingWrite] = []
-    var flushScheduled = false
-    var eventSeq: [String: Int] = [:]
+    nonisolated let pending = Mutex(PendingQueue())
     public private(set) var statistics = Statistics()
 
     /// Opens (creating the directory and file if needed) and migrates the store.
@@ -82,27 +88,29 @@ public actor CallStore {
 
     // MARK: Writes as the call goes (group-committed)
 
-    public func callStarted(_ start: CallStart) throws {
+    public nonisolated func callStarted(_ start: CallStart) throws {
         guard !start.callId.isEmpty else { throw StoreError(.invalidArgument, message: "call id is empty") }
-        eventSeq[start.callId] = 0
-        enqueue(.start(start))
+        enqueue(.start(start)) { $0.eventSeq[start.callId] = 0 }
     }
 
-    public func callAnswered(callId: String, atMs: Int64) {
+    public nonisolated func callAnswered(callId: String, atMs: Int64) {
         enqueue(.answer(callId: callId, atMs: atMs))
     }
 
-    public func turnRecorded(callId: String, turn: TurnRecord) {
+    public nonisolated func turnRecorded(callId: String, turn: TurnRecord) {
         enqueue(.turn(callId: callId, turn))
     }
 
     /// Records an event; returns its sequence number within the call (1, 2, …).
     @discardableResult
-    public func eventRecorded(callId: String, atMs: Int64, kind: String, json: String = "{}") -> Int {
-        let seq = (eventSeq[callId] ?? 0) + 1
-        eventSeq[callId] = seq
-        enqueue(.event(callId: callId, EventRecord(seq: seq, atMs: atMs, kind: kind, json: json)))
-        return seq
+    public nonisolated func eventRecorded(callId: String, atMs: Int64, kind: String, json: String = "{}") -> Int {
+        pending.withLock { queue in
+            let seq = (queue.eventSeq[callId] ?? 0) + 1
+            queue.eventSeq[callId] = seq
+            queue.writes.append(.event(callId: callId, EventRecord(seq: seq, atMs: atMs, kind: kind, json: json)))
+            scheduleFlush(&queue)
+            return seq
+        }
     }
 
     // MARK: The durable end of a call
@@ -113,18 +121,16 @@ public actor CallStore {
     @discardableResult
     public func callEnded(callId: String, atMs: Int64, disposition: String, tags: [String: String],
                           webhooks: [WebhookRequest] = []) throws -> [Int64] {
-        eventSeq[callId] = nil
+        let batch = takePending(endingCall: callId)
         let nowMs = clock.nowMs()
         let write = { [db] () throws -> [Int64] in
             try CallTables.end(callId: callId, atMs: atMs, disposition: disposition, tags: tags, in: db)
             return try webhooks.map { try OutboxTables.enqueue($0, nowMs: nowMs, in: db).id }
         }
         let ids: [Int64]
-        if pending.isEmpty {
+        if batch.isEmpty {
             ids = try db.transaction(write)
         } else {
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
             do {
                 ids = try db.transaction {
                     try apply(batch)
@@ -143,10 +149,8 @@ public actor CallStore {
 
     /// Commits every queued write now.
     public func flush() {
-        flushScheduled = false
-        guard !pending.isEmpty else { return }
-        let batch = pending
-        pending.removeAll(keepingCapacity: true)
+        let batch = takePending(endingCall: nil)
+        guard !batch.isEmpty else { return }
         do {
             try db.transaction { try apply(batch) }
             statistics.flushes += 1
@@ -193,12 +197,29 @@ public actor CallStore {
 
     // MARK: Queue internals
 
-    private func enqueue(_ write: PendingWrite) {
-        pending.append(write)
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        // Runs on this actor's executor after the jobs already queued: those writes join the batch.
-        Task { self.flush() }
+    private nonisolated func enqueue(_ write: PendingWrite, also update: (inout PendingQueue) -> Void = { _ in }) {
+        pending.withLock { queue in
+            update(&queue)
+            queue.writes.append(write)
+            scheduleFlush(&queue)
+        }
+    }
+
+    /// Schedules one flush for everything queued until it runs (called with the lock held).
+    private nonisolated func scheduleFlush(_ queue: inout PendingQueue) {
+        guard !queue.flushScheduled else { return }
+        queue.flushScheduled = true
+        Task { await self.flush() }
+    }
+
+    private func takePending(endingCall callId: String?) -> [PendingWrite] {
+        pending.withLock { queue in
+            if let callId { queue.eventSeq[callId] = nil }
+            queue.flushScheduled = false
+            let writes = queue.writes
+            queue.writes.removeAll(keepingCapacity: true)
+            return writes
+        }
     }
 
     private func apply(_ batch: [PendingWrite]) throws {

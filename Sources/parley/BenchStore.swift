@@ -68,15 +68,15 @@ enum BenchStore {
     }
 
     static func lifecycle(_ store: CallStore, _ id: String) async throws {
-        try await store.callStarted(start(id))
-        await store.callAnswered(callId: id, atMs: 1_700_000_001_000)
+        try store.callStarted(start(id))
+        store.callAnswered(callId: id, atMs: 1_700_000_001_000)
         for seq in 1...6 {
-            await store.turnRecorded(callId: id, turn: TurnRecord(seq: seq, state: "state\(seq)", prompt: "p\(seq).wav",
+            store.turnRecorded(callId: id, turn: TurnRecord(seq: seq, state: "state\(seq)", prompt: "p\(seq).wav",
                                                                   transcript: "yes please", intent: "yes",
                                                                   confidence: 0.9, responseMs: 600))
         }
         for n in 0..<4 {
-            await store.eventRecorded(callId: id, atMs: 1_700_000_002_000 + Int64(n), kind: "dtmf", json: #"{"n":\#(n)}"#)
+            store.eventRecorded(callId: id, atMs: 1_700_000_002_000 + Int64(n), kind: "dtmf", json: #"{"n":\#(n)}"#)
         }
         try await store.callEnded(callId: id, atMs: 1_700_000_009_000, disposition: "completed", tags: ["t": "v"])
     }
@@ -91,7 +91,7 @@ enum BenchStore {
             let n = durability == .processCrash ? 5_000 : 500
             let elapsed = try await seconds {
                 for i in 0..<n {
-                    try await store.callStarted(start("e\(i)"))
+                    try store.callStarted(start("e\(i)"))
                     try await store.callEnded(callId: "e\(i)", atMs: 1_700_000_009_000, disposition: "completed", tags: [:])
                 }
             }
@@ -116,12 +116,12 @@ enum BenchStore {
         }
         figures.append(("concurrent_calls_ended_per_s", Double(concurrent * perTask) / concurrentTime))
 
-        try await store.callStarted(start("turns"))
+        try store.callStarted(start("turns"))
         await store.flush()
         let turns = 50_000
         let turnTime = await seconds {
             for seq in 1...turns {
-                await store.turnRecorded(callId: "turns", turn: TurnRecord(seq: seq, state: "s", transcript: "yes", intent: "yes"))
+                store.turnRecorded(callId: "turns", turn: TurnRecord(seq: seq, state: "s", transcript: "yes", intent: "yes"))
             }
             await store.flush()
         }
@@ -169,8 +169,8 @@ enum BenchStore {
                 var i = 0
                 while true {
                     let id = "k\(i)"
-                    try await store.callStarted(start(id))
-                    await store.turnRecorded(callId: id, turn: TurnRecord(seq: 1, state: "greeting"))
+                    try store.callStarted(start(id))
+                    store.turnRecorded(callId: id, turn: TurnRecord(seq: 1, state: "greeting"))
                     try await store.callEnded(callId: id, atMs: 1_700_000_009_000, disposition: "completed", tags: ["i": "\(i)"])
                     FileHandle.standardOutput.write(Data("ENDED \(id)\n".utf8))
                     i += 1

@@ -8,15 +8,15 @@ import Testing
         defer { dir.remove() }
         let store = try openStore(dir)
         let t0: Int64 = 1_700_000_000_000
-        try await store.callStarted(sampleStart("call-1", startedAtMs: t0))
-        await store.callAnswered(callId: "call-1", atMs: t0 + 1_200)
-        await store.turnRecorded(callId: "call-1", turn: TurnRecord(seq: 1, state: "greeting", prompt: "greeting.wav",
+        try store.callStarted(sampleStart("call-1", startedAtMs: t0))
+        store.callAnswered(callId: "call-1", atMs: t0 + 1_200)
+        store.turnRecorded(callId: "call-1", turn: TurnRecord(seq: 1, state: "greeting", prompt: "greeting.wav",
                                                                      bargedIn: true, transcript: "yes please", intent: "yes",
                                                                      confidence: 0.92, emotion: "neutral",
                                                                      responseMs: 640, bargeInMs: 180))
-        await store.turnRecorded(callId: "call-1", turn: TurnRecord(seq: 2, state: "coupon_sent", prompt: "coupon.wav"))
-        #expect(await store.eventRecorded(callId: "call-1", atMs: t0 + 3_000, kind: "dtmf", json: #"{"digit":"1"}"#) == 1)
-        #expect(await store.eventRecorded(callId: "call-1", atMs: t0 + 4_000, kind: "webhook", json: #"{"name":"coupon"}"#) == 2)
+        store.turnRecorded(callId: "call-1", turn: TurnRecord(seq: 2, state: "coupon_sent", prompt: "coupon.wav"))
+        #expect(store.eventRecorded(callId: "call-1", atMs: t0 + 3_000, kind: "dtmf", json: #"{"digit":"1"}"#) == 1)
+        #expect(store.eventRecorded(callId: "call-1", atMs: t0 + 4_000, kind: "webhook", json: #"{"name":"coupon"}"#) == 2)
         try await store.callEnded(callId: "call-1", atMs: t0 + 9_000, disposition: "completed",
                                   tags: ["coupon": "sent", "offer": "B"])
 
@@ -54,8 +54,8 @@ import Testing
         let reader = try Database(path: store.path, options: .init(mode: .readOnly))
         for i in 0..<20 {
             let id = "call-\(i)"
-            try await store.callStarted(sampleStart(id))
-            await store.turnRecorded(callId: id, turn: TurnRecord(seq: 1, state: "greeting"))
+            try store.callStarted(sampleStart(id))
+            store.turnRecorded(callId: id, turn: TurnRecord(seq: 1, state: "greeting"))
             try await store.callEnded(callId: id, atMs: 1_700_000_100_000, disposition: "completed", tags: ["n": "\(i)"])
             // No flush, no close: the other connection sees the committed row and its turn.
             let row = try reader.query("SELECT disposition, tags FROM calls WHERE call_id = ?", [id]).first
@@ -73,10 +73,10 @@ import Testing
         defer { dir.remove() }
         let store = try openStore(dir)
         for i in 0..<20 {
-            try await store.callStarted(sampleStart("k\(i)"))
+            try store.callStarted(sampleStart("k\(i)"))
             try await store.callEnded(callId: "k\(i)", atMs: 1_700_000_100_000, disposition: i % 2 == 0 ? "completed" : "hangup", tags: [:])
         }
-        try await store.callStarted(sampleStart("in-progress"))  // queued, maybe not committed: not asserted
+        try store.callStarted(sampleStart("in-progress"))  // queued, maybe not committed: not asserted
         let crash = try TempDirectory("crash")
         defer { crash.remove() }
         let walSize = (try FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
@@ -96,7 +96,7 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.remove() }
         let store = try openStore(dir)
-        try await store.callStarted(sampleStart("w1"))
+        try store.callStarted(sampleStart("w1"))
         let hook = WebhookRequest(endpoint: "crm", url: "http://127.0.0.1:9/hook", idempotencyKey: "w1:result",
                                   payloadJSON: #"{"call":"w1"}"#)
         let ids = try await store.callEnded(callId: "w1", atMs: 1, disposition: "completed", tags: [:], webhooks: [hook])
@@ -105,7 +105,7 @@ import Testing
         #expect(try await outbox.item(id: ids[0])?.idempotencyKey == "w1:result")
 
         // An invalid payload fails the whole transaction: the call stays un-ended.
-        try await store.callStarted(sampleStart("w2"))
+        try store.callStarted(sampleStart("w2"))
         let bad = WebhookRequest(endpoint: "crm", url: "http://127.0.0.1:9/hook", idempotencyKey: "w2:result",
                                  payloadJSON: "{not json")
         let error = await #expect(throws: StoreError.self) {
@@ -125,7 +125,7 @@ import Testing
             try await store.callEnded(callId: "ghost", atMs: 1, disposition: "completed", tags: [:])
         }
         #expect(error?.code == .notFound)
-        let empty = await #expect(throws: StoreError.self) { try await store.callStarted(sampleStart("")) }
+        let empty = #expect(throws: StoreError.self) { try store.callStarted(sampleStart("")) }
         #expect(empty?.code == .invalidArgument)
     }
 
@@ -133,12 +133,12 @@ import Testing
         let dir = try TempDirectory()
         defer { dir.remove() }
         let store = try openStore(dir)
-        try await store.callStarted(sampleStart("dup"))
+        try store.callStarted(sampleStart("dup"))
         await store.flush()
         // Queued in one batch: a duplicate call id (fails) between two good writes.
-        await store.turnRecorded(callId: "dup", turn: TurnRecord(seq: 1, state: "a"))
-        try await store.callStarted(sampleStart("dup"))
-        await store.turnRecorded(callId: "dup", turn: TurnRecord(seq: 2, state: "b"))
+        store.turnRecorded(callId: "dup", turn: TurnRecord(seq: 1, state: "a"))
+        try store.callStarted(sampleStart("dup"))
+        store.turnRecorded(callId: "dup", turn: TurnRecord(seq: 2, state: "b"))
         await store.flush()
         #expect(try await store.turns(callId: "dup").map(\.state) == ["a", "b"])
         let stats = await store.statistics
@@ -154,12 +154,12 @@ import Testing
             for i in 0..<50 {
                 group.addTask {
                     let id = "cc-\(i)"
-                    try await store.callStarted(sampleStart(id, startedAtMs: 1_700_000_000_000 + Int64(i)))
-                    await store.callAnswered(callId: id, atMs: 1_700_000_001_000)
+                    try store.callStarted(sampleStart(id, startedAtMs: 1_700_000_000_000 + Int64(i)))
+                    store.callAnswered(callId: id, atMs: 1_700_000_001_000)
                     for seq in 1...4 {
-                        await store.turnRecorded(callId: id, turn: TurnRecord(seq: seq, state: "s\(seq)"))
+                        store.turnRecorded(callId: id, turn: TurnRecord(seq: seq, state: "s\(seq)"))
                     }
-                    await store.eventRecorded(callId: id, atMs: 1_700_000_002_000, kind: "k")
+                    store.eventRecorded(callId: id, atMs: 1_700_000_002_000, kind: "k")
                     try await store.callEnded(callId: id, atMs: 1_700_000_005_000, disposition: "completed", tags: [:])
                 }
             }

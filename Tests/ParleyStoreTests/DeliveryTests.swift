@@ -119,7 +119,7 @@ import Testing
             Task { await recorder.add(outcome) }
         }
         try await sender.start()
-        try await store.callStarted(sampleStart("wk"))
+        try store.callStarted(sampleStart("wk"))
         try await store.callEnded(callId: "wk", atMs: 1, disposition: "completed", tags: [:], webhooks: [
             WebhookRequest(endpoint: "crm", url: server.url, idempotencyKey: "wk:result", payloadJSON: #"{"call":"wk"}"#),
         ])

@@ -7,14 +7,14 @@ import Testing
     func seededStore(_ dir: TempDirectory) async throws -> CallStore {
         let store = try openStore(dir)
         let t0: Int64 = 1_700_000_000_000  // 2023-11-14T22:13:20.000Z
-        try await store.callStarted(sampleStart("a", startedAtMs: t0, script: "birthday"))
-        await store.callAnswered(callId: "a", atMs: t0 + 1_500)
+        try store.callStarted(sampleStart("a", startedAtMs: t0, script: "birthday"))
+        store.callAnswered(callId: "a", atMs: t0 + 1_500)
         try await store.callEnded(callId: "a", atMs: t0 + 60_000, disposition: "completed", tags: ["coupon": "sent"])
-        try await store.callStarted(sampleStart("b", startedAtMs: t0 + 3_600_000, script: "payment",
+        try store.callStarted(sampleStart("b", startedAtMs: t0 + 3_600_000, script: "payment",
                                                 from: "\"Doe, \"\"J\"\"\" <sip:+1555@example.invalid>"))
         try await store.callEnded(callId: "b", atMs: t0 + 3_660_000, disposition: "no-answer",
                                   tags: ["note": "line1\nline2, \"x\""])
-        try await store.callStarted(sampleStart("c", startedAtMs: t0 + 7_200_000, script: "birthday"))
+        try store.callStarted(sampleStart("c", startedAtMs: t0 + 7_200_000, script: "birthday"))
         try await store.callEnded(callId: "c", atMs: t0 + 7_260_123, disposition: "completed", tags: [:])
         return store
     }

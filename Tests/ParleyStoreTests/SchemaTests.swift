@@ -38,7 +38,7 @@ import Testing
         defer { dir.remove() }
         do {
             let store = try openStore(dir)
-            try await store.callStarted(sampleStart("c1"))
+            try store.callStarted(sampleStart("c1"))
             try await store.callEnded(callId: "c1", atMs: 1_700_000_060_000, disposition: "completed", tags: [:])
         }
         let db = try Database(path: dir.file("parley.sqlite"))
