@@ -38,20 +38,26 @@ public enum CallExport {
     public static func json(_ rows: [CallRow]) -> String {
         var out = "["
         for (index, row) in rows.enumerated() {
-            out += index == 0 ? "\n  {" : ",\n  {"
-            for (column, field) in zip(columns, fields(row)) {
-                if column != columns[0] { out += ", " }
-                out += jsonString(column) + ": "
-                switch field {
-                case .text(let value): out += value.map(jsonString) ?? "null"
-                case .time(let ms): out += ms.map { jsonString(iso8601($0)) } ?? "null"
-                case .json(let text): out += text
-                }
-            }
-            out += "}"
+            out += (index == 0 ? "\n  " : ",\n  ") + jsonObject(row)
         }
         out += rows.isEmpty ? "]\n" : "\n]\n"
         return out
+    }
+
+    /// One call as a JSON object on one line (keys in `columns` order) — also a ready body for a
+    /// per-call result webhook.
+    public static func jsonObject(_ row: CallRow) -> String {
+        var out = "{"
+        for (column, field) in zip(columns, fields(row)) {
+            if column != columns[0] { out += ", " }
+            out += jsonString(column) + ": "
+            switch field {
+            case .text(let value): out += value.map(jsonString) ?? "null"
+            case .time(let ms): out += ms.map { jsonString(iso8601($0)) } ?? "null"
+            case .json(let text): out += text
+            }
+        }
+        return out + "}"
     }
 
     /// One CSV field, quoted when it holds a comma, quote, CR or LF.

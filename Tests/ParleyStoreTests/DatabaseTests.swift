@@ -68,3 +68,18 @@ import Testing
         #expect(try db.scalar("SELECT COUNT(*) FROM n").int == 1)
     }
 }
+
+@Suite struct ReadOnlyTests {
+    @Test func aReadOnlyConnectionReadsButRefusesWrites() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = try openStore(dir)
+        try store.callStarted(sampleStart("r1"))
+        await store.flush()
+        let reader = try Database(path: store.path, options: .init(mode: .readOnly))
+        #expect(try reader.scalar("SELECT COUNT(*) FROM calls").int == 1)
+        let error = #expect(throws: StoreError.self) { try reader.run("DELETE FROM calls") }
+        #expect(((error?.sqliteCode ?? 0) & 0xff) == 8)  // SQLITE_READONLY
+        #expect(try reader.scalar("SELECT COUNT(*) FROM calls").int == 1)
+    }
+}

@@ -129,3 +129,24 @@ import Testing
         #expect(try server.requests().map(\.idempotencyKey) == ["wk:result"])
     }
 }
+
+@Suite struct DeliveryDecisionTests {
+    @Test func anInvalidURLIsDeadLetteredWithoutASend() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let store = try openStore(dir)
+        let outbox = WebhookOutbox(store: store)
+        let recorder = Recorder<WebhookDeliverer.Outcome>()
+        let sender = WebhookDeliverer(outbox: outbox, configuration: .init(idlePollMs: 50)) { outcome in
+            Task { await recorder.add(outcome) }
+        }
+        let id = try await outbox.enqueue(WebhookRequest(endpoint: "crm", url: "ftp://127.0.0.1/x", idempotencyKey: "bad-url",
+                                                         payloadJSON: "{}"))
+        try await sender.start()
+        #expect(await recorder.wait { $0.contains { $0.decision == .dead } })
+        await sender.stop()
+        let item = try #require(try await outbox.item(id: id))
+        #expect(item.state == .dead && item.lastError == "invalid webhook URL" && item.attempts == 1)
+        #expect(await sender.isRunning == false)
+    }
+}
