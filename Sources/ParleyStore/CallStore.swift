@@ -113,6 +113,9 @@ public actor CallStore {
         }
     }
 
+    /// In-call writes queued and not yet committed (for metrics).
+    public nonisolated var queuedWriteCount: Int { pending.withLock { $0.writes.count } }
+
     // MARK: The durable end of a call
 
     /// Ends the call and, in the same transaction, queues `webhooks` in the outbox. Returns
