@@ -1,0 +1,124 @@
+import Foundation
+
+/// Echo cancellation for one call: webrtc AEC or AECM over the samples Parley actually
+/// played, aligned by play time (RTP timestamps → sample time), plus noise suppression,
+/// optional AGC and the APM voice flag. The canceller runs only while a prompt plays or its
+/// tail may still echo; otherwise a second APM instance without echo control does noise
+/// suppression and the voice flag alone (cheaper). Setup allocates; `process` does not.
+public final class EchoCanceller {
+    public enum Mode: Sendable, Equatable { case aec, aecm, off }
+
+    public struct Configuration: Sendable, Equatable {
+        public var mode: Mode
+        public var noiseSuppression: Bool
+        public var gainControl: Bool
+        /// Longest echo path searched (played sample to its echo).
+        public var maxDelayMs: Int
+        /// How long after the last played sound, beyond the echo delay, the canceller stays on.
+        public var tailMs: Int
+
+        public init(mode: Mode = .aec, noiseSuppression: Bool = true, gainControl: Bool = false,
+                    maxDelayMs: Int = 300, tailMs: Int = 150) {
+            self.mode = mode
+            self.noiseSuppression = noiseSuppression
+            self.gainControl = gainControl
+            self.maxDelayMs = maxDelayMs
+            self.tailMs = tailMs
+        }
+    }
+
+    public let format: AudioFormat
+    public let configuration: Configuration
+    private let canceller: AudioProcessing?
+    private let listener: AudioProcessing
+    private(set) var reference: EchoReference
+    private var lastSoundEndSampleTime: Int64 = .min / 2
+    /// Whether the last frame went through the echo canceller.
+    public private(set) var isActive = false
+    /// Frames processed with the canceller on / off (for CPU accounting).
+    public private(set) var activeFrameCount = 0
+    public private(set) var idleFrameCount = 0
+    /// Non-zero return codes from the APM (frames passed through unprocessed).
+    public private(set) var processingErrorCount = 0
+
+    public init(format: AudioFormat, configuration: Configuration = Configuration()) throws(AudioError) {
+        self.format = format
+        self.configuration = configuration
+        let echo: AudioProcessing.EchoMode = switch configuration.mode {
+        case .aec: .aec
+        case .aecm: .aecm
+        case .off: .off
+        }
+        canceller = configuration.mode == .off ? nil : try AudioProcessing(
+            sampleRate: format.sampleRate, echo: echo, noiseSuppression: configuration.noiseSuppression,
+            gainControl: configuration.gainControl, voiceDetection: true, delayAgnostic: true,
+            extendedFilter: true)
+        listener = try AudioProcessing(
+            sampleRate: format.sampleRate, echo: .off, noiseSuppression: configuration.noiseSuppression,
+            gainControl: configuration.gainControl, voiceDetection: true, delayAgnostic: false,
+            extendedFilter: false)
+        reference = EchoReference(format: format, maxDelayMs: configuration.maxDelayMs)
+    }
+
+    /// Whether echo of our own audio may be present in the frame that starts at `sampleTime`.
+    public func echoExpected(atSampleTime sampleTime: Int64) -> Bool {
+        let delay = reference.isDelayConfident ? reference.delayMs + 30 : configuration.maxDelayMs
+        return sampleTime < lastSoundEndSampleTime + Int64(format.samples(ms: delay + configuration.tailMs))
+    }
+
+    /// Processes one tick. `capture` is the caller's frame, `played` what Parley played in the
+    /// same tick (`playedIsSilent`: nothing played), both starting at `sampleTime`.
+    /// Afterwards `output` holds the cleaned frame and `hasVoice` the APM voice flag.
+    func process(capture: borrowing [Int16], played: borrowing [Int16], playedIsSilent: Bool, sampleTime: Int64) {
+        if !playedIsSilent {
+            var loud = false
+            for i in 0..<format.frameSamples where played[i] > 64 || played[i] < -64 { loud = true; break }
+            if loud { lastSoundEndSampleTime = sampleTime + Int64(format.frameSamples) }
+        }
+        let active = canceller != nil && echoExpected(atSampleTime: sampleTime)
+        reference.write(played: played, playedIsSilent: playedIsSilent, capture: capture,
+                        sampleTime: sampleTime, updateEstimate: active)
+        isActive = active
+        let apm = active ? canceller! : listener
+        for i in 0..<format.frameSamples { apm.frame[i] = capture[i] }
+        if active {
+            activeFrameCount += 1
+            let rc = playedIsSilent ? apm.processReverse(silence: ()) : apm.processReverse(played)
+            let delay = reference.isDelayConfident ? reference.delayMs : 0
+            if rc != 0 || apm.processCapture(streamDelayMs: delay) != 0 { processingErrorCount += 1 }
+        } else {
+            idleFrameCount += 1
+            if apm.processCapture(streamDelayMs: 0) != 0 { processingErrorCount += 1 }
+        }
+        lastProcessor = apm
+    }
+
+    private var lastProcessor: AudioProcessing?
+
+    /// The cleaned frame of the last `process` call.
+    var output: [Int16] { lastProcessor?.frame ?? listener.frame }
+    /// Energy of the cleaned frame in dBFS (mean square re full scale; -100 for silence).
+    func outputEnergyDbfs() -> Float {
+        let frame = lastProcessor?.frame ?? listener.frame
+        var sum: Float = 0
+        for v in frame { sum += Float(v) * Float(v) }
+        let meanSquare = sum / Float(frame.count)
+        return meanSquare > 0 ? 10 * log10(meanSquare / 1073741824) : -100
+    }
+
+    func echoCorrelation() -> Float? { reference.echoCorrelation() }
+    var maxPlayedEnergyInEchoWindow: Float { reference.maxPlayedEnergyInEchoWindow }
+
+    /// The APM voice flag of the last frame.
+    public var hasVoice: Bool { lastProcessor?.hasVoice ?? false }
+
+    /// Echo figures so far (APM metrics plus the pipeline's own delay estimate).
+    public func metrics() -> EchoMetrics {
+        var m = canceller?.echoMetrics() ?? EchoMetrics(
+            valid: false, echoReturnLossDb: 0, echoReturnLossEnhancementDb: 0, residualEchoReturnLossDb: 0,
+            apmDelayMedianMs: -1, apmDelayStdMs: -1, estimatedDelayMs: -1, delayConfidence: 0)
+        m.estimatedDelayMs = reference.isDelayConfident ? reference.delayMs : -1
+        m.delayConfidence = Double(reference.coarseCorrelation)
+        return m
+    }
+}
