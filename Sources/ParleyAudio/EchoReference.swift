@@ -16,6 +16,7 @@ struct EchoReference {
     private var estimator: EchoDelayEstimator
     private(set) var fineDelaySamples = -1
     private var framesSinceRefine = 0
+    private var refinedFromLagBlocks = -1
     /// Sample time just past the newest frame written.
     private(set) var endSampleTime: Int64 = 0
 
@@ -93,10 +94,13 @@ struct EchoReference {
             estimator.push(referenceAmplitude: (r / Float(block)).squareRoot(),
                            captureAmplitude: (c / Float(block)).squareRoot(), update: active)
         }
+        // Refine when the coarse estimate moved, else twice a second (the search is the
+        // costliest step of the echo path).
         if active && estimator.isConfident {
             framesSinceRefine += 1
-            if framesSinceRefine >= 5 || fineDelaySamples < 0 {
+            if fineDelaySamples < 0 || estimator.bestLagBlocks != refinedFromLagBlocks || framesSinceRefine >= 50 {
                 framesSinceRefine = 0
+                refinedFromLagBlocks = estimator.bestLagBlocks
                 refineDelay()
             }
         }

@@ -9,7 +9,7 @@ extension ListeningPipeline {
         guard let format, let echo, captureFrame.count == format.frameSamples,
               playedFrame.count == 0 || playedFrame.count == format.frameSamples else {
             rejectedFrameCount += 1
-            return status(accepted: false, verdict: .silence, echoActive: false)
+            return status(accepted: false, verdict: .silence, echoActive: false, energyDbfs: -100, correlation: -1)
         }
         advanceTime(rtpTimestamp)
         let n = format.frameSamples
@@ -30,9 +30,10 @@ extension ListeningPipeline {
         echo.process(capture: capture, played: played, playedIsSilent: playedIsSilent, sampleTime: sampleTime)
         let echoExpected = echo.isActive
         let energyDbfs = echo.outputEnergyDbfs()
+        let correlation = echoExpected ? echo.echoCorrelation() : nil
         let verdict = classifier.classify(
             energyDbfs: energyDbfs, apmVoice: echo.hasVoice, echoExpected: echoExpected,
-            echoCorrelation: echoExpected ? echo.echoCorrelation() : nil, captureEnergy: captureEnergy,
+            echoCorrelation: correlation, captureEnergy: captureEnergy,
             maxPlayedEnergy: echoExpected ? echo.maxPlayedEnergyInEchoWindow : 0)
 
         for action in voiceActivity.handle(.frame(voiced: verdict == .voiced, atMs: frameMs,
@@ -69,7 +70,8 @@ extension ListeningPipeline {
                 }
             }
         }
-        return status(accepted: true, verdict: verdict, echoActive: echo.isActive)
+        return status(accepted: true, verdict: verdict, echoActive: echo.isActive, energyDbfs: energyDbfs,
+                      correlation: correlation ?? -1)
     }
 
     /// Speech during a playing prompt belongs to barge-in, not to the caller's turn.
@@ -162,10 +164,12 @@ extension ListeningPipeline {
         }
     }
 
-    private func status(accepted: Bool, verdict: SpeechFrameClassifier.Verdict, echoActive: Bool) -> PipelineStatus {
+    private func status(accepted: Bool, verdict: SpeechFrameClassifier.Verdict, echoActive: Bool,
+                        energyDbfs: Float, correlation: Float) -> PipelineStatus {
         let playback: PipelineStatus.Playback = plan == nil ? .none : (playing ? .playing : .stoppedByBargeIn)
         return PipelineStatus(eventCount: events.count, playback: playback, promptPositionMs: promptPositionMs,
                               isSpeaking: voiceActivity.isSpeaking, echoCancellerActive: echoActive,
-                              verdict: verdict, accepted: accepted)
+                              verdict: verdict, energyDbfs: energyDbfs, echoCorrelation: correlation,
+                              accepted: accepted)
     }
 }

@@ -27,6 +27,9 @@ public struct PipelineStatus: Sendable, Equatable {
     /// Whether the echo canceller ran on this frame.
     public var echoCancellerActive: Bool
     public var verdict: SpeechFrameClassifier.Verdict
+    /// Energy of the cleaned frame (dBFS) and the echo gate's correlation (-1: not measured).
+    public var energyDbfs: Float
+    public var echoCorrelation: Float
     /// False when the frame was rejected (wrong length, not prepared).
     public var accepted: Bool
 }
