@@ -69,7 +69,9 @@ public final class EchoCanceller {
     /// Processes one tick. `capture` is the caller's frame, `played` what Parley played in the
     /// same tick (`playedIsSilent`: nothing played), both starting at `sampleTime`.
     /// Afterwards `output` holds the cleaned frame and `hasVoice` the APM voice flag.
-    func process(capture: borrowing [Int16], played: borrowing [Int16], playedIsSilent: Bool, sampleTime: Int64) {
+    /// `nearEndActive`: the caller is talking (double talk): the delay estimate holds still.
+    func process(capture: borrowing [Int16], played: borrowing [Int16], playedIsSilent: Bool, sampleTime: Int64,
+                 nearEndActive: Bool = false) {
         if !playedIsSilent {
             var loud = false
             for i in 0..<format.frameSamples where played[i] > 64 || played[i] < -64 { loud = true; break }
@@ -77,7 +79,7 @@ public final class EchoCanceller {
         }
         let active = canceller != nil && echoExpected(atSampleTime: sampleTime)
         reference.write(played: played, playedIsSilent: playedIsSilent, capture: capture,
-                        sampleTime: sampleTime, updateEstimate: active)
+                        sampleTime: sampleTime, updateEstimate: active && !nearEndActive)
         isActive = active
         let apm = active ? canceller! : listener
         for i in 0..<format.frameSamples { apm.frame[i] = capture[i] }
@@ -112,6 +114,33 @@ public final class EchoCanceller {
     /// The APM voice flag of the last frame.
     public var hasVoice: Bool { lastProcessor?.hasVoice ?? false }
 
+    /// Echo path gain (dB, negative: the ERL) learnt from echo-dominated frames; starts at
+    /// -6 dB, the loudest echo the pipeline is specified for.
+    public private(set) var echoPathGainDb: Float = -6
+    /// What the canceller removes from echo-dominated frames (dB), -1 until measured.
+    public private(set) var measuredErleDb: Float = -1
+    private var echoFrames = 0
+
+    /// Learns the echo path gain and the canceller's enhancement from a frame the echo
+    /// dominates (correlation ≥ 0.9 with the reference at the estimated delay).
+    func learnEcho(captureEnergy: Float, cleanedDbfs: Float, correlation: Float?) {
+        guard let correlation, correlation >= 0.9 else { return }
+        let played = reference.playedEnergyAtDelay()
+        guard played > 1000, captureEnergy > 0 else { return }
+        let captureDb = 10 * log10(captureEnergy / 1073741824)
+        let gain = 10 * log10(captureEnergy / played)
+        echoFrames += 1
+        let rate: Float = echoFrames < 20 ? 0.2 : 0.05
+        echoPathGainDb += rate * (gain - echoPathGainDb)
+        let erle = captureDb - cleanedDbfs
+        measuredErleDb = measuredErleDb < 0 ? erle : measuredErleDb + 0.05 * (erle - measuredErleDb)
+    }
+
+    /// Echo energy expected in the newest frame: played energy at the delay × path gain.
+    func expectedEchoEnergy() -> Float {
+        reference.playedEnergyAtDelay() * exp(echoPathGainDb * 0.230258509)
+    }
+
     /// Echo figures so far (APM metrics plus the pipeline's own delay estimate).
     public func metrics() -> EchoMetrics {
         var m = canceller?.echoMetrics() ?? EchoMetrics(
@@ -119,6 +148,11 @@ public final class EchoCanceller {
             apmDelayMedianMs: -1, apmDelayStdMs: -1, estimatedDelayMs: -1, delayConfidence: 0)
         m.estimatedDelayMs = reference.isDelayConfident ? reference.delayMs : -1
         m.delayConfidence = Double(reference.coarseCorrelation)
+        if echoFrames > 0 {
+            m.valid = true
+            m.echoReturnLossDb = Int((-echoPathGainDb).rounded())
+            m.echoReturnLossEnhancementDb = Int(measuredErleDb.rounded())
+        }
         return m
     }
 }

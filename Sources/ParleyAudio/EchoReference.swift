@@ -30,7 +30,9 @@ struct EchoReference {
         estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
     }
 
-    var isDelayConfident: Bool { estimator.isConfident && fineDelaySamples >= 0 }
+    /// A delay has been found (the estimate is kept through double talk, when the coarse
+    /// correlation drops).
+    var isDelayConfident: Bool { fineDelaySamples >= 0 }
     var delayMs: Int { fineDelaySamples >= 0 ? fineDelaySamples * 1000 / format.sampleRate : Int(estimator.delayMs) }
     var coarseCorrelation: Float { estimator.bestCorrelation }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 extension ListeningPipeline {
     /// One 10 ms frame. `captureFrame`: what the caller sent (decoded); `playedFrame`: what
     /// Parley played in the same tick (empty when nothing); `rtpTimestamp`: the frame's media
@@ -9,7 +11,7 @@ extension ListeningPipeline {
         guard let format, let echo, captureFrame.count == format.frameSamples,
               playedFrame.count == 0 || playedFrame.count == format.frameSamples else {
             rejectedFrameCount += 1
-            return status(accepted: false, verdict: .silence, echoActive: false, energyDbfs: -100, correlation: -1)
+            return status(accepted: false, verdict: .silence, echoActive: false, energyDbfs: -100, correlation: -1, captureDbfs: -100, apmVoice: false)
         }
         advanceTime(rtpTimestamp)
         let n = format.frameSamples
@@ -27,14 +29,19 @@ extension ListeningPipeline {
         let endMs = frameMs + AudioFormat.frameMs
         applyControlInputs(atMs: frameMs)
 
-        echo.process(capture: capture, played: played, playedIsSilent: playedIsSilent, sampleTime: sampleTime)
+        echo.process(capture: capture, played: played, playedIsSilent: playedIsSilent, sampleTime: sampleTime,
+                     nearEndActive: voiceActivity.state != .quiet)
         let echoExpected = echo.isActive
         let energyDbfs = echo.outputEnergyDbfs()
         let correlation = echoExpected ? echo.echoCorrelation() : nil
         let verdict = classifier.classify(
-            energyDbfs: energyDbfs, apmVoice: echo.hasVoice, echoExpected: echoExpected,
-            echoCorrelation: correlation, captureEnergy: captureEnergy,
-            maxPlayedEnergy: echoExpected ? echo.maxPlayedEnergyInEchoWindow : 0)
+            captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, apmVoice: echo.hasVoice,
+            echoExpected: echoExpected, echoCorrelation: correlation,
+            maxPlayedEnergy: echoExpected ? echo.maxPlayedEnergyInEchoWindow : 0,
+            expectedEchoEnergy: echoExpected ? echo.expectedEchoEnergy() : 0)
+        if echoExpected && verdict != .voiced {
+            echo.learnEcho(captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, correlation: correlation)
+        }
 
         for action in voiceActivity.handle(.frame(voiced: verdict == .voiced, atMs: frameMs,
                                                   durationMs: AudioFormat.frameMs)) {
@@ -71,7 +78,9 @@ extension ListeningPipeline {
             }
         }
         return status(accepted: true, verdict: verdict, echoActive: echo.isActive, energyDbfs: energyDbfs,
-                      correlation: correlation ?? -1)
+                      correlation: correlation ?? -1,
+                      captureDbfs: captureEnergy > 0 ? 10 * log10(captureEnergy / 1073741824) : -100,
+                      apmVoice: echo.hasVoice)
     }
 
     /// Speech during a playing prompt belongs to barge-in, not to the caller's turn.
@@ -165,11 +174,12 @@ extension ListeningPipeline {
     }
 
     private func status(accepted: Bool, verdict: SpeechFrameClassifier.Verdict, echoActive: Bool,
-                        energyDbfs: Float, correlation: Float) -> PipelineStatus {
+                        energyDbfs: Float, correlation: Float, captureDbfs: Float, apmVoice: Bool) -> PipelineStatus {
         let playback: PipelineStatus.Playback = plan == nil ? .none : (playing ? .playing : .stoppedByBargeIn)
         return PipelineStatus(eventCount: events.count, playback: playback, promptPositionMs: promptPositionMs,
                               isSpeaking: voiceActivity.isSpeaking, echoCancellerActive: echoActive,
                               verdict: verdict, energyDbfs: energyDbfs, echoCorrelation: correlation,
+                              captureDbfs: captureDbfs, apmVoice: apmVoice,
                               accepted: accepted)
     }
 }

@@ -30,6 +30,9 @@ public struct PipelineStatus: Sendable, Equatable {
     /// Energy of the cleaned frame (dBFS) and the echo gate's correlation (-1: not measured).
     public var energyDbfs: Float
     public var echoCorrelation: Float
+    /// Energy of the raw capture frame (dBFS) and the APM voice flag.
+    public var captureDbfs: Float
+    public var apmVoice: Bool
     /// False when the frame was rejected (wrong length, not prepared).
     public var accepted: Bool
 }

@@ -1,12 +1,14 @@
+import Foundation
+
 /// Decides whether one processed 10 ms frame is caller speech: the APM voice flag and the
 /// frame energy against a tracked noise floor, and, while our own prompt may be echoing,
 /// the echo-aware gate (capture vs. what was played). Pure arithmetic, no allocation.
 public struct SpeechFrameClassifier: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// Voiced needs the APM voice flag and this much energy over the noise floor.
-        public var voiceOverFloorDb: Float = 6
+        public var voiceOverFloorDb: Float = 9
         /// Or this much over the floor regardless of the voice flag.
-        public var energyOverFloorDb: Float = 15
+        public var energyOverFloorDb: Float = 14
         /// Frames quieter than this are never speech.
         public var minimumDbfs: Float = -50
         /// Echo gate: correlation with the played reference at or above this is echo.
@@ -14,6 +16,9 @@ public struct SpeechFrameClassifier: Sendable {
         /// Echo gate before the delay is known: capture must exceed the loudest played
         /// frame in the echo window scaled by this (assumes ERL ≥ 6 dB, 3 dB margin).
         public var unknownDelayEchoRatio: Float = 0.5
+        /// Echo gate with a known delay: capture louder than the expected echo by this
+        /// factor (6 dB) is not taken for echo, whatever the correlation.
+        public var echoExcessRatio: Float = 4
 
         public init() {}
     }
@@ -26,37 +31,56 @@ public struct SpeechFrameClassifier: Sendable {
     }
 
     public let configuration: Configuration
+    /// Noise floor of the raw capture with the echo's share removed (dBFS).
     public private(set) var noiseFloorDb: Float = .nan
+    /// Noise floor of the echo-cancelled output while the canceller runs (dBFS).
+    public private(set) var cleanedFloorDb: Float = .nan
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
+    /// Floors follow quickly down and slowly up (~5 dB/s), so speech barely lifts them;
+    /// digital silence (below -95 dBFS) is ignored.
+    private static func track(_ floor: inout Float, _ db: Float) {
+        guard db > -95 else { return }
+        if floor.isNaN { floor = db; return }
+        if db < floor { floor += 0.1 * (db - floor) } else { floor += min(0.05, db - floor) }
+    }
+
     /// - Parameters:
-    ///   - energyDbfs: energy of the processed (echo-cancelled, denoised) frame.
+    ///   - captureEnergy: mean square of the raw capture frame.
+    ///   - cleanedDbfs: energy of the processed (echo-cancelled, denoised) frame.
     ///   - apmVoice: the APM voice flag for the frame.
     ///   - echoExpected: our prompt may be echoing in this frame.
-    ///   - echoCorrelation: capture vs. reference at the estimated delay (nil: unknown delay).
-    ///   - captureEnergy / maxPlayedEnergy: raw capture and loudest played frame (mean square).
-    public mutating func classify(energyDbfs: Float, apmVoice: Bool, echoExpected: Bool,
-                                  echoCorrelation: Float?, captureEnergy: Float,
-                                  maxPlayedEnergy: Float) -> Verdict {
-        if noiseFloorDb.isNaN { noiseFloorDb = energyDbfs }
-        // Floor follows quickly down, slowly up (~3 dB/s), so speech does not lift it.
-        if energyDbfs < noiseFloorDb {
-            noiseFloorDb += 0.3 * (energyDbfs - noiseFloorDb)
-        } else {
-            noiseFloorDb += min(0.03, energyDbfs - noiseFloorDb)
-        }
+    ///   - echoCorrelation: capture vs. reference at the estimated delay (nil: delay unknown).
+    ///     Its square is the share of the capture's energy the echo explains.
+    ///   - maxPlayedEnergy: loudest played frame in the echo window (mean square).
+    ///   - expectedEchoEnergy: played energy at the delay × learnt echo path gain.
+    public mutating func classify(captureEnergy: Float, cleanedDbfs: Float, apmVoice: Bool, echoExpected: Bool,
+                                  echoCorrelation: Float?, maxPlayedEnergy: Float,
+                                  expectedEchoEnergy: Float) -> Verdict {
         let c = configuration
-        guard energyDbfs > c.minimumDbfs else { return .silence }
-        let over = energyDbfs - noiseFloorDb
+        var residual = captureEnergy
+        if echoExpected, let r = echoCorrelation { residual *= 1 - min(1, max(0, r)) * min(1, max(0, r)) }
+        let residualDb = residual > 0 ? 10 * log10(residual / 1073741824) : -100
+        Self.track(&noiseFloorDb, residualDb)
+        if echoExpected { Self.track(&cleanedFloorDb, cleanedDbfs) }
+        guard residualDb > c.minimumDbfs, !noiseFloorDb.isNaN else { return .silence }
+        let over = residualDb - noiseFloorDb
         let loud = (apmVoice && over > c.voiceOverFloorDb) || over > c.energyOverFloorDb
-        guard loud else { return .silence }
-        guard echoExpected else { return .voiced }
+        guard echoExpected else { return loud ? .voiced : .silence }
         if let correlation = echoCorrelation {
-            return correlation >= c.echoCorrelationLimit ? .echo : .voiced
+            // Correlated with the prompt and no louder than its echo can be: echo. (Two voices
+            // of similar pitch can correlate by chance; the energy check catches that.)
+            if correlation >= c.echoCorrelationLimit && captureEnergy < c.echoExcessRatio * expectedEchoEnergy {
+                return .echo
+            }
+            // The canceller's output must show it too (echo removed, noise pumping aside).
+            let cleanedOver = cleanedFloorDb.isNaN ? 0 : cleanedDbfs - cleanedFloorDb
+            return loud && cleanedOver > c.voiceOverFloorDb ? .voiced : (loud ? .echo : .silence)
         }
+        guard loud else { return .silence }
         return captureEnergy > c.unknownDelayEchoRatio * maxPlayedEnergy ? .voiced : .echo
     }
 }
