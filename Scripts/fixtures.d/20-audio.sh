@@ -86,6 +86,14 @@ def onset_ms(x):
             return i * 1000 // RATE
     return None
 
+def audible_onset_ms(x, level_dbfs):
+    # first 5 ms window where the speech rises above the noise (what any detector can hear)
+    thr = 32768 * 10 ** (max(-50.0, level_dbfs) / 20)
+    for i in range(0, len(x) - 39, 40):
+        if rms(x[i:i + 40]) > thr:
+            return i * 1000 // RATE
+    return None
+
 def offset_ms(x):
     thr = 32768 * 10 ** (-50 / 20)
     last = None
@@ -178,6 +186,8 @@ def clip(name, kind, length_ms, delay_ms=None, erl_db=None, near=None, near_at_m
         mix_into(cap, near, at)
         onset = near_at_ms + onset_ms(near)
         extra['speechEndMs'] = near_at_ms + offset_ms(near)
+        noise_dbfs = SPEECH_DBFS - snr_db if noise is not None else -70.0
+        extra['audibleOnsetMs'] = near_at_ms + audible_onset_ms(near, noise_dbfs)
     if noise == 'white':
         mix_into(cap, white(n, SPEECH_DBFS - snr_db), 0)
     elif noise == 'babble':

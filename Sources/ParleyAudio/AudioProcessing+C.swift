@@ -45,6 +45,11 @@ final class AudioProcessing {
 
     deinit { parley_apm_destroy(handle) }
 
+    /// AEC non-linear suppression: 0 low, 1 moderate, 2 high.
+    func setEchoSuppression(level: Int) -> Int32 {
+        parley_apm_set_echo_suppression(handle, Int32(level))
+    }
+
     /// Feeds the far-end frame (what was played) from `source`, which holds `frameSamples`.
     @discardableResult
     func processReverse(_ source: borrowing [Int16], from offset: Int = 0) -> Int32 {

@@ -16,9 +16,14 @@ public final class EchoCanceller {
         public var maxDelayMs: Int
         /// How long after the last played sound, beyond the echo delay, the canceller stays on.
         public var tailMs: Int
+        /// AEC non-linear suppression (low keeps more of the caller in double talk).
+        public var suppression: Suppression
+
+        public enum Suppression: Int, Sendable, Equatable { case low = 0, moderate = 1, high = 2 }
 
         public init(mode: Mode = .aec, noiseSuppression: Bool = true, gainControl: Bool = false,
-                    maxDelayMs: Int = 300, tailMs: Int = 150) {
+                    maxDelayMs: Int = 300, tailMs: Int = 150, suppression: Suppression = .moderate) {
+            self.suppression = suppression
             self.mode = mode
             self.noiseSuppression = noiseSuppression
             self.gainControl = gainControl
@@ -58,6 +63,9 @@ public final class EchoCanceller {
             gainControl: configuration.gainControl, voiceDetection: true, delayAgnostic: false,
             extendedFilter: false)
         reference = EchoReference(format: format, maxDelayMs: configuration.maxDelayMs)
+        if let canceller, canceller.setEchoSuppression(level: configuration.suppression.rawValue) != 0 {
+            throw AudioError(.processorRejected, "echo suppression level \(configuration.suppression)")
+        }
     }
 
     /// Whether echo of our own audio may be present in the frame that starts at `sampleTime`.

@@ -19,6 +19,9 @@ public struct SpeechFrameClassifier: Sendable {
         /// Echo gate with a known delay: capture louder than the expected echo by this
         /// factor (6 dB) is not taken for echo, whatever the correlation.
         public var echoExcessRatio: Float = 4
+        /// Echo gate with a known delay, capture within the echo's reach: also require the
+        /// canceller's output to rise over its own floor.
+        public var requireCleanedSpeech = false
 
         public init() {}
     }
@@ -71,14 +74,16 @@ public struct SpeechFrameClassifier: Sendable {
         let loud = (apmVoice && over > c.voiceOverFloorDb) || over > c.energyOverFloorDb
         guard echoExpected else { return loud ? .voiced : .silence }
         if let correlation = echoCorrelation {
-            // Correlated with the prompt and no louder than its echo can be: echo. (Two voices
-            // of similar pitch can correlate by chance; the energy check catches that.)
-            if correlation >= c.echoCorrelationLimit && captureEnergy < c.echoExcessRatio * expectedEchoEnergy {
-                return .echo
-            }
-            // The canceller's output must show it too (echo removed, noise pumping aside).
+            // Louder than the echo can be: the caller (or noise) is there too.
+            let excess = captureEnergy > c.echoExcessRatio * expectedEchoEnergy
+            // Correlated with the prompt and no louder than its echo: echo. (Two voices of
+            // similar pitch can correlate by chance; the energy check catches that.)
+            if correlation >= c.echoCorrelationLimit && !excess { return .echo }
+            guard loud else { return .silence }
+            if excess || !c.requireCleanedSpeech { return .voiced }
+            // Within the echo's reach: the canceller's output must show speech too.
             let cleanedOver = cleanedFloorDb.isNaN ? 0 : cleanedDbfs - cleanedFloorDb
-            return loud && cleanedOver > c.voiceOverFloorDb ? .voiced : (loud ? .echo : .silence)
+            return cleanedOver > c.voiceOverFloorDb ? .voiced : .echo
         }
         guard loud else { return .silence }
         return captureEnergy > c.unknownDelayEchoRatio * maxPlayedEnergy ? .voiced : .echo

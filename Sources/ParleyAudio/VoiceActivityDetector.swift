@@ -12,7 +12,7 @@ public struct VoiceActivityDetector: Sendable {
         /// Unvoiced time after which speech is over.
         public var stopMs: Int
 
-        public init(startMs: Int = 40, startGapMs: Int = 20, stopMs: Int = 250) {
+        public init(startMs: Int = 30, startGapMs: Int = 20, stopMs: Int = 250) {
             self.startMs = startMs
             self.startGapMs = startGapMs
             self.stopMs = stopMs
