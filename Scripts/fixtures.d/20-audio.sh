@@ -177,9 +177,6 @@ def clip(name, kind, length_ms, delay_ms=None, erl_db=None, near=None, near_at_m
     n = length_ms * RATE // 1000
     played = [0.0] * n
     cap = white(n, -70.0)                     # line noise floor
-    if delay_ms is not None:
-        mix_into(played, prompt, 0)
-        mix_into(cap, prompt, delay_ms * RATE // 1000, 10 ** (-erl_db / 20))
     onset = None
     if near is not None:
         at = near_at_ms * RATE // 1000
@@ -192,6 +189,12 @@ def clip(name, kind, length_ms, delay_ms=None, erl_db=None, near=None, near_at_m
         mix_into(cap, white(n, SPEECH_DBFS - snr_db), 0)
     elif noise == 'babble':
         mix_into(cap, babble(n, SPEECH_DBFS - snr_db), 0)
+    # The near end alone (caller, noise, line): tests that stop playback rebuild the echo
+    # from what was actually played.
+    write(name + '.near', cap)
+    if delay_ms is not None:
+        mix_into(played, prompt, 0)
+        mix_into(cap, prompt, delay_ms * RATE // 1000, 10 ** (-erl_db / 20))
     write(name + '.cap', cap)
     write(name + '.play', played)
     lab = dict(name=name, kind=kind, lengthMs=length_ms, onsetMs=onset, delayMs=delay_ms, erlDb=erl_db,

@@ -43,8 +43,9 @@ public struct BargeInController: Sendable {
         case speechStopped(endMs: Int, atMs: Int)
         /// Words the recognizer has heard in the current utterance, backchannels excluded.
         case words(count: Int, atMs: Int)
-        /// Once per frame while a prompt is loaded.
-        case tick(atMs: Int, positionMs: Int)
+        /// Once per frame while a prompt is loaded; `speaking`: the caller is voiced now
+        /// (not in the stop hangover), so speech time counts toward confirmation.
+        case tick(atMs: Int, positionMs: Int, speaking: Bool)
     }
 
     public enum State: Sendable, Equatable {
@@ -131,7 +132,7 @@ public struct BargeInController: Sendable {
             case .idle, .interrupted:
                 break
             }
-        case let .tick(atMs, positionMs):
+        case let .tick(atMs, positionMs, speaking):
             switch state {
             case .playing:
                 guard let onset = speechOnsetMs, let plan else { break }
@@ -140,7 +141,7 @@ public struct BargeInController: Sendable {
                         decide(atMs: atMs, positionMs: positionMs,
                                trigger: heldByLock ? .lockedSegmentEnded : trigger, into: &actions)
                     }
-                } else if case let .confirmed(minSpeechMs?, _) = plan.policy, atMs - onset >= minSpeechMs {
+                } else if speaking, case let .confirmed(minSpeechMs?, _) = plan.policy, atMs - onset >= minSpeechMs {
                     decide(atMs: atMs, positionMs: positionMs, trigger: .speechDuration, into: &actions)
                 }
             case let .stopped(_, positionMs, onsetMs, deadline):
@@ -150,7 +151,8 @@ public struct BargeInController: Sendable {
                     speechOnsetMs = nil
                     actions.append(.resumePlayback(atMs: atMs, fromPositionMs: resume))
                     actions.append(.report(.falseBargeIn(atMs: atMs, resumeFromMs: resume)))
-                } else if deadline == nil, atMs - onsetMs > configuration.falseBargeInWindowMs {
+                } else if deadline == nil, speaking, atMs - onsetMs > configuration.falseBargeInWindowMs {
+                    // Still voiced past the window: a real interruption.
                     state = .interrupted
                 }
             case .idle, .interrupted:

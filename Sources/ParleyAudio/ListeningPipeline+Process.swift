@@ -55,7 +55,7 @@ extension ListeningPipeline {
                 if !promptHoldsTheFloor {
                     apply(endpointer.handle(.speechStarted(onsetMs: onsetMs, atMs: confirmedAtMs)))
                 }
-            case let .speechStopped(speechEndMs, _, decidedAtMs):
+            case let .speechStopped(_, speechEndMs, decidedAtMs):
                 emit(.speechStopped(endMs: speechEndMs, atMs: decidedAtMs))
                 if plan != nil { apply(bargeIn.handle(.speechStopped(endMs: speechEndMs, atMs: decidedAtMs)), atMs: endMs) }
                 if !promptHoldsTheFloor {
@@ -64,7 +64,8 @@ extension ListeningPipeline {
             }
         }
         if plan != nil {
-            apply(bargeIn.handle(.tick(atMs: endMs, positionMs: promptPositionMs)), atMs: endMs)
+            let speaking = if case .speaking = voiceActivity.state { true } else { false }
+            apply(bargeIn.handle(.tick(atMs: endMs, positionMs: promptPositionMs, speaking: speaking)), atMs: endMs)
             if playing, let length = plan?.lengthMs, promptPositionMs >= length { promptRanOut(atMs: endMs) }
         }
         apply(endpointer.handle(.tick(atMs: endMs)))
