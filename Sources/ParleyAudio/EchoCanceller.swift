@@ -38,6 +38,12 @@ public final class EchoCanceller {
     private let listener: AudioProcessing
     private(set) var reference: EchoReference
     private var lastSoundEndSampleTime: Int64 = .min / 2
+    private var linearFilter = LinearEchoFilter()
+    /// Residual energy (mean square) after the linear echo filter for the last frame; the
+    /// raw capture energy when no delay is known or the canceller is idle.
+    private(set) var linearResidualEnergy: Float = 0
+    /// What the linear filter removes from echo-dominated frames (dB).
+    public private(set) var linearErleDb: Float = 0
     /// Whether the last frame went through the echo canceller.
     public private(set) var isActive = false
     /// Frames processed with the canceller on / off (for CPU accounting).
@@ -89,6 +95,17 @@ public final class EchoCanceller {
         reference.write(played: played, playedIsSilent: playedIsSilent, capture: capture,
                         sampleTime: sampleTime, updateEstimate: active && !nearEndActive)
         isActive = active
+        if active && reference.isDelayConfident {
+            let resets = linearFilter.resetCount
+            linearResidualEnergy = linearFilter.process(
+                capture: capture, reference: reference, startSampleTime: sampleTime,
+                delaySamples: reference.fineDelay, adapt: !nearEndActive)
+            if linearFilter.resetCount != resets { linearErleDb = 0 }
+        } else {
+            var e: Float = 0
+            for i in 0..<format.frameSamples { e += Float(capture[i]) * Float(capture[i]) }
+            linearResidualEnergy = e / Float(format.frameSamples)
+        }
         let apm = active ? canceller! : listener
         for i in 0..<format.frameSamples { apm.frame[i] = capture[i] }
         if active {
@@ -140,8 +157,17 @@ public final class EchoCanceller {
         echoFrames += 1
         let rate: Float = echoFrames < 20 ? 0.2 : 0.05
         echoPathGainDb += rate * (gain - echoPathGainDb)
+        if linearResidualEnergy > 0 {
+            let linear = 10 * log10(captureEnergy / linearResidualEnergy)
+            linearErleDb += 0.1 * (max(0, linear) - linearErleDb)
+        }
         let erle = captureDb - cleanedDbfs
         measuredErleDb = measuredErleDb < 0 ? erle : measuredErleDb + 0.05 * (erle - measuredErleDb)
+    }
+
+    /// Echo energy expected to remain after the linear filter.
+    func expectedResidualEchoEnergy() -> Float {
+        expectedEchoEnergy() * exp(-linearErleDb * 0.230258509)
     }
 
     /// Echo energy expected in the newest frame: played energy at the delay × path gain.

@@ -36,6 +36,14 @@ struct EchoReference {
     var delayMs: Int { fineDelaySamples >= 0 ? fineDelaySamples * 1000 / format.sampleRate : Int(estimator.delayMs) }
     var coarseCorrelation: Float { estimator.bestCorrelation }
 
+    /// A played sample by sample time (0 before the start or beyond the history).
+    @inline(__always) func played(at t: Int64) -> Float {
+        guard t >= 0, t < endSampleTime, endSampleTime - t <= Int64(played.count) else { return 0 }
+        return Float(played[Int(t % Int64(played.count))])
+    }
+
+    var fineDelay: Int { fineDelaySamples }
+
     @inline(__always) private func playedSample(_ t: Int64) -> Int16 {
         played[Int(t % Int64(played.count))]
     }

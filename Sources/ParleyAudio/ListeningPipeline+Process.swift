@@ -38,7 +38,9 @@ extension ListeningPipeline {
             captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, apmVoice: echo.hasVoice,
             echoExpected: echoExpected, echoCorrelation: correlation,
             maxPlayedEnergy: echoExpected ? echo.maxPlayedEnergyInEchoWindow : 0,
-            expectedEchoEnergy: echoExpected ? echo.expectedEchoEnergy() : 0)
+            expectedEchoEnergy: echoExpected ? echo.expectedEchoEnergy() : 0,
+            residualEnergy: echo.linearResidualEnergy,
+            expectedResidualEcho: echoExpected ? echo.expectedResidualEchoEnergy() : 0)
         if echoExpected && verdict != .voiced {
             echo.learnEcho(captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, correlation: correlation)
         }
@@ -78,10 +80,13 @@ extension ListeningPipeline {
                 }
             }
         }
-        return status(accepted: true, verdict: verdict, echoActive: echo.isActive, energyDbfs: energyDbfs,
-                      correlation: correlation ?? -1,
-                      captureDbfs: captureEnergy > 0 ? 10 * log10(captureEnergy / 1073741824) : -100,
-                      apmVoice: echo.hasVoice)
+        var result = status(accepted: true, verdict: verdict, echoActive: echo.isActive, energyDbfs: energyDbfs,
+                            correlation: correlation ?? -1,
+                            captureDbfs: captureEnergy > 0 ? 10 * log10(captureEnergy / 1073741824) : -100,
+                            apmVoice: echo.hasVoice)
+        let residual = echo.linearResidualEnergy
+        result.residualDbfs = residual > 0 ? 10 * log10(residual / 1073741824) : -100
+        return result
     }
 
     /// Speech during a playing prompt belongs to barge-in, not to the caller's turn.

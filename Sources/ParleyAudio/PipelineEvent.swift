@@ -33,6 +33,8 @@ public struct PipelineStatus: Sendable, Equatable {
     /// Energy of the raw capture frame (dBFS) and the APM voice flag.
     public var captureDbfs: Float
     public var apmVoice: Bool
+    /// Energy after the linear echo filter (dBFS).
+    public var residualDbfs: Float = -100
     /// False when the frame was rejected (wrong length, not prepared).
     public var accepted: Bool
 }

@@ -12,7 +12,7 @@ public struct SpeechFrameClassifier: Sendable {
         /// Frames quieter than this are never speech.
         public var minimumDbfs: Float = -50
         /// Echo gate: correlation with the played reference at or above this is echo.
-        public var echoCorrelationLimit: Float = 0.7
+        public var echoCorrelationLimit: Float = 0.85
         /// Echo gate before the delay is known: capture must exceed the loudest played
         /// frame in the echo window scaled by this (assumes ERL ≥ 6 dB, 3 dB margin).
         public var unknownDelayEchoRatio: Float = 0.5
@@ -60,12 +60,15 @@ public struct SpeechFrameClassifier: Sendable {
     ///     Its square is the share of the capture's energy the echo explains.
     ///   - maxPlayedEnergy: loudest played frame in the echo window (mean square).
     ///   - expectedEchoEnergy: played energy at the delay × learnt echo path gain.
+    ///   - residualEnergy: capture after the linear echo filter (mean square).
+    ///   - expectedResidualEcho: echo expected to remain after that filter.
     public mutating func classify(captureEnergy: Float, cleanedDbfs: Float, apmVoice: Bool, echoExpected: Bool,
                                   echoCorrelation: Float?, maxPlayedEnergy: Float,
-                                  expectedEchoEnergy: Float) -> Verdict {
+                                  expectedEchoEnergy: Float, residualEnergy: Float,
+                                  expectedResidualEcho: Float) -> Verdict {
         let c = configuration
         var residual = captureEnergy
-        if echoExpected, let r = echoCorrelation { residual *= 1 - min(1, max(0, r)) * min(1, max(0, r)) }
+        if echoExpected, echoCorrelation != nil { residual = min(captureEnergy, residualEnergy) }
         let residualDb = residual > 0 ? 10 * log10(residual / 1073741824) : -100
         Self.track(&noiseFloorDb, residualDb)
         if echoExpected { Self.track(&cleanedFloorDb, cleanedDbfs) }
@@ -74,11 +77,14 @@ public struct SpeechFrameClassifier: Sendable {
         let loud = (apmVoice && over > c.voiceOverFloorDb) || over > c.energyOverFloorDb
         guard echoExpected else { return loud ? .voiced : .silence }
         if let correlation = echoCorrelation {
-            // Louder than the echo can be: the caller (or noise) is there too.
-            let excess = captureEnergy > c.echoExcessRatio * expectedEchoEnergy
-            // Correlated with the prompt and no louder than its echo: echo. (Two voices of
-            // similar pitch can correlate by chance; the energy check catches that.)
-            if correlation >= c.echoCorrelationLimit && !excess { return .echo }
+            // Louder than the echo can be: the caller (or noise) is there too. (Two voices
+            // of similar pitch can correlate by chance; this catches that.)
+            let captureExcess = captureEnergy > c.echoExcessRatio * expectedEchoEnergy
+            // Correlated with the prompt and no louder than its echo: echo.
+            if correlation >= c.echoCorrelationLimit && !captureExcess { return .echo }
+            // More left after the linear echo filter than the echo it leaves behind.
+            let residualExcess = min(residualEnergy, captureEnergy) > c.echoExcessRatio * expectedResidualEcho
+            let excess = captureExcess || residualExcess
             guard loud else { return .silence }
             if excess || !c.requireCleanedSpeech { return .voiced }
             // Within the echo's reach: the canceller's output must show speech too.
