@@ -68,7 +68,9 @@ extension ListeningPipeline {
         if plan != nil {
             let speaking = if case .speaking = voiceActivity.state { true } else { false }
             apply(bargeIn.handle(.tick(atMs: endMs, positionMs: promptPositionMs, speaking: speaking)), atMs: endMs)
-            if playing, let length = plan?.lengthMs, promptPositionMs >= length { promptRanOut(atMs: endMs) }
+            if playing, let length = plan?.lengthMs, promptPositionMs + AudioFormat.frameMs >= length {
+                promptRanOut(atMs: endMs)
+            }
         }
         apply(endpointer.handle(.tick(atMs: endMs)))
 

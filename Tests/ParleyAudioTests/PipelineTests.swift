@@ -1,0 +1,58 @@
+import Testing
+import ParleyAudio
+
+/// The pipeline's frame contract: formats, frame length checks, RTP timestamp wrap, 16 kHz.
+@Suite struct PipelineTests {
+    @Test func rejectsUnsupportedFormatsAndWrongFrames() throws {
+        #expect(throws: AudioError.self) { _ = try AudioFormat(sampleRate: 44100) }
+        let pipeline = ListeningPipeline()
+        let frame = [Int16](repeating: 0, count: 80)
+        // Not prepared yet.
+        #expect(pipeline.process(captureFrame: frame.span, playedFrame: frame.span, rtpTimestamp: 0).accepted == false)
+        try pipeline.prepare(format: .narrowband)
+        let short = [Int16](repeating: 0, count: 79)
+        #expect(pipeline.process(captureFrame: short.span, playedFrame: frame.span, rtpTimestamp: 0).accepted == false)
+        #expect(pipeline.process(captureFrame: frame.span, playedFrame: frame.span, rtpTimestamp: 0).accepted)
+        #expect(pipeline.rejectedFrameCount == 2)
+    }
+
+    @Test func sampleTimeSurvivesTimestampWrap() throws {
+        let pipeline = ListeningPipeline()
+        try pipeline.prepare(format: .narrowband)
+        let frame = [Int16](repeating: 0, count: 80)
+        let empty: [Int16] = []
+        var ts: UInt32 = 0xFFFF_FF00
+        for _ in 0..<10 {
+            pipeline.process(captureFrame: frame.span, playedFrame: empty.span, rtpTimestamp: ts)
+            ts &+= 80
+        }
+        #expect(pipeline.currentSampleTime == 720)
+    }
+
+    @Test func wideband16kHzBargeInAndDTMF() throws {
+        let labels = try AudioFixtures.labels()
+        let clip = try #require(labels.clips.first { $0.name == "barge_d120_erl12" })
+        let run = try ClipRun.run(clip.name, rate: .wideband, prompt: TestSetTests.plan(.immediate))
+        let stop = try #require(run.stops.first)
+        let onset = try #require(clip.onsetMs)
+        #expect(stop.atMs >= onset && stop.atMs - onset <= 100)
+        let dtmf = try ClipRun.run("dtmf_good", rate: .wideband, prompt: nil)
+        let digits = String(dtmf.events.compactMap { if case let .dtmfEnded(d, _, _) = $0 { d } else { nil } })
+        #expect(digits == "0123456789*#ABCD")
+    }
+
+    @Test func promptRunsOutAndNoInputFollows() throws {
+        var configuration = ListeningConfiguration()
+        configuration.endpointer.noInputMs = 500
+        let pipeline = ListeningPipeline(configuration: configuration)
+        try pipeline.prepare(format: .narrowband)
+        pipeline.startPrompt(try PromptPlan(lengthMs: 300, policy: .immediate))
+        let frame = [Int16](repeating: 0, count: 80)
+        var events: [PipelineEvent] = []
+        for i in 0..<100 {
+            pipeline.process(captureFrame: frame.span, playedFrame: frame.span, rtpTimestamp: UInt32(i * 80))
+            events += pipeline.events
+        }
+        #expect(events == [.promptFinished(atMs: 300), .noInput(atMs: 800)])
+    }
+}
