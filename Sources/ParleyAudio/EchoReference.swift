@@ -17,6 +17,9 @@ struct EchoReference {
     private(set) var fineDelaySamples = -1
     private var framesSinceRefine = 0
     private var refinedFromLagBlocks = -1
+    /// Scratch for the sample-exact delay search (contiguous copies of the two signals).
+    private var searchCapture: [Float]
+    private var searchPlayed: [Float]
     /// Sample time just past the newest frame written.
     private(set) var endSampleTime: Int64 = 0
 
@@ -28,6 +31,8 @@ struct EchoReference {
         heard = [Int16](repeating: 0, count: format.samples(ms: 80))
         playedFrameEnergy = [Float](repeating: 0, count: maxDelayMs / AudioFormat.frameMs + 4)
         estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
+        searchCapture = [Float](repeating: 0, count: format.samples(ms: 40))
+        searchPlayed = [Float](repeating: 0, count: format.samples(ms: 40) + 2 * format.samples(ms: 4) + 1)
     }
 
     /// A delay has been found (the estimate is kept through double talk, when the coarse
@@ -125,10 +130,26 @@ struct EchoReference {
         let hi = min(format.samples(ms: maxDelayMs), coarse + spread)
         let end = endSampleTime
         guard end - Int64(window) - Int64(hi) >= 0, lo <= hi else { return }
+        // searchPlayed[j] = played[end - window - hi + j], so lag L starts at j = hi - L.
+        let start = end - Int64(window)
+        for i in 0..<window { searchCapture[i] = Float(heardSample(start + Int64(i))) }
+        let span = window + (hi - lo)
+        for j in 0..<span { searchPlayed[j] = Float(playedSample(start - Int64(hi) + Int64(j))) }
+        var syy: Float = 0
+        for i in 0..<window { syy += searchCapture[i] * searchCapture[i] }
         var bestLag = -1
         var best: Float = 0.3
         for lag in lo...hi {
-            let c = correlation(end: end, window: window, lag: lag)
+            let offset = hi - lag
+            var sxy: Float = 0
+            var sxx: Float = 0
+            for i in 0..<window {
+                let x = searchPlayed[offset + i]
+                sxy += x * searchCapture[i]
+                sxx += x * x
+            }
+            let d = (sxx * syy).squareRoot()
+            let c = d > 0 ? sxy / d : 0
             if c > best { best = c; bestLag = lag }
         }
         if bestLag >= 0 { fineDelaySamples = bestLag }
