@@ -200,3 +200,21 @@ import ParleyAudio
         #expect(Array(small) == [1, 2, 3])
     }
 }
+
+@Suite struct DTMFDeduplicatorTests {
+    @Test func sameKeypressFromTwoSourcesCountsOnce() {
+        var d = DTMFDeduplicator(windowMs: 600)
+        #expect(Array(d.handle(.digit("5", source: .rfc4733, atMs: 1000))) == [.accept("5", source: .rfc4733, atMs: 1000)])
+        #expect(Array(d.handle(.digit("5", source: .inBand, atMs: 1030))) == [.duplicate("5", source: .inBand, atMs: 1030)])
+        #expect(Array(d.handle(.digit("5", source: .sipInfo, atMs: 1400))) == [.duplicate("5", source: .sipInfo, atMs: 1400)])
+        #expect(Array(d.handle(.digit("5", source: .sipInfo, atMs: 1700))) == [.accept("5", source: .sipInfo, atMs: 1700)])
+    }
+
+    @Test func repeatsFromOneSourceAndLateDigitsPass() {
+        var d = DTMFDeduplicator(windowMs: 600)
+        _ = d.handle(.digit("5", source: .inBand, atMs: 1000))
+        #expect(Array(d.handle(.digit("5", source: .inBand, atMs: 1200))) == [.accept("5", source: .inBand, atMs: 1200)])
+        #expect(Array(d.handle(.digit("5", source: .rfc4733, atMs: 2500))) == [.accept("5", source: .rfc4733, atMs: 2500)])
+        #expect(Array(d.handle(.digit("6", source: .sipInfo, atMs: 2510))) == [.accept("6", source: .sipInfo, atMs: 2510)])
+    }
+}
