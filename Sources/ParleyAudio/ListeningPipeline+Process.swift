@@ -65,6 +65,7 @@ extension ListeningPipeline {
                 }
             }
         }
+        if case .speaking = voiceActivity.state, !promptHoldsTheFloor { features?.add(echo.output) }
         if plan != nil {
             let speaking = if case .speaking = voiceActivity.state { true } else { false }
             apply(bargeIn.handle(.tick(atMs: endMs, positionMs: promptPositionMs, speaking: speaking)), atMs: endMs)
@@ -113,6 +114,7 @@ extension ListeningPipeline {
             playbackOffsetMs = 0
             apply(bargeIn.handle(.promptStarted(newPlan, atMs: atMs)), atMs: atMs)
             apply(endpointer.handle(.cancel))
+            features?.reset()
         }
         if pendingPromptFinished {
             pendingPromptFinished = false
@@ -175,6 +177,8 @@ extension ListeningPipeline {
             switch action {
             case let .endOfTurn(atMs, speechEndMs, reason):
                 emit(.endOfTurn(atMs: atMs, speechEndMs: speechEndMs, reason: reason))
+                if let collected = features?.features, collected.durationMs > 0 { emit(.utteranceFeatures(collected)) }
+                features?.reset()
             case let .noInput(atMs):
                 emit(.noInput(atMs: atMs))
             }

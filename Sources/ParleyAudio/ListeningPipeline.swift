@@ -20,6 +20,7 @@ public final class ListeningPipeline {
     var bargeIn: BargeInController
     var endpointer: Endpointer
     var dtmf: DTMFToneDetector?
+    var features: UtteranceFeatureCollector?
     var capture: [Int16] = []
     var played: [Int16] = []
 
@@ -60,6 +61,7 @@ public final class ListeningPipeline {
         self.format = format
         echo = try EchoCanceller(format: format, configuration: configuration.echo)
         dtmf = configuration.dtmf.map { DTMFToneDetector(format: format, configuration: $0) }
+        features = UtteranceFeatureCollector(format: format)
         capture = [Int16](repeating: 0, count: format.frameSamples)
         played = [Int16](repeating: 0, count: format.frameSamples)
     }

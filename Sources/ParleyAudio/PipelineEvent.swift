@@ -10,6 +10,8 @@ public enum PipelineEvent: Sendable, Equatable {
     /// The prompt's audio ran to its end.
     case promptFinished(atMs: Int)
     case endOfTurn(atMs: Int, speechEndMs: Int, reason: Endpointer.Reason)
+    /// Acoustic features of the turn just ended (follows its `endOfTurn`).
+    case utteranceFeatures(UtteranceFeatures)
     case noInput(atMs: Int)
     case dtmfStarted(Character, atMs: Int)
     case dtmfEnded(Character, startMs: Int, endMs: Int)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ParleyAudio
 
@@ -54,5 +55,41 @@ import ParleyAudio
             events += pipeline.events
         }
         #expect(events == [.promptFinished(atMs: 300), .noInput(atMs: 800)])
+    }
+}
+
+@Suite struct UtteranceFeatureTests {
+    /// A synthetic voice at 150 Hz with 4 Hz syllables: pitch and rate come out near truth.
+    @Test func pitchAndRateOfASyntheticVoice() {
+        var c = UtteranceFeatureCollector(format: .narrowband)
+        var frame = [Int16](repeating: 0, count: 80)
+        for f in 0..<200 {
+            for i in 0..<80 {
+                let t = Double(f * 80 + i) / 8000
+                let envelope = 0.2 + 0.8 * max(0, sin(2 * Double.pi * 4 * t))
+                var v = 0.0
+                for h in 1...6 { v += sin(2 * Double.pi * 150 * Double(h) * t) / Double(h) }
+                frame[i] = Int16(6000 * envelope * v)
+            }
+            c.add(frame)
+        }
+        let f = c.features
+        #expect(f.durationMs == 2000)
+        #expect(abs(f.pitchMeanHz - 150) < 5)
+        #expect(f.voicedRatio > 0.8)
+        #expect(f.syllablesPerSecond > 3 && f.syllablesPerSecond < 5)
+        #expect(f.energyStdDb > 1)
+    }
+
+    @Test func endOfTurnCarriesFeatures() throws {
+        let labels = try AudioFixtures.labels()
+        let label = try #require(labels.clips.first { $0.kind == "digitsSlow" })
+        let run = try ClipRun.run(label.name, prompt: nil, listen: .digits)
+        let features = run.events.compactMap { if case let .utteranceFeatures(f) = $0 { f } else { nil } }
+        let f = try #require(features.first)
+        print("audio-set digits utterance features: \(f)")
+        #expect(features.count == 1)
+        #expect(f.pitchMeanHz > 70 && f.pitchMeanHz < 250)
+        #expect(f.durationMs > 2000)
     }
 }
