@@ -69,7 +69,8 @@ enum BenchAudio {
     }
 
     /// Synthetic prompt: a 140 Hz harmonic series with a 4 Hz syllable envelope and pauses.
-    static func synthesize(format: AudioFormat, seconds: Int) -> (played: [Int16], capture: [Int16]) {
+    /// `withEcho`: the capture carries the prompt's echo (a prompt is playing).
+    static func synthesize(format: AudioFormat, seconds: Int, withEcho: Bool) -> (played: [Int16], capture: [Int16]) {
         let n = format.sampleRate * seconds
         var played = [Int16](repeating: 0, count: n)
         var capture = [Int16](repeating: 0, count: n)
@@ -89,7 +90,7 @@ enum BenchAudio {
         let delay = format.samples(ms: 80)
         for i in 0..<n {
             let t = Double(i) / rate
-            let echo = i >= delay ? Double(played[i - delay]) * 0.25 : 0
+            let echo = withEcho && i >= delay ? Double(played[i - delay]) * 0.25 : 0
             // The caller: a 210 Hz voice for 0.4 s every 3 s (short: barge-ins turn out false
             // and the prompt resumes) and a DTMF "5" (770 + 1336 Hz, 80 ms) every 3 s.
             let phase = t.truncatingRemainder(dividingBy: 3)
@@ -107,7 +108,7 @@ enum BenchAudio {
 
     static func measure(_ name: String, format: AudioFormat, mode: EchoCanceller.Mode, playing: Bool,
                         seconds: Int) throws -> Row {
-        let (played, capture) = synthesize(format: format, seconds: seconds)
+        let (played, capture) = synthesize(format: format, seconds: seconds, withEcho: playing)
         var configuration = ListeningConfiguration()
         configuration.echo.mode = mode
         configuration.bargeIn = .init()

@@ -54,11 +54,10 @@ enum AudioFixtures {
         guard let data = try? Data(contentsOf: url) else {
             throw Missing(description: "audio fixture \(url.path) missing: run Scripts/fixtures.sh")
         }
-        var out = [Int16](repeating: 0, count: data.count / 2)
-        data.withUnsafeBytes { raw in
-            for i in 0..<out.count {
-                out[i] = Int16(bitPattern: UInt16(raw[2 * i]) | UInt16(raw[2 * i + 1]) << 8)
-            }
+        let bytes = [UInt8](data)
+        var out = [Int16](repeating: 0, count: bytes.count / 2)
+        for i in 0..<out.count {
+            out[i] = Int16(bitPattern: UInt16(bytes[2 * i]) | UInt16(bytes[2 * i + 1]) << 8)
         }
         return out
     }

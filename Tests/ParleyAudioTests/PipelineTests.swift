@@ -42,6 +42,33 @@ import ParleyAudio
         #expect(digits == "0123456789*#ABCD")
     }
 
+    /// A synthetic 80 ms "5" (770 + 1336 Hz) with a voice burst before it, as in the bench.
+    @Test func syntheticToneAndVoice() throws {
+        let pipeline = ListeningPipeline()
+        try pipeline.prepare(format: .narrowband)
+        var frame = [Int16](repeating: 0, count: 80)
+        let empty: [Int16] = []
+        var events: [PipelineEvent] = []
+        for f in 0..<300 {
+            for i in 0..<80 {
+                let t = Double(f * 80 + i) / 8000
+                var v = 0.0
+                if t >= 1.0 && t < 1.4 {
+                    for h in 1...8 { v += sin(2 * .pi * 210 * Double(h) * t) / Double(h) }
+                    v *= 6000
+                } else if t >= 2.2 && t < 2.28 {
+                    v = 6000 * (sin(2 * .pi * 770 * t) + sin(2 * .pi * 1336 * t))
+                }
+                frame[i] = Int16(v + Double((f * 80 + i) % 7) * 5)
+            }
+            pipeline.process(captureFrame: frame.span, playedFrame: empty.span, rtpTimestamp: UInt32(f * 80))
+            events += pipeline.events
+        }
+        print("audio-set synthetic events: \(events)")
+        #expect(events.contains { if case .dtmfEnded("5", _, _) = $0 { true } else { false } })
+        #expect(events.contains { if case .speechStarted = $0 { true } else { false } })
+    }
+
     @Test func promptRunsOutAndNoInputFollows() throws {
         var configuration = ListeningConfiguration()
         configuration.endpointer.noInputMs = 500
