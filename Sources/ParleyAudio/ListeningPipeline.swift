@@ -91,6 +91,13 @@ public final class ListeningPipeline {
 
     // MARK: Queries
 
+    /// The last frame after echo cancellation and noise suppression (what the recognizer
+    /// should hear), valid until the next `process` call. Does not allocate.
+    public func withCleanedFrame<R>(_ body: (Span<Int16>) -> R) -> R {
+        let frame = echo?.output ?? capture
+        return body(frame.span)
+    }
+
     public var echoMetrics: EchoMetrics? { echo?.metrics() }
     public var voiceActivityState: VoiceActivityDetector.State { voiceActivity.state }
     public var bargeInState: BargeInController.State { bargeIn.state }

@@ -28,6 +28,7 @@ import ParleyAudio
             ts &+= 80
         }
         #expect(pipeline.currentSampleTime == 720)
+        #expect(pipeline.withCleanedFrame { $0.count } == 80)
     }
 
     @Test func wideband16kHzBargeInAndDTMF() throws {
