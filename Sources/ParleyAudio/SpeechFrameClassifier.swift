@@ -85,7 +85,10 @@ public struct SpeechFrameClassifier: Sendable {
             // More left after the linear echo filter than the echo it leaves behind.
             let residualExcess = min(residualEnergy, captureEnergy) > c.echoExcessRatio * expectedResidualEcho
             let excess = captureExcess || residualExcess
-            guard loud else { return .silence }
+            // The canceller's voice flag goes quiet in double talk; a clear excess over the
+            // echo stands in for it.
+            let loudInDoubleTalk = excess && over > c.voiceOverFloorDb
+            guard loud || loudInDoubleTalk else { return .silence }
             if excess || !c.requireCleanedSpeech { return .voiced }
             // Within the echo's reach: the canceller's output must show speech too.
             let cleanedOver = cleanedFloorDb.isNaN ? 0 : cleanedDbfs - cleanedFloorDb
