@@ -122,15 +122,14 @@ enum BenchAudio {
         var playedFrame = [Int16](repeating: 0, count: n)
         let silence: [Int16] = []
         let warmUp = min(100, frames / 4)
-        var allocationsAtWarmUp: UInt64 = 0
         var events = 0
         // Process CPU time (clock()), not wall time: the figure stays honest on a busy machine.
         var start = clock()
         for f in 0..<frames {
             if f == warmUp {
-                // ---- allocation counter: CParleyAllocCounter (a malloc interposer, built
-                // separately) — parley_alloc_count() returns 0 until it is linked in. ----
-                allocationsAtWarmUp = parley_alloc_count()
+                // Count heap allocations on this thread from here on (CParleyAllocCounter
+                // interposes malloc in the `parley` binary).
+                parley_alloc_counting_begin()
                 start = clock()
             }
             for i in 0..<n {
@@ -147,12 +146,12 @@ enum BenchAudio {
             if f >= warmUp { events += pipeline.events.count }
         }
         let cpuTicks = clock() - start
-        let allocations = parley_alloc_count() - allocationsAtWarmUp
+        let allocations = frames > warmUp ? parley_alloc_counting_end() : 0
         let measuredFrames = frames - warmUp
         let us = Double(cpuTicks) * 1e6 / Double(CLOCKS_PER_SEC)
         let audioSeconds = Double(measuredFrames) / 100
-        // Placeholder counter returns 0 for every call: report null rather than a fake zero.
-        let counted: Double? = parley_alloc_count() == 0 && allocations == 0 ? nil
+        // Without a working interposer the count is meaningless: report null, not a fake zero.
+        let counted: Double? = parley_alloc_counter_is_active() == 0 ? nil
             : Double(allocations) / Double(measuredFrames)
         return Row(name: name, cpuUsPerAudioSecond: us / audioSeconds, usPerFrame: us / Double(measuredFrames),
                    allocationsPerFrame: counted, eventsPerSecond: Double(events) / audioSeconds)
