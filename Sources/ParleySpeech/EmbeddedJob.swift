@@ -1,0 +1,98 @@
+/// One utterance on the embedded engine. Touched only by its worker thread after
+/// creation (hence `@unchecked Sendable` for the hand-over).
+final class EmbeddedJob: EngineJob, @unchecked Sendable {
+    private let session: RecognitionSession
+    private let decoder: PocketSphinxDecoder
+    private let pool: DecoderPool
+    private let grammar: GrammarCompiler.Grammar?
+    private let partialIntervalSamples: Int
+    private var upsampler = Upsampler2x()
+    private var input: [Int16]
+    private var output: [Int16]
+    private var samplesSincePartial = 0
+    private var lastPartial = ""
+    private var finished = false
+
+    init(session: RecognitionSession, decoder: PocketSphinxDecoder, pool: DecoderPool,
+         grammar: GrammarCompiler.Grammar?, partialIntervalSamples: Int) {
+        self.session = session
+        self.decoder = decoder
+        self.pool = pool
+        self.grammar = grammar
+        self.partialIntervalSamples = partialIntervalSamples
+        input = [Int16](repeating: 0, count: 1600)
+        output = [Int16](repeating: 0, count: 3200)
+    }
+
+    func step() -> Bool {
+        if finished { return false }
+        // Read the control first: audio pushed before end of speech is then in the ring.
+        let control = session.currentControl
+        if control == .cancelled {
+            _ = try? decoder.endUtterance()
+            return done(healthy: true)
+        }
+        do {
+            try drain()
+            if control == .endOfSpeech {
+                try decoder.endUtterance()
+                session.emitTerminal(.final(finalResult()))
+                return done(healthy: true)
+            }
+        } catch {
+            _ = try? decoder.endUtterance()
+            session.emitTerminal(.asrError(error))
+            return done(healthy: false)
+        }
+        return true
+    }
+
+    private func done(healthy: Bool) -> Bool {
+        finished = true
+        pool.giveBack(decoder, healthy: healthy)
+        return false
+    }
+
+    private func drain() throws(SpeechError) {
+        while true {
+            let count = session.ring.read(into: &input)
+            if count == 0 { return }
+            if session.hints.sampleRateHz == 8000 {
+                upsampler.process(input, count: count, into: &output)
+                try decoder.process(output, count: 2 * count)
+                samplesSincePartial += 2 * count
+            } else {
+                try decoder.process(input, count: count)
+                samplesSincePartial += count
+            }
+            if samplesSincePartial >= partialIntervalSamples {
+                samplesSincePartial = 0
+                emitPartialIfChanged()
+            }
+        }
+    }
+
+    private func emitPartialIfChanged() {
+        guard let hypothesis = decoder.hypothesis(withWords: false), hypothesis.text != lastPartial else { return }
+        lastPartial = hypothesis.text
+        session.emitPartial(RecognitionResult(text: hypothesis.text, confidence: hypothesis.confidence, isFinal: false,
+                                              isOutOfGrammar: isOutOfGrammar(hypothesis.text)))
+    }
+
+    private func finalResult() -> RecognitionResult {
+        guard let hypothesis = decoder.hypothesis(withWords: true) else {
+            return RecognitionResult(text: "", confidence: 0, isFinal: true, isOutOfGrammar: grammar != nil)
+        }
+        let words = hypothesis.words.filter { !$0.word.hasPrefix("<") && !$0.word.hasPrefix("[") && $0.word != "(NULL)" }
+        let outOfGrammar = isOutOfGrammar(hypothesis.text)
+        return RecognitionResult(text: hypothesis.text, words: words,
+                                 confidence: outOfGrammar ? 0 : hypothesis.confidence,
+                                 isFinal: true, isOutOfGrammar: outOfGrammar)
+    }
+
+    private func isOutOfGrammar(_ text: String) -> Bool {
+        guard let grammar else { return false }
+        let normalized = GrammarCompiler.normalize(text).joined(separator: " ")
+        return grammar.intentByPhrase[normalized] == nil
+    }
+}
