@@ -1,3 +1,4 @@
+import Foundation
 /// One utterance on the embedded engine. Touched only by its worker thread after
 /// creation (hence `@unchecked Sendable` for the hand-over).
 final class EmbeddedJob: EngineJob, @unchecked Sendable {
@@ -6,6 +7,7 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private let pool: DecoderPool
     private let grammar: GrammarCompiler.Grammar?
     private let partialIntervalSamples: Int
+    private let rejectionScorePerFrame: Double
     private var upsampler = Upsampler2x()
     private var input: [Int16]
     private var output: [Int16]
@@ -14,7 +16,8 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private var finished = false
 
     init(session: RecognitionSession, decoder: PocketSphinxDecoder, pool: DecoderPool,
-         grammar: GrammarCompiler.Grammar?, partialIntervalSamples: Int) {
+         grammar: GrammarCompiler.Grammar?, partialIntervalSamples: Int, rejectionScorePerFrame: Double) {
+        self.rejectionScorePerFrame = rejectionScorePerFrame
         self.session = session
         self.decoder = decoder
         self.pool = pool
@@ -84,15 +87,24 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
             return RecognitionResult(text: "", confidence: 0, isFinal: true, isOutOfGrammar: grammar != nil)
         }
         let words = hypothesis.words.filter { !$0.word.hasPrefix("<") && !$0.word.hasPrefix("[") && $0.word != "(NULL)" }
-        let outOfGrammar = isOutOfGrammar(hypothesis.text)
+        // Out-of-grammar rejection: speech forced through the grammar scores far worse
+        // per frame of recognized (non-silence) words than speech the grammar covers.
+        let speechFrames = max(1, words.reduce(0) { $0 + $1.endMs - $1.startMs } / 10)
+        let scorePerFrame = Double(hypothesis.score) / Double(speechFrames)
+        let acoustic = 1 / (1 + exp((rejectionScorePerFrame - scorePerFrame) / 10))
+        let intent = grammarIntent(hypothesis.text)
+        let outOfGrammar = grammar != nil && (intent == nil || scorePerFrame < rejectionScorePerFrame)
         return RecognitionResult(text: hypothesis.text, words: words,
-                                 confidence: outOfGrammar ? 0 : hypothesis.confidence,
-                                 isFinal: true, isOutOfGrammar: outOfGrammar)
+                                 confidence: grammar == nil ? hypothesis.confidence : acoustic,
+                                 isFinal: true, isOutOfGrammar: outOfGrammar, grammarIntent: outOfGrammar ? nil : intent)
     }
 
     private func isOutOfGrammar(_ text: String) -> Bool {
-        guard let grammar else { return false }
-        let normalized = GrammarCompiler.normalize(text).joined(separator: " ")
-        return grammar.intentByPhrase[normalized] == nil
+        grammar != nil && grammarIntent(text) == nil
+    }
+
+    private func grammarIntent(_ text: String) -> String? {
+        guard let grammar else { return nil }
+        return grammar.intentByPhrase[GrammarCompiler.normalize(text).joined(separator: " ")]
     }
 }

@@ -20,13 +20,21 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         public var ringCapacityMs: Int
         /// How often a partial hypothesis is taken, in audio time.
         public var partialIntervalMs: Int
-        /// Weight of the grammar's garbage branch (higher rejects more).
+        /// Weight of the grammar's garbage (filler-word loop) branch; 0 leaves it out.
+        /// With pocketsphinx 5prealpha the loop out-scores in-grammar speech at any
+        /// weight we tried, so rejection relies on `rejectionScorePerFrame` by default.
         public var garbageWeight: Double
+        /// Out-of-grammar threshold: path score per 10 ms frame of recognized words.
+        /// In-grammar espeak-ng speech over μ-law scores about -20…-70, speech forced
+        /// into the grammar -100…-210.
+        public var rejectionScorePerFrame: Double
 
         public init(model: SpeechModelPaths = .debianEnglish, maximumGrammarDecoders: Int = 8,
                     maximumLanguageModelDecoders: Int = 2, prewarmGrammarDecoders: Int = 1,
                     workerThreads: Int = 2, pollIntervalMs: Int = 10, ringCapacityMs: Int = 10_000,
-                    partialIntervalMs: Int = 300, garbageWeight: Double = 0.05) {
+                    partialIntervalMs: Int = 300, garbageWeight: Double = 0,
+                    rejectionScorePerFrame: Double = -90) {
+            self.rejectionScorePerFrame = rejectionScorePerFrame
             self.model = model
             self.maximumGrammarDecoders = maximumGrammarDecoders
             self.maximumLanguageModelDecoders = maximumLanguageModelDecoders
@@ -98,7 +106,8 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
             hints: hints, ringCapacitySamples: hints.sampleRateHz * configuration.ringCapacityMs / 1000,
             onControl: { worker.wake() })
         let job = EmbeddedJob(session: session, decoder: decoder, pool: pool, grammar: grammar,
-                              partialIntervalSamples: 16 * configuration.partialIntervalMs)
+                              partialIntervalSamples: 16 * configuration.partialIntervalMs,
+                              rejectionScorePerFrame: configuration.rejectionScorePerFrame)
         worker.add(job)
         return session
     }

@@ -14,7 +14,7 @@ struct GrammarCompiler: Sendable {
     }
 
     /// Weight of the garbage branch relative to the phrase branch (1).
-    var garbageWeight: Double = 0.05
+    var garbageWeight: Double = 0
 
     /// Lowercases, keeps letters, digits and apostrophes, and splits on everything else.
     static func normalize(_ phrase: String) -> [String] {
@@ -51,18 +51,34 @@ struct GrammarCompiler: Sendable {
         guard !alternatives.isEmpty else {
             throw SpeechError(.invalidGrammar, "no phrase of the grammar has all its words in the dictionary")
         }
-        let phraseWords = Set(alternatives.flatMap { $0.split(separator: " ").map(String.init) })
-        let fillers = Self.garbageWords.filter { isKnownWord($0) && !phraseWords.contains($0) }
+        let fillers = Self.garbageWords.filter { isKnownWord($0) }
         var jsgf = "#JSGF V1.0;\ngrammar parley;\n"
-        if fillers.isEmpty {
+        if fillers.isEmpty || garbageWeight <= 0 {
             jsgf += "public <utterance> = <phrase>;\n"
         } else {
-            jsgf += "public <utterance> = /1.0/ <phrase> | /\(garbageWeight)/ <garbage>;\n"
+            jsgf += "public <utterance> = /1.0/ <phrase> | /\(Self.decimal(garbageWeight))/ <garbage>;\n"
             jsgf += "<garbage> = <filler>+;\n"
             jsgf += "<filler> = " + fillers.joined(separator: " | ") + ";\n"
         }
         jsgf += "<phrase> = " + alternatives.map { "( \($0) )" }.joined(separator: " | ") + ";\n"
         return Grammar(jsgf: jsgf, intentByPhrase: intentByPhrase, skippedPhrases: skipped, key: jsgf)
+    }
+
+    /// JSGF weights are plain decimals (no exponent).
+    static func decimal(_ value: Double) -> String {
+        var digits = 1
+        while digits < 30, value * pow10(digits) < 100 { digits += 1 }
+        let scaled = (value * pow10(digits)).rounded()
+        var text = String(Int(scaled))
+        while text.count <= digits { text = "0" + text }
+        text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
+        return text
+    }
+
+    private static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<exponent { result *= 10 }
+        return result
     }
 
     /// Frequent English words, short and long, that cover the sounds of everyday speech.

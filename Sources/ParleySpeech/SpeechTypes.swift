@@ -77,14 +77,17 @@ public struct RecognitionResult: Sendable, Hashable {
     public var isFinal: Bool
     /// The grammar's garbage path won, or the confidence fell under the threshold.
     public var isOutOfGrammar: Bool
+    /// In grammar mode: the intent whose phrase was recognized.
+    public var grammarIntent: String?
 
     public init(text: String, words: [WordTiming] = [], confidence: Double, isFinal: Bool,
-                isOutOfGrammar: Bool = false) {
+                isOutOfGrammar: Bool = false, grammarIntent: String? = nil) {
         self.text = text
         self.words = words
         self.confidence = confidence
         self.isFinal = isFinal
         self.isOutOfGrammar = isOutOfGrammar
+        self.grammarIntent = grammarIntent
     }
 }
 
