@@ -38,7 +38,9 @@ public final class FakeRecognizer: SpeechRecognizer {
         started.add(1, ordering: .relaxed)
         let box = SessionBox()
         let session = RecognitionSession(hints: hints, ringCapacitySamples: 16_000 * 30) {
-            guard let session = box.session.withLock({ $0 }), session.currentControl == .endOfSpeech else { return }
+            // Taking the session out of the box breaks the session → closure → box cycle.
+            guard let session = box.session.withLock({ held in defer { held = nil }; return held }) else { return }
+            guard session.currentControl == .endOfSpeech else { return }
             switch reply {
             case .transcript(let partials, let final)?:
                 for text in partials {
