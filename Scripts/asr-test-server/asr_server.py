@@ -36,16 +36,53 @@ def jsgf_for(phrases):
     return "#JSGF V1.0;\ngrammar client;\npublic <utterance> = " + " | ".join(words) + ";\n"
 
 
-def make_decoder(sample_rate, phrases):
-    decoder = Decoder(samprate=sample_rate, loglevel="FATAL")
-    grammar = jsgf_for(phrases) if phrases else None
-    if grammar:
-        try:
-            decoder.add_jsgf_string("client", grammar)
-            decoder.activate_search("client")
-        except Exception:  # unknown words: fall back to the language model
-            pass
-    return decoder
+class Pooled:
+    """A decoder with the name of its default (language model) search and its grammars."""
+
+    def __init__(self, decoder, default_search):
+        self.decoder = decoder
+        self.default_search = default_search
+        self.grammars = {}
+
+
+class DecoderPool:
+    """Decoders keyed by sample rate, loaded ahead (model loading takes about a second,
+    which a client would otherwise see as a slow first answer). Each decoder keeps one
+    search per grammar it has seen."""
+
+    def __init__(self):
+        self.idle = {}
+
+    def prewarm(self, sample_rate):
+        self.put(sample_rate, self._new(sample_rate))
+
+    def _new(self, sample_rate):
+        decoder = Decoder(samprate=sample_rate, loglevel="FATAL")
+        return Pooled(decoder, decoder.current_search())
+
+    def get(self, sample_rate, phrases):
+        idle = self.idle.setdefault(sample_rate, [])
+        pooled = idle.pop() if idle else self._new(sample_rate)
+        grammar = jsgf_for(phrases) if phrases else None
+        name = pooled.default_search
+        if grammar:
+            name = pooled.grammars.get(grammar)
+            if name is None:
+                candidate = "g%d" % len(pooled.grammars)
+                try:
+                    pooled.decoder.add_jsgf_string(candidate, grammar)
+                    name = candidate
+                except Exception:  # unknown words: fall back to the language model
+                    name = pooled.default_search
+                pooled.grammars[grammar] = name
+        pooled.decoder.activate_search(name)
+        return pooled
+
+    def put(self, sample_rate, decoder):
+        self.idle.setdefault(sample_rate, []).append(decoder)
+
+
+POOL = DecoderPool()
 
 
 class Recognizer:
@@ -54,7 +91,9 @@ class Recognizer:
     utterances than its live one)."""
 
     def __init__(self, sample_rate, phrases):
-        self.decoder = make_decoder(sample_rate, phrases)
+        self.sample_rate = sample_rate
+        self.pooled = POOL.get(sample_rate, phrases)
+        self.decoder = self.pooled.decoder
         self.decoder.start_utt()
         self.audio = bytearray()
 
@@ -80,6 +119,7 @@ class Recognizer:
                 "end": round((seg.end_frame + 1) * FRAME_SECONDS, 3),
                 "conf": 1.0,
             })
+        POOL.put(self.sample_rate, self.pooled)
         return {"result": words, "text": hyp.hypstr if hyp else ""}
 
 
@@ -112,6 +152,7 @@ async def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
+    POOL.prewarm(16000)
     async with websockets.serve(serve_connection, args.host, args.port, max_size=2**22) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"READY {port}", flush=True)
