@@ -39,13 +39,18 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
             try drain()
             if control == .endOfSpeech {
                 try decoder.endUtterance()
-                session.emitTerminal(.final(finalResult()))
-                return done(healthy: true)
+                let result = finalResult()
+                // The decoder goes back before the caller hears the result, so the next
+                // utterance it starts finds it in the pool.
+                let more = done(healthy: true)
+                session.emitTerminal(.final(result))
+                return more
             }
         } catch {
             _ = try? decoder.endUtterance()
+            let more = done(healthy: false)
             session.emitTerminal(.asrError(error))
-            return done(healthy: false)
+            return more
         }
         return true
     }

@@ -12,6 +12,8 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         public var maximumLanguageModelDecoders: Int
         /// Grammar decoders loaded at start.
         public var prewarmGrammarDecoders: Int
+        /// Large-vocabulary decoders loaded at start.
+        public var prewarmLanguageModelDecoders: Int = 0
         /// Threads that drain rings and run the decoders.
         public var workerThreads: Int
         /// How often a worker drains rings when not woken.
@@ -61,6 +63,7 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         languageModelPool = DecoderPool(model: configuration.model, kind: .largeVocabulary,
                                         maximumDecoders: configuration.maximumLanguageModelDecoders)
         try grammarPool.prewarm(configuration.prewarmGrammarDecoders)
+        try languageModelPool.prewarm(configuration.prewarmLanguageModelDecoders)
         workers = (0..<max(1, configuration.workerThreads)).map {
             EngineWorker(name: "parley-asr-\($0)", pollIntervalMs: configuration.pollIntervalMs)
         }

@@ -99,7 +99,9 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         }
     }
 
+    /// Starts a new stream (frame numbers, hence word timings, restart at 0) and utterance.
     func startUtterance() throws(SpeechError) {
+        guard ps_start_stream(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_stream") }
         guard ps_start_utt(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_utt") }
     }
 
