@@ -124,3 +124,21 @@ import Testing
         #expect(result.grammarIntent == "stop_calling")
     }
 }
+
+extension VoskRecognizerTests {
+    /// A dead engine never stalls the producer: the ring fills, drops and counts.
+    @Test func deadEngineDropsAudioInsteadOfBlocking() async throws {
+        let recognizer = try VoskRecognizer(configuration: .init(url: "ws://127.0.0.1:1/", connectTimeoutMs: 300,
+                                                                 ringCapacityMs: 100))
+        let session = try recognizer.startUtterance(RecognitionHints(sampleRateHz: 8000))
+        let frame = [Int16](repeating: 1000, count: 160)
+        var accepted = 0
+        for _ in 0..<50 { accepted += session.push(frame) }
+        #expect(accepted <= 1024)
+        #expect(session.droppedSamples == 50 * 160 - accepted)
+        session.endOfSpeech()
+        let (_, event) = try await terminal(of: session, timeoutMs: 5_000)
+        guard case .asrError(let error) = event else { Issue.record("expected asr_error, got \(event)"); return }
+        #expect(error.code == .connectFailed)
+    }
+}
