@@ -114,7 +114,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleySDPTests", dependencies: ["ParleySDP"]),
     .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP"]),
     .testTarget(name: "ParleyAudioTests", dependencies: ["ParleyAudio", "ParleyCodecs"]),
-    .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"]),
+    .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
 ]
