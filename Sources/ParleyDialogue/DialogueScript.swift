@@ -74,6 +74,12 @@ public struct DialogueScript: Sendable {
         for state in states { out.append(contentsOf: state.transitionRefs) }
         for (i, t) in globalHandlers.enumerated() { out.append(DialogueTransitionRef(scope: .global, index: i, label: t.trigger.label)) }
         for (i, t) in sideQuestions.enumerated() { out.append(DialogueTransitionRef(scope: .sideQuestion, index: i, label: t.trigger.label)) }
+        for (esc, kind, r, f) in [(defaults.noMatch, "no_match", DialogueTransitionRef.noMatchReprompt, DialogueTransitionRef.noMatchFallback),
+                                  (defaults.noInput, "no_input", DialogueTransitionRef.noInputReprompt, DialogueTransitionRef.noInputFallback)] {
+            guard let esc else { continue }
+            if !esc.reprompts.isEmpty { out.append(DialogueTransitionRef(scope: .global, index: r, label: "\(kind) reprompt")) }
+            if esc.then != nil { out.append(DialogueTransitionRef(scope: .global, index: f, label: "\(kind) fallback")) }
+        }
         return out
     }
 }
