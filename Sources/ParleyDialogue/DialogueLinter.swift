@@ -97,8 +97,11 @@ struct DialogueLintPass {
         if let e = state.noMatch { checkEscalation(e, "no_match of state '\(state.name)'", in: state) }
         if let e = state.noInput { checkEscalation(e, "no_input of state '\(state.name)'", in: state) }
         if let exit = state.exit { checkTarget(exit.target, at: exit.mark) }
-        if !state.listens && state.exit == nil {
+        if !state.listens && state.exit == nil && !state.waitsForWebhook {
             report(.error, .deadEnd, "state '\(state.name)' has no way out: add 'on', 'slot', 'next', 'hangup' or 'transfer'", at: state.mark)
+        }
+        if state.waitsForWebhook && state.listens {
+            report(.warning, .invalidValue, "state '\(state.name)' waits for a webhook and for the caller; a late webhook answer is lost once the caller moves on", at: state.mark)
         }
         if state.listens {
             if state.noInput == nil && script.defaults.noInput == nil {

@@ -34,6 +34,10 @@ public enum DialogueSlotValidator {
             guard (slot.minLength...max(slot.minLength, slot.maxLength)).contains(digits.count) else { return nil }
             value = slot.kind == .number ? String(Int(digits) ?? 0) : digits
         case .date:
+            let groups = trimmed.split(whereSeparator: { !($0.isASCII && $0.isNumber) })
+            if groups.count == 3, groups[0].count == 4, let m = Int(groups[1]), let d = Int(groups[2]), m < 100, d < 100 {
+                return validate(String(groups[0]) + (m < 10 ? "0" : "") + String(m) + (d < 10 ? "0" : "") + String(d), slot)
+            }
             guard digits.count == 8, let y = Int(digits.prefix(4)), let m = Int(digits.dropFirst(4).prefix(2)),
                   let d = Int(digits.suffix(2)), (1900...2200).contains(y), (1...12).contains(m) else { return nil }
             let daysInMonth = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]

@@ -23,6 +23,11 @@ public struct DialogueState: Sendable, Equatable {
     /// True when the state waits for the caller.
     public var listens: Bool { slot != nil || transitions.contains(where: { $0.trigger.isCallerInput }) }
 
+    /// True when the state waits for a webhook's answer (its only way out).
+    public var waitsForWebhook: Bool {
+        transitions.contains(where: { if case .webhookResult = $0.trigger { return true } else { return false } })
+    }
+
     /// This state's transitions for a coverage report.
     public var transitionRefs: [DialogueTransitionRef] {
         var out: [DialogueTransitionRef] = []
