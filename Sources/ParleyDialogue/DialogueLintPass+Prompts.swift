@@ -2,7 +2,37 @@ import ParleyYAML
 
 /// Prompt checks: variants, variables, recordings on disk, locked segments.
 extension DialogueLintPass {
+    /// The shortest no-input timeout of the listening states that play each prompt
+    /// (a locked prompt matters only where the caller is expected to answer).
+    var listeningTimeouts: [String: Int] {
+        var out: [String: Int] = [:]
+        func note(_ refs: [DialoguePromptRef], _ timeoutMs: Int) {
+            for r in refs { out[r.name] = min(out[r.name] ?? Int.max, timeoutMs) }
+        }
+        let side = (script.sideQuestions + script.globalHandlers).flatMap { t -> [DialoguePromptRef] in
+            switch t.target {
+            case .stay, .repeatState, .returnToState: return t.play
+            default: return []
+            }
+        }
+        for state in script.states where state.listens {
+            let timeoutMs = state.noInputTimeoutMs ?? script.defaults.noInputTimeoutMs
+            note(state.play + state.resume + side, timeoutMs)
+            for e in [state.noMatch ?? script.defaults.noMatch, state.noInput ?? script.defaults.noInput] {
+                if let e { note(e.reprompts, timeoutMs) }
+            }
+            for t in state.transitions {
+                switch t.target {
+                case .stay, .repeatState, .returnToState: note(t.play, timeoutMs)
+                default: break
+                }
+            }
+        }
+        return out
+    }
+
     mutating func checkPrompts() {
+        let timeouts = listeningTimeouts
         var checkedSay: Set<String> = []
         for prompt in script.prompts {
             let first = prompt.variants.first
@@ -35,7 +65,7 @@ extension DialogueLintPass {
                 }
                 if known && inspector != nil { longestMs = max(longestMs ?? 0, totalMs) }
             }
-            checkLocked(prompt, durationMs: longestMs)
+            checkLocked(prompt, durationMs: longestMs, timeouts: timeouts)
         }
     }
 
@@ -87,16 +117,12 @@ extension DialogueLintPass {
         }
     }
 
-    mutating func checkLocked(_ prompt: DialoguePrompt, durationMs: Int?) {
+    mutating func checkLocked(_ prompt: DialoguePrompt, durationMs: Int?, timeouts listeningTimeouts: [String: Int]) {
         if let durationMs, prompt.lockedMs > durationMs {
             report(.error, .cuePastEnd, "locked_ms \(prompt.lockedMs) is past the end of prompt '\(prompt.name)' (\(durationMs) ms)", at: prompt.mark)
         }
         let lockedMs = prompt.bargeIn == .off ? (durationMs ?? 0) : prompt.lockedMs
-        guard lockedMs > 0 else { return }
-        var timeoutMs = script.defaults.noInputTimeoutMs
-        for state in script.states where state.play.contains(where: { $0.name == prompt.name }) {
-            timeoutMs = min(timeoutMs, state.noInputTimeoutMs ?? script.defaults.noInputTimeoutMs)
-        }
+        guard lockedMs > 0, let timeoutMs = listeningTimeouts[prompt.name] else { return }
         if lockedMs > timeoutMs {
             report(.warning, .lockedTooLong,
                    "prompt '\(prompt.name)' is locked for \(lockedMs) ms, longer than the no-input timeout (\(timeoutMs) ms)", at: prompt.mark)

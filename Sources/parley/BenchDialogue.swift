@@ -37,7 +37,7 @@ enum BenchDialogue {
             "target_ms": 100, "within_target": median(totalMs) <= 100, "diagnostics": diagnosticCount,
         ]
         if json {
-            if let data = try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]) {
+            if let data = try? JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .withoutEscapingSlashes]) {
                 print(String(decoding: data, as: UTF8.self))
             }
         } else {

@@ -75,7 +75,7 @@ struct DialogueChatSession {
                 "prompts": t.prompts.map { ["name": $0.name, "variant": $0.variant, "text": $0.text, "files": $0.files] as [String: Any] },
                 "webhooks": t.webhooks,
             ]
-            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
                 print(String(decoding: data, as: UTF8.self))
             }
         } else {

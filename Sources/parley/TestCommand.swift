@@ -93,7 +93,7 @@ enum TestCommand {
             ] as [String: Any],
             "passed": report.passed,
         ]
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
             print(String(decoding: data, as: UTF8.self))
         }
     }
