@@ -30,8 +30,8 @@ public struct DialogueConversation: Sendable {
     @discardableResult
     public mutating func say(_ text: String, emotion: String? = nil) -> [DialogueAction] {
         let state = engine.script.states[engine.stateIndex]
-        if state.slot != nil, let digits = DialogueSlotValidator.digits(in: text) {
-            return feed(.slotValue(digits))
+        if state.slot != nil, DialogueSlotValidator.digits(in: text) != nil {
+            return feed(.slotValue(text))
         }
         var recognition = resolver.resolve(text, candidates: listen?.intents ?? [])
         if let emotion { recognition.emotion = emotion }

@@ -9,7 +9,7 @@ public protocol DialogueIntentResolving: Sendable {
 
 /// A simple resolver: the script's keyword and regular-expression overrides first, then an
 /// exact match of a normalised example, then the best token overlap (Dice coefficient)
-/// above `threshold`. Chinese text is compared character by character. A small lexicon
+/// above `threshold`. Chinese text is compared by character bigrams. A small lexicon
 /// marks angry utterances with the emotion `angry`.
 public struct DialogueTextIntentMatcher: DialogueIntentResolving {
     struct Entry: Sendable {
@@ -84,19 +84,28 @@ public struct DialogueTextIntentMatcher: DialogueIntentResolving {
         return out
     }
 
-    /// Words for alphabetic text; each CJK character is a token of its own.
+    /// Words for alphabetic text; CJK runs become character bigrams (a lone character
+    /// stays a token), which keeps "天气" from matching "今天".
     public static func tokens(_ normalized: String) -> [String] {
         var out: [String] = []
+        func flush(_ run: inout [Character]) {
+            if run.count == 1 { out.append(String(run[0])) }
+            if run.count > 1 { for i in 0..<(run.count - 1) { out.append(String(run[i]) + String(run[i + 1])) } }
+            run.removeAll()
+        }
         for word in normalized.split(separator: " ") {
             var latin = ""
+            var run: [Character] = []
             for ch in word {
                 if isCJK(ch) {
                     if !latin.isEmpty { out.append(latin); latin = "" }
-                    out.append(String(ch))
+                    run.append(ch)
                 } else {
+                    flush(&run)
                     latin.append(ch)
                 }
             }
+            flush(&run)
             if !latin.isEmpty { out.append(latin) }
         }
         return out
