@@ -37,7 +37,7 @@ extension DialogueLintPass {
         for prompt in script.prompts {
             let first = prompt.variants.first
             for variant in prompt.variants {
-                checkTemplate(variant.text, at: variant.mark)
+                checkTemplate(variant.text, at: variant.textMark ?? variant.mark)
                 if let first, variant.structure != first.structure {
                     report(.warning, .abStructure,
                            "variant '\(variant.name)' of prompt '\(prompt.name)' is built differently from '\(first.name)' (\(variant.structure) vs \(first.structure))",

@@ -25,7 +25,10 @@ extension DialogueLoader {
                 for vp in pairs {
                     guard let vr = reader(vp.value, Self.variantKeys, "variant '\(vp.name)' of prompt '\(name)'") else { continue }
                     var variant = loadVariantBody(vr, name: vp.name, prompt: name, mark: vp.key.mark)
-                    if variant.text.isEmpty, let t = r["text"] { variant.text = attempt { try t.string() } ?? "" }
+                    if variant.text.isEmpty, let t = r["text"] {
+                        variant.text = attempt { try t.string() } ?? ""
+                        variant.textMark = t.mark
+                    }
                     if let w = vr["weight"] {
                         variant.weight = attempt { try w.int() } ?? 1
                         if variant.weight <= 0 {
@@ -68,7 +71,10 @@ extension DialogueLoader {
 
     private mutating func loadVariantBody(_ r: YAMLMappingReader, name: String, prompt: String, mark: YAMLMark) -> DialoguePromptVariant {
         var variant = DialoguePromptVariant(name: name, weight: 1, segments: [], text: "", mark: mark)
-        if let t = r["text"] { variant.text = attempt { try t.string() } ?? "" }
+        if let t = r["text"] {
+            variant.text = attempt { try t.string() } ?? ""
+            variant.textMark = t.mark
+        }
         let file = r["file"], segments = r["segments"]
         if file != nil && segments != nil {
             report(.error, .invalidValue, "prompt '\(prompt)' has both 'file' and 'segments'", at: r.keyMark("segments") ?? mark)

@@ -20,6 +20,8 @@ public struct DialoguePromptVariant: Sendable, Equatable {
     /// The transcript (`text:`), with `{variable}` placeholders.
     public var text: String
     public var mark: YAMLMark
+    /// Where the transcript is written (nil when inherited or absent).
+    public var textMark: YAMLMark? = nil
 
     /// A structural signature: variants of one prompt should agree on it.
     public var structure: String {

@@ -2,8 +2,9 @@
 /// nesting depth, alias expansion size and the one-document rule.
 struct YAMLTreeBuilder {
     private enum Frame {
-        case sequence([YAMLNode], anchor: String?, tag: String?, YAMLMark)
-        case mapping([YAMLPair], pendingKey: YAMLNode?, seen: [String: YAMLMark], anchor: String?, tag: String?, YAMLMark)
+        // `size`: nodes in the subtree so far, aliases expanded.
+        case sequence([YAMLNode], size: Int, anchor: String?, tag: String?, YAMLMark)
+        case mapping([YAMLPair], size: Int, pendingKey: YAMLNode?, seen: [String: YAMLMark], anchor: String?, tag: String?, YAMLMark)
     }
 
     let path: String
@@ -32,17 +33,15 @@ struct YAMLTreeBuilder {
             }
             try add(anchored.node, size: anchored.size, anchor: nil, aliasMark: mark)
         case .sequenceStart(let anchor, let tag, let mark):
-            try push(.sequence([], anchor: anchor, tag: tag, mark), mark)
+            try push(.sequence([], size: 1, anchor: anchor, tag: tag, mark), mark)
         case .mappingStart(let anchor, let tag, let mark):
-            try push(.mapping([], pendingKey: nil, seen: [:], anchor: anchor, tag: tag, mark), mark)
+            try push(.mapping([], size: 1, pendingKey: nil, seen: [:], anchor: anchor, tag: tag, mark), mark)
         case .sequenceEnd, .mappingEnd:
             guard let frame = stack.popLast() else { return }
             switch frame {
-            case .sequence(let items, let anchor, let tag, let mark):
-                let size = 1 + items.count
+            case .sequence(let items, let size, let anchor, let tag, let mark):
                 try add(YAMLNode(.sequence(items), mark: mark, tag: tag), size: size, anchor: anchor, counted: true)
-            case .mapping(let pairs, _, _, let anchor, let tag, let mark):
-                let size = 1 + pairs.count * 2
+            case .mapping(let pairs, let size, _, _, let anchor, let tag, let mark):
                 try add(YAMLNode(.mapping(pairs), mark: mark, tag: tag), size: size, anchor: anchor, counted: true)
             }
         }
@@ -62,7 +61,7 @@ struct YAMLTreeBuilder {
     private mutating func add(
         _ node: YAMLNode, size: Int, anchor: String?, aliasMark: YAMLMark? = nil, counted: Bool = false
     ) throws(YAMLError) {
-        // Containers were counted item by item already; aliases add their whole size.
+        // A container's children were counted already; scalars count 1, aliases their whole size.
         nodeCount += counted ? 1 : size
         if nodeCount > YAMLLoader.maxNodeCount {
             throw YAMLError(.aliasExpansionTooLarge,
@@ -75,13 +74,13 @@ struct YAMLTreeBuilder {
             return
         }
         switch top {
-        case .sequence(var items, let a, let t, let m):
+        case .sequence(var items, let total, let a, let t, let m):
             items.append(node)
-            stack.append(.sequence(items, anchor: a, tag: t, m))
-        case .mapping(var pairs, let pendingKey, var seen, let a, let t, let m):
+            stack.append(.sequence(items, size: total + size, anchor: a, tag: t, m))
+        case .mapping(var pairs, let total, let pendingKey, var seen, let a, let t, let m):
             if let key = pendingKey {
                 pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs, pendingKey: nil, seen: seen, anchor: a, tag: t, m))
+                stack.append(.mapping(pairs, size: total + size, pendingKey: nil, seen: seen, anchor: a, tag: t, m))
             } else {
                 guard case .scalar(let s) = node.content else {
                     throw YAMLError(.nonScalarKey, "mapping keys must be scalars, found \(node.kindName)",
@@ -93,7 +92,7 @@ struct YAMLTreeBuilder {
                                     at: aliasMark ?? node.mark)
                 }
                 seen[s.value] = node.mark
-                stack.append(.mapping(pairs, pendingKey: node, seen: seen, anchor: a, tag: t, m))
+                stack.append(.mapping(pairs, size: total + size, pendingKey: node, seen: seen, anchor: a, tag: t, m))
             }
         }
     }
