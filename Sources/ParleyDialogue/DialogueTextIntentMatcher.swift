@@ -9,7 +9,7 @@ public protocol DialogueIntentResolving: Sendable {
 
 /// A simple resolver: the script's keyword and regular-expression overrides first, then an
 /// exact match of a normalised example, then the best token overlap (Dice coefficient)
-/// above `threshold`. Chinese text is compared by character bigrams. A small lexicon
+/// above `threshold`. Chinese text is compared by characters and character bigrams. A small lexicon
 /// marks angry utterances with the emotion `angry`.
 public struct DialogueTextIntentMatcher: DialogueIntentResolving {
     struct Entry: Sendable {
@@ -84,12 +84,12 @@ public struct DialogueTextIntentMatcher: DialogueIntentResolving {
         return out
     }
 
-    /// Words for alphabetic text; CJK runs become character bigrams (a lone character
-    /// stays a token), which keeps "天气" from matching "今天".
+    /// Words for alphabetic text; CJK runs become their characters plus character bigrams,
+    /// so word order counts and "天气" matches "今天" only weakly.
     public static func tokens(_ normalized: String) -> [String] {
         var out: [String] = []
         func flush(_ run: inout [Character]) {
-            if run.count == 1 { out.append(String(run[0])) }
+            for ch in run { out.append(String(ch)) }
             if run.count > 1 { for i in 0..<(run.count - 1) { out.append(String(run[i]) + String(run[i + 1])) } }
             run.removeAll()
         }
