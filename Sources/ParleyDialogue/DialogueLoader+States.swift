@@ -186,13 +186,18 @@ extension DialogueLoader {
     mutating func transferTarget(_ node: YAMLNode, disposition: YAMLNode?) -> DialogueTarget? {
         if case .mapping = node.content, let r = reader(node, ["uri", "disposition"], "transfer") {
             guard let uri = attempt({ try r.require("uri", context: "transfer").string() }) else { return nil }
+            checkTransferURI(uri, at: r["uri"]?.mark ?? node.mark)
             return .transfer(uri: uri, disposition: (r["disposition"] ?? disposition).flatMap { try? $0.string() })
         }
         guard let uri = attempt({ try node.string() }) else { return nil }
-        if !uri.hasPrefix("sip:") && !uri.hasPrefix("sips:") && !uri.hasPrefix("tel:") {
-            report(.error, .invalidValue, "transfer target must be a sip:, sips: or tel: URI, not '\(uri)'", at: node.mark)
-        }
+        checkTransferURI(uri, at: node.mark)
         return .transfer(uri: uri, disposition: disposition.flatMap { try? $0.string() })
+    }
+
+    mutating func checkTransferURI(_ uri: String, at mark: YAMLMark) {
+        if !uri.hasPrefix("sip:") && !uri.hasPrefix("sips:") && !uri.hasPrefix("tel:") {
+            report(.error, .invalidValue, "transfer target must be a sip:, sips: or tel: URI, not '\(uri)'", at: mark)
+        }
     }
 
     mutating func loadActions(_ node: YAMLNode) -> [DialogueScriptAction] {
