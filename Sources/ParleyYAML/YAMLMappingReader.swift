@@ -3,14 +3,18 @@
 public struct YAMLMappingReader: Sendable {
     public let node: YAMLNode
     public let pairs: [YAMLPair]
+    /// The keys' text, index-aligned with `pairs`.
+    public let names: [String]
     /// One error per key not in `allowedKeys`.
     public let unknownKeyErrors: [YAMLError]
 
     public init(_ node: YAMLNode, allowedKeys: [String], context: String = "") throws(YAMLError) {
         self.node = node
         self.pairs = try node.mapping()
+        self.names = pairs.map(\.name)
         var errors: [YAMLError] = []
-        for pair in pairs where !allowedKeys.contains(pair.name) {
+        for (i, name) in names.enumerated() where !allowedKeys.contains(name) {
+            let pair = pairs[i]
             var message = "unknown key '\(pair.name)'"
             if !context.isEmpty { message += " in \(context)" }
             if let guess = YAMLMappingReader.suggestion(for: pair.name, among: allowedKeys) {
@@ -23,12 +27,14 @@ public struct YAMLMappingReader: Sendable {
 
     /// The value for `key`, if present.
     public subscript(key: String) -> YAMLNode? {
-        pairs.first(where: { $0.name == key })?.value
+        guard let i = names.firstIndex(of: key) else { return nil }
+        return pairs[i].value
     }
 
     /// The mark of `key` itself (not its value), if present.
     public func keyMark(_ key: String) -> YAMLMark? {
-        pairs.first(where: { $0.name == key })?.key.mark
+        guard let i = names.firstIndex(of: key) else { return nil }
+        return pairs[i].key.mark
     }
 
     /// The value for `key`, or a "missing key" error at the mapping.

@@ -1,10 +1,21 @@
 /// Turns the event stream into a node tree: checks duplicate keys, scalar keys,
 /// nesting depth, alias expansion size and the one-document rule.
 struct YAMLTreeBuilder {
-    private enum Frame {
-        // `size`: nodes in the subtree so far, aliases expanded.
-        case sequence([YAMLNode], size: Int, anchor: String?, tag: String?, YAMLMark)
-        case mapping([YAMLPair], size: Int, pendingKey: YAMLNode?, seen: [String: YAMLMark], anchor: String?, tag: String?, YAMLMark)
+    /// An open sequence or mapping. Mutated in place on the stack (no copies of the
+    /// growing arrays).
+    private struct Frame {
+        var isMapping: Bool
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        /// Key text → index in `pairs`; built once a mapping grows past a few keys
+        /// (small mappings are scanned).
+        var index: [String: Int] = [:]
+        /// Nodes in the subtree so far, aliases expanded.
+        var size = 1
+        var anchor: String?
+        var tag: String?
+        var mark: YAMLMark
     }
 
     let path: String
@@ -33,17 +44,13 @@ struct YAMLTreeBuilder {
             }
             try add(anchored.node, size: anchored.size, anchor: nil, aliasMark: mark)
         case .sequenceStart(let anchor, let tag, let mark):
-            try push(.sequence([], size: 1, anchor: anchor, tag: tag, mark), mark)
+            try push(Frame(isMapping: false, anchor: anchor, tag: tag, mark: mark))
         case .mappingStart(let anchor, let tag, let mark):
-            try push(.mapping([], size: 1, pendingKey: nil, seen: [:], anchor: anchor, tag: tag, mark), mark)
+            try push(Frame(isMapping: true, anchor: anchor, tag: tag, mark: mark))
         case .sequenceEnd, .mappingEnd:
             guard let frame = stack.popLast() else { return }
-            switch frame {
-            case .sequence(let items, let size, let anchor, let tag, let mark):
-                try add(YAMLNode(.sequence(items), mark: mark, tag: tag), size: size, anchor: anchor, counted: true)
-            case .mapping(let pairs, let size, _, _, let anchor, let tag, let mark):
-                try add(YAMLNode(.mapping(pairs), mark: mark, tag: tag), size: size, anchor: anchor, counted: true)
-            }
+            let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+            try add(YAMLNode(content, mark: frame.mark, tag: frame.tag), size: frame.size, anchor: frame.anchor, counted: true)
         }
     }
 
@@ -51,9 +58,9 @@ struct YAMLTreeBuilder {
         root ?? YAMLNode(.scalar(YAMLScalar("")), mark: YAMLMark(path: path, line: 1, column: 1))
     }
 
-    private mutating func push(_ frame: Frame, _ mark: YAMLMark) throws(YAMLError) {
+    private mutating func push(_ frame: Frame) throws(YAMLError) {
         if stack.count >= YAMLLoader.maxDepth {
-            throw YAMLError(.nestingTooDeep, "nesting deeper than \(YAMLLoader.maxDepth) levels", at: mark)
+            throw YAMLError(.nestingTooDeep, "nesting deeper than \(YAMLLoader.maxDepth) levels", at: frame.mark)
         }
         stack.append(frame)
     }
@@ -69,31 +76,41 @@ struct YAMLTreeBuilder {
                             at: aliasMark ?? node.mark)
         }
         if let anchor { anchors[anchor] = (node, min(size, YAMLLoader.maxNodeCount + 1)) }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, let total, let a, let t, let m):
-            items.append(node)
-            stack.append(.sequence(items, size: total + size, anchor: a, tag: t, m))
-        case .mapping(var pairs, let total, let pendingKey, var seen, let a, let t, let m):
-            if let key = pendingKey {
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs, size: total + size, pendingKey: nil, seen: seen, anchor: a, tag: t, m))
-            } else {
-                guard case .scalar(let s) = node.content else {
-                    throw YAMLError(.nonScalarKey, "mapping keys must be scalars, found \(node.kindName)",
-                                    at: aliasMark ?? node.mark)
-                }
-                if let first = seen[s.value] {
-                    throw YAMLError(.duplicateKey,
-                                    "duplicate key '\(s.value)' (first defined at line \(first.line), column \(first.column))",
-                                    at: aliasMark ?? node.mark)
-                }
-                seen[s.value] = node.mark
-                stack.append(.mapping(pairs, size: total + size, pendingKey: node, seen: seen, anchor: a, tag: t, m))
-            }
+        let top = stack.count - 1
+        stack[top].size += size
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
+        if let key = stack[top].pendingKey {
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
+            stack[top].pendingKey = nil
+            return
+        }
+        guard case .scalar(let s) = node.content else {
+            throw YAMLError(.nonScalarKey, "mapping keys must be scalars, found \(node.kindName)", at: aliasMark ?? node.mark)
+        }
+        let count = stack[top].pairs.count
+        var duplicate: Int?
+        if count < 16 {
+            duplicate = stack[top].pairs.firstIndex(where: { $0.name == s.value })
+        } else {
+            if stack[top].index.isEmpty {
+                for (i, pair) in stack[top].pairs.enumerated() { stack[top].index[pair.name] = i }
+            }
+            duplicate = stack[top].index[s.value]
+            stack[top].index[s.value] = count
+        }
+        if let duplicate {
+            let first = stack[top].pairs[duplicate].key.mark
+            throw YAMLError(.duplicateKey,
+                            "duplicate key '\(s.value)' (first defined at line \(first.line), column \(first.column))",
+                            at: aliasMark ?? node.mark)
+        }
+        stack[top].pendingKey = node
     }
 }

@@ -137,3 +137,18 @@ import Testing
         #expect(YAMLMappingReader.editDistance("", "abc") == 3)
     }
 }
+
+@Suite struct YAMLLargeMappingTests {
+    @Test func duplicateKeysAreFoundInLargeMappings() {
+        var text = (0..<40).map { "k\($0): \($0)\n" }.joined()
+        text += "k3: again\n"
+        do {
+            _ = try YAMLLoader.parse(text, path: "big.yaml")
+            Issue.record("duplicate accepted")
+        } catch {
+            #expect(error.description == "big.yaml:41:1: duplicate key 'k3' (first defined at line 4, column 1)")
+        }
+        let unique = (0..<40).map { "k\($0): \($0)\n" }.joined()
+        #expect((try? YAMLLoader.parse(unique).mapping().count) == 40)
+    }
+}
