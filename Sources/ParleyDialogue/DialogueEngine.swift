@@ -21,7 +21,9 @@ public struct DialogueEngine: Sendable {
         case end(DialogueAction)
     }
 
-    public let script: DialogueScript
+    /// The script this call runs (shared, never changes during the call).
+    public var script: DialogueScript { box.script }
+    let box: DialogueScriptBox
     public let seed: String
     public internal(set) var phase: Phase = .notStarted
     public internal(set) var stateIndex: Int
@@ -40,9 +42,14 @@ public struct DialogueEngine: Sendable {
     var hops = 0
 
     public init(script: DialogueScript, seed: String) {
-        self.script = script
+        self.init(shared: DialogueScriptBox(script), seed: seed)
+    }
+
+    /// Starts a call on a shared script box (what the registry hands out; no copy).
+    public init(shared box: DialogueScriptBox, seed: String) {
+        self.box = box
         self.seed = seed
-        self.stateIndex = script.startIndex
+        self.stateIndex = box.script.startIndex
     }
 
     /// The current state's name.
@@ -66,12 +73,13 @@ public struct DialogueEngine: Sendable {
             break
         case .promptFinished(let id):
             guard id == playbackID, phase == .playing else { break }
+            phase = .listening
             playbackEnded(&out)
         case .bargeIn(let id):
             guard id == playbackID, phase == .playing else { break }
+            phase = .listening
             if continuation == .listen {
-                phase = .listening  // the recognizer's result follows
-                continuation = nil
+                continuation = nil  // the recognizer's result follows
             } else {
                 playbackEnded(&out)
             }
@@ -181,6 +189,7 @@ public struct DialogueEngine: Sendable {
 
     mutating func finish(_ action: DialogueAction, _ out: inout [DialogueAction]) {
         cancelTimer(&out)
+        if phase == .playing { out.append(.stopPlayback) }
         switch action {
         case .hangUp(let d), .callEnded(let d), .transfer(_, let d): disposition = d
         default: break
@@ -202,6 +211,7 @@ public struct DialogueEngine: Sendable {
             out.append(.followed(DialogueTransitionRef(scope: .callEnd, index: 0, label: "caller hang-up")))
         }
         disposition = d
+        if phase == .playing { out.append(.stopPlayback) }
         out.append(.callEnded(disposition: d))
         phase = .finished
         continuation = nil
@@ -243,4 +253,10 @@ public struct DialogueEngine: Sendable {
         timerRunning = false
         out.append(.cancelTimer(DialogueTimer(kind: .noInput, generation: timerGeneration)))
     }
+}
+
+/// One loaded script shared by every call running it: keeps per-call engine state small.
+public final class DialogueScriptBox: Sendable {
+    public let script: DialogueScript
+    public init(_ script: DialogueScript) { self.script = script }
 }

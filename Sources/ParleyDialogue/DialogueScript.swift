@@ -68,6 +68,11 @@ public struct DialogueScript: Sendable {
         for (i, p) in intents.enumerated() where intentIndex[p.name] == nil { intentIndex[p.name] = i }
     }
 
+    /// Required variables missing from what a call brings in (check before `callStarted`).
+    public func missingVariables(in values: [String: String]) -> [String] {
+        variables.filter { $0.required && values[$0.name] == nil }.map(\.name)
+    }
+
     /// Every transition of the script, the denominator of a coverage report.
     public var allTransitions: [DialogueTransitionRef] {
         var out: [DialogueTransitionRef] = []

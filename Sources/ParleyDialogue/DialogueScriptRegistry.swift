@@ -5,7 +5,8 @@ import Synchronization
 /// running keep the `DialogueScript` value they started with.
 public final class DialogueScriptRegistry: Sendable {
     public struct Installed: Sendable {
-        public var script: DialogueScript
+        public var shared: DialogueScriptBox
+        public var script: DialogueScript { shared.script }
         /// Increases by one per successful install.
         public var generation: Int
         public var warnings: [DialogueDiagnostic]
@@ -40,7 +41,7 @@ public final class DialogueScriptRegistry: Sendable {
             throw .rejected(result.diagnostics.filter { $0.severity == .error })
         }
         return current.withLock { table in
-            let installed = Installed(script: script, generation: (table[script.name]?.generation ?? 0) + 1,
+            let installed = Installed(shared: DialogueScriptBox(script), generation: (table[script.name]?.generation ?? 0) + 1,
                                       warnings: result.diagnostics)
             table[script.name] = installed
             return installed
@@ -54,7 +55,7 @@ public final class DialogueScriptRegistry: Sendable {
 
     /// A new engine on the current version of `name` (nil when not installed).
     public func startCall(script name: String, seed: String) -> DialogueEngine? {
-        script(named: name).map { DialogueEngine(script: $0.script, seed: seed) }
+        script(named: name).map { DialogueEngine(shared: $0.shared, seed: seed) }
     }
 
     public var names: [String] { current.withLock { $0.keys.sorted() } }

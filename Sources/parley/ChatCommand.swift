@@ -49,6 +49,10 @@ enum ChatCommand {
         for v in script.variables where variables[v.name] == nil {
             if let example = v.example { variables[v.name] = example }
         }
+        let missing = script.missingVariables(in: variables)
+        if !missing.isEmpty {
+            FileHandleOutput.error("parley chat: warning: no value for \(missing.joined(separator: ", ")) (use --var name=value)")
+        }
         var chat = DialogueChatSession(script: script, seed: seed, echo: !json)
         chat.start(variables)
         if !turns.isEmpty {

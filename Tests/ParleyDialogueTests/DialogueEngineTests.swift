@@ -218,3 +218,29 @@ import Testing
         #expect(engine.isFinished)
     }
 }
+
+@Suite struct DialogueEngineEndingTests {
+    @Test func endingDuringAPlaybackStopsIt() throws {
+        let script = try loadScript(engineTestScript)
+        var engine = DialogueEngine(script: script, seed: "x")
+        _ = engine.handle(.callStarted(variables: ["name": "Ann"]))
+        #expect(engine.phase == .playing)
+        // An angry interruption while the first prompt still plays ends the call at once.
+        let actions = engine.handle(.intent(DialogueRecognition(intent: nil, emotion: "angry")))
+        #expect(actions.suffix(3) == [.stopPlayback, .stopListening, .hangUp(disposition: "angry")])
+        var other = DialogueEngine(script: script, seed: "y")
+        _ = other.handle(.callStarted(variables: [:]))
+        #expect(other.handle(.callerHungUp).suffix(2) == [.stopPlayback, .callEnded(disposition: "hung_up")])
+    }
+
+    @Test func missingRequiredVariables() throws {
+        let script = try loadScript(engineTestScript)
+        #expect(script.missingVariables(in: [:]) == ["name"])
+        #expect(script.missingVariables(in: ["name": "Ann"]) == [])
+    }
+
+    @Test func perCallStateIsSmall() {
+        // The script is shared copy-on-write; the engine itself stays a few hundred bytes.
+        #expect(MemoryLayout<DialogueEngine>.size < 256, "\(MemoryLayout<DialogueEngine>.size) bytes")
+    }
+}
