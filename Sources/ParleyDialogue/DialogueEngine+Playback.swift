@@ -4,8 +4,8 @@ extension DialogueEngine {
     mutating func play(_ refs: [DialoguePromptRef], _ out: inout [DialogueAction]) -> Bool {
         var prompts: [DialogueResolvedPrompt] = []
         for ref in refs {
-            guard let prompt = script.prompt(named: ref.name) else { continue }
-            prompts.append(resolve(prompt))
+            guard let prompt = script.prompt(named: ref.name), let resolved = resolve(prompt) else { continue }
+            prompts.append(resolved)
         }
         guard !prompts.isEmpty else { return false }
         cancelTimer(&out)
@@ -15,8 +15,8 @@ extension DialogueEngine {
         return true
     }
 
-    func resolve(_ prompt: DialoguePrompt) -> DialogueResolvedPrompt {
-        let variant = DialogueVariantPicker.pick(prompt, seed: seed)
+    func resolve(_ prompt: DialoguePrompt) -> DialogueResolvedPrompt? {
+        guard let variant = DialogueVariantPicker.pick(prompt, seed: seed) else { return nil }
         var files: [String] = []
         let dir = script.promptDirectory
         for segment in variant.segments {
@@ -38,9 +38,10 @@ extension DialogueEngine {
 
 /// Deterministic A/B choice: FNV-1a of the seed and the prompt name, modulo the total weight.
 public enum DialogueVariantPicker {
-    public static func pick(_ prompt: DialoguePrompt, seed: String) -> DialoguePromptVariant {
+    /// The variant this seed hears; nil only for a prompt without variants (a load error).
+    public static func pick(_ prompt: DialoguePrompt, seed: String) -> DialoguePromptVariant? {
         let total = prompt.variants.reduce(0) { $0 + max(0, $1.weight) }
-        guard prompt.variants.count > 1, total > 0 else { return prompt.variants[0] }
+        guard prompt.variants.count > 1, total > 0 else { return prompt.variants.first }
         var point = Int(hash(seed + "\u{1F}" + prompt.name) % UInt64(total))
         for variant in prompt.variants where variant.weight > 0 {
             if point < variant.weight { return variant }

@@ -244,3 +244,32 @@ import Testing
         #expect(MemoryLayout<DialogueEngine>.size < 256, "\(MemoryLayout<DialogueEngine>.size) bytes")
     }
 }
+
+@Suite struct DialogueEngineRobustnessTests {
+    @Test func aPromptWithoutVariantsIsSkippedNotATrap() throws {
+        let text = """
+            script: x
+            dispositions: [done]
+            prompts:
+              p: {variants: {}}
+            states:
+              s: {play: p, hangup: done}
+            """
+        let result = DialogueLoader.load(text: text, path: "x.yaml")
+        #expect(result.diagnostics.map(\.description) == ["x.yaml:4:17: error: prompt 'p' has no variants [invalid-value]"])
+        var engine = DialogueEngine(script: try #require(result.script), seed: "s")
+        #expect(engine.handle(.callStarted(variables: [:])).last == .hangUp(disposition: "done"))
+    }
+
+    @Test func fuzzFindingsLoadWithoutTrapping() throws {
+        // Inputs the fuzzer once crashed on: loading, linting and running them must not trap.
+        let path = TestPaths.fixture("fuzz-empty-variants.yaml")
+        let result = DialogueLinter(inspector: nil).check(path: path)
+        #expect(result.diagnostics.hasErrors)
+        if let script = result.script, !script.states.isEmpty {
+            var engine = DialogueEngine(script: script, seed: "fuzz")
+            _ = engine.handle(.callStarted(variables: [:]))
+            _ = engine.handle(.promptFinished(playbackID: engine.playbackID))
+        }
+    }
+}
