@@ -273,3 +273,39 @@ import Testing
         }
     }
 }
+
+@Suite struct DialogueHangUpHandlerTests {
+    @Test func aStateHangUpHandlerRunsItsActionsAndSetsTheDisposition() throws {
+        let script = try loadScript("""
+            script: h
+            tags: [left_during_offer]
+            dispositions: [abandoned_offer, hung_up, done]
+            defaults: {hangup_disposition: hung_up}
+            intents:
+              yes: [yes, sure, ok]
+            prompts:
+              offer: {file: o.wav, text: "Offer"}
+            states:
+              offer:
+                play: offer
+                on:
+                  - intent: "yes"
+                    hangup: done
+                  - caller_hangup: true
+                    tag: left_during_offer
+                    disposition: abandoned_offer
+            """)
+        var engine = DialogueEngine(script: script, seed: "x")
+        _ = engine.handle(.callStarted(variables: [:]))
+        _ = engine.handle(.promptFinished(playbackID: engine.playbackID))
+        let actions = engine.handle(.callerHungUp)
+        #expect(actions == [
+            .cancelTimer(DialogueTimer(kind: .noInput, generation: 1)),
+            .followed(DialogueTransitionRef(scope: .state("offer"), index: 1, label: "caller hang-up")),
+            .addTag("left_during_offer"),
+            .callEnded(disposition: "abandoned_offer"),
+        ])
+        #expect(engine.disposition == "abandoned_offer")
+        #expect(engine.tags == ["left_during_offer"])
+    }
+}
