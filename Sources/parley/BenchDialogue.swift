@@ -30,10 +30,12 @@ enum BenchDialogue {
             totalMs.append(Double(t3 - t0) / 1e6)
         }
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        let engineNsPerEvent = median((0..<iterations).map { _ in engineRun(text: text, path: path) })
         let result: [String: Any] = [
             "suite": "dialogue", "states": stateCount, "bytes": text.utf8.count, "iterations": iterations,
             "parse_ms_median": median(parseMs), "load_ms_median": median(loadMs), "lint_ms_median": median(lintMs),
             "load_lint_ms_median": median(totalMs), "load_lint_ms_min": totalMs.min() ?? 0,
+            "engine_ns_per_event_median": engineNsPerEvent,
             "target_ms": 100, "within_target": median(totalMs) <= 100, "diagnostics": diagnosticCount,
         ]
         if json {
@@ -46,9 +48,29 @@ enum BenchDialogue {
             print(String(format: "  load model   %8.2f ms", median(loadMs)))
             print(String(format: "  lint         %8.2f ms", median(lintMs)))
             print(String(format: "  load + lint  %8.2f ms (target ≤ 100 ms; min %.2f ms)", median(totalMs), totalMs.min() ?? 0))
+            print(String(format: "  engine       %8.0f ns per event (a call through every state)", engineNsPerEvent))
             print("  diagnostics  \(diagnosticCount) (expected 0)")
         }
         return 0
+    }
+}
+
+extension BenchDialogue {
+    /// Walks one call through every state (prompt finished, then "yes"); ns per event.
+    static func engineRun(text: String, path: String) -> Double {
+        guard let script = DialogueLoader.load(text: text, path: path).script else { return 0 }
+        var engine = DialogueEngine(script: script, seed: "bench-call")
+        var events = 0
+        let yes = DialogueEvent.intent(DialogueRecognition(intent: "yes", confidence: 0.9))
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        _ = engine.handle(.callStarted(variables: ["name": "Alice"]))
+        events += 1
+        while !engine.isFinished && events < 10_000 {
+            _ = engine.handle(.promptFinished(playbackID: engine.playbackID))
+            if !engine.isFinished { _ = engine.handle(yes) }
+            events += 2
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(events)
     }
 }
 
