@@ -38,6 +38,8 @@ public struct DialogueEngine: Sendable {
     var noInputCount = 0
     var timerGeneration = 0
     var timerRunning = false
+    /// A `listen` is in force (a `stopListening` is owed when leaving listening states).
+    var recognizerOn = false
     /// States entered within the current `handle` call (guards chains without prompts).
     var hops = 0
 
@@ -126,12 +128,15 @@ public struct DialogueEngine: Sendable {
         if state.listens {
             let played = play(prompts, &out)
             out.append(.listen(listenSpec(for: state)))
+            recognizerOn = true
             if played { continuation = .listen } else { startListening(&out) }
         } else if let exit = state.exit {
+            stopRecognizer(&out)
             let ref = DialogueTransitionRef(scope: .state(state.name), index: DialogueTransitionRef.exit, label: "after prompt")
             if play(prompts, &out) { continuation = .exit(exit.target, ref) } else { take(exit.target, ref, prompts: [], &out) }
         } else {
-            // A dead end (the linter reports it): play and wait.
+            // Waiting for a webhook, or a dead end (the linter reports those): play and wait.
+            stopRecognizer(&out)
             if !play(prompts, &out) { phase = .listening }
             continuation = nil
         }
@@ -246,6 +251,12 @@ public struct DialogueEngine: Sendable {
         let state = script.states[stateIndex]
         out.append(.startTimer(DialogueTimer(kind: .noInput, generation: timerGeneration),
                                delayMs: state.noInputTimeoutMs ?? script.defaults.noInputTimeoutMs))
+    }
+
+    mutating func stopRecognizer(_ out: inout [DialogueAction]) {
+        guard recognizerOn else { return }
+        recognizerOn = false
+        out.append(.stopListening)
     }
 
     mutating func cancelTimer(_ out: inout [DialogueAction]) {

@@ -156,6 +156,7 @@ import Testing
         let filled = engine.handle(.slotValue("one two three four"))
         #expect(filled.contains(.setVariable(name: "pin", value: "1234")))
         #expect(enteredStates(filled) == ["sending"])
+        #expect(filled.contains(.stopListening))  // `sending` waits for the webhook, not the caller
         #expect(filled.contains(.webhook(name: "crm", url: "http://127.0.0.1:9/crm", method: "POST",
                                          payload: ["pin": "1234", "who": "Ann"])))
         let result = engine.handle(.webhookResult(name: "crm", succeeded: true, variables: ["ref": "R1"]))
