@@ -45,8 +45,8 @@ public struct DialogueResolvedPrompt: Sendable, Equatable {
     /// The transcript with variables filled in.
     public var text: String
     public var bargeIn: DialogueBargeInPolicy
-    /// Cue point: the first `lockedMs` cannot be interrupted.
-    public var lockedMs: Int
+    /// Stretches (ms from the prompt's start) the caller cannot interrupt, whatever `bargeIn` says.
+    public var locked: [DialogueLockedSegment]
 }
 
 /// What the recognizer should listen for in the current state.

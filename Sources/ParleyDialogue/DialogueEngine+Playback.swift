@@ -32,7 +32,7 @@ extension DialogueEngine {
         }
         return DialogueResolvedPrompt(name: prompt.name, variant: variant.name, files: files,
                                       text: DialogueTemplate.render(variant.text, variables),
-                                      bargeIn: prompt.bargeIn, lockedMs: prompt.lockedMs)
+                                      bargeIn: prompt.bargeIn, locked: prompt.locked)
     }
 }
 

@@ -118,10 +118,10 @@ extension DialogueLintPass {
     }
 
     mutating func checkLocked(_ prompt: DialoguePrompt, durationMs: Int?, timeouts listeningTimeouts: [String: Int]) {
-        if let durationMs, prompt.lockedMs > durationMs {
-            report(.error, .cuePastEnd, "locked_ms \(prompt.lockedMs) is past the end of prompt '\(prompt.name)' (\(durationMs) ms)", at: prompt.mark)
+        if let durationMs, let end = prompt.locked.map(\.toMs).max(), end > durationMs {
+            report(.error, .cuePastEnd, "locked segment ends at \(end) ms, past the end of prompt '\(prompt.name)' (\(durationMs) ms)", at: prompt.mark)
         }
-        let lockedMs = prompt.bargeIn == .off ? (durationMs ?? 0) : prompt.lockedMs
+        let lockedMs = prompt.bargeIn == .off ? (durationMs ?? 0) : (prompt.locked.map(\.durationMs).max() ?? 0)
         guard lockedMs > 0, let timeoutMs = listeningTimeouts[prompt.name] else { return }
         if lockedMs > timeoutMs {
             report(.warning, .lockedTooLong,

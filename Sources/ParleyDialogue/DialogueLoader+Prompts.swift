@@ -1,7 +1,7 @@
 import ParleyYAML
 
 extension DialogueLoader {
-    static let promptKeys = ["text", "file", "segments", "variants", "barge_in", "min_speech_ms", "min_words", "locked_ms"]
+    static let promptKeys = ["text", "file", "segments", "variants", "barge_in", "min_speech_ms", "min_words", "locked_ms", "locked"]
     static let variantKeys = ["text", "file", "segments", "weight"]
 
     mutating func loadPrompts(_ node: YAMLNode) -> [DialoguePrompt] {
@@ -15,7 +15,7 @@ extension DialogueLoader {
 
     mutating func loadPrompt(_ name: String, _ node: YAMLNode, keyMark: YAMLMark) -> DialoguePrompt? {
         guard let r = reader(node, Self.promptKeys, "prompt '\(name)'") else { return nil }
-        var prompt = DialoguePrompt(name: name, variants: [], bargeIn: .immediate, lockedMs: 0, mark: keyMark)
+        var prompt = DialoguePrompt(name: name, variants: [], bargeIn: .immediate, locked: [], mark: keyMark)
         if let v = r["variants"] {
             for key in ["file", "segments"] where r[key] != nil {
                 report(.error, .invalidValue, "prompt '\(name)' has both '\(key)' and 'variants'; put '\(key)' in each variant",
@@ -62,9 +62,22 @@ extension DialogueLoader {
                 report(.warning, .invalidValue, "'\(key)' only applies with barge_in: confirmed", at: r.keyMark(key) ?? node.mark)
             }
         }
-        if let n = r["locked_ms"] {
-            prompt.lockedMs = attempt { try n.int() } ?? 0
-            if prompt.lockedMs < 0 { report(.error, .invalidValue, "locked_ms must not be negative", at: n.mark) }
+        if let n = r["locked_ms"], let ms = attempt({ try n.int() }) {
+            if ms <= 0 { report(.error, .invalidValue, "locked_ms must be positive", at: n.mark) } else {
+                prompt.locked.append(DialogueLockedSegment(fromMs: 0, toMs: ms))
+            }
+        }
+        if let n = r["locked"], let items = attempt({ try n.sequence() }) {
+            for item in items {
+                guard let lr = reader(item, ["from_ms", "to_ms"], "a locked segment"),
+                      let from = attempt({ try lr.require("from_ms", context: "a locked segment").int() }),
+                      let to = attempt({ try lr.require("to_ms", context: "a locked segment").int() }) else { continue }
+                if from < 0 || to <= from {
+                    report(.error, .invalidValue, "a locked segment needs 0 ≤ from_ms < to_ms (got \(from)…\(to))", at: item.mark)
+                    continue
+                }
+                prompt.locked.append(DialogueLockedSegment(fromMs: from, toMs: to))
+            }
         }
         return prompt
     }

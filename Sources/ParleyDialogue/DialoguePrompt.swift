@@ -7,8 +7,8 @@ public struct DialoguePrompt: Sendable, Equatable {
     /// At least one variant; a prompt without `variants:` has a single variant "default".
     public var variants: [DialoguePromptVariant]
     public var bargeIn: DialogueBargeInPolicy
-    /// Cue point: the first `lockedMs` of the prompt cannot be interrupted.
-    public var lockedMs: Int
+    /// Locked segments between cue points: the caller cannot interrupt inside them.
+    public var locked: [DialogueLockedSegment]
     public var mark: YAMLMark
 }
 
@@ -55,6 +55,19 @@ public enum DialogueSayFormat: String, Sendable, Equatable, CaseIterable {
     case number
     /// A recorded name: `names/<lowercased value>.wav`.
     case name
+}
+
+/// A locked stretch of a prompt, between two cue points (ms from the prompt's start).
+public struct DialogueLockedSegment: Sendable, Equatable {
+    public var fromMs: Int
+    public var toMs: Int
+
+    public init(fromMs: Int, toMs: Int) {
+        self.fromMs = fromMs
+        self.toMs = toMs
+    }
+
+    public var durationMs: Int { toMs - fromMs }
 }
 
 /// Whether and how the caller can interrupt a prompt.

@@ -44,6 +44,8 @@ import Testing
         c.webhookResults = ["send_coupon": false]
         c.start(variables: ["name": "Bob", "coupon_value": "1250"])
         #expect(c.transcript.path == ["greeting", "offer"])
+        #expect(c.transcript.prompts.first?.locked == [DialogueLockedSegment(fromMs: 0, toMs: 800)])
+        #expect(c.transcript.prompts.first?.bargeIn == .confirmed(minSpeechMs: 400, minWords: 2))
         let offer = try #require(c.transcript.prompts.last)
         #expect(offer.files.contains(script.promptDirectory + "/say/thousand.wav"))
         c.silence()

@@ -310,3 +310,21 @@ import Testing
         #expect(engine.tags == ["left_during_offer"])
     }
 }
+
+@Suite struct LockedSegmentTests {
+    @Test func lockedSegmentsLoadAndBadOnesAreReported() {
+        let text = """
+            script: x
+            dispositions: [done]
+            prompts:
+              p: {file: a.wav, text: hi, locked: [{from_ms: 0, to_ms: 500}, {from_ms: 900, to_ms: 700}]}
+            states:
+              s: {play: p, hangup: done}
+            """
+        let result = DialogueLoader.load(text: text, path: "x.yaml")
+        #expect(result.script?.prompt(named: "p")?.locked == [DialogueLockedSegment(fromMs: 0, toMs: 500)])
+        #expect(result.diagnostics.map(\.description) == [
+            "x.yaml:4:65: error: a locked segment needs 0 ≤ from_ms < to_ms (got 900…700) [invalid-value]",
+        ])
+    }
+}
