@@ -63,3 +63,22 @@ import ParleyYAML
 enum YAMLLoaderShim {
     static func parse(_ text: String) throws -> YAMLNode { try YAMLLoader.parse(text, path: "cases.yaml") }
 }
+
+@Suite struct TestSuiteFileTests {
+    @Test(arguments: [
+        ("cases: [{name: a, turns: [dance]}]", "cases.yaml:1:27: a turn is silence, asr_error, hangup, {say: …} or {dtmf: …}"),
+        ("cases: [{name: a, expect: {path: [x], colour: red}}]", "cases.yaml:1:39: unknown key 'colour' in expect"),
+        ("cases: [{turns: []}]", "cases.yaml:1:9: missing key 'name' in a test case"),
+        ("tests: []", "cases.yaml:1:1: unknown key 'tests' in the test file"),
+    ])
+    func malformedCaseFilesArePositioned(_ text: String, _ message: String) {
+        do {
+            _ = try DialogueTestSuite.parse(YAMLLoaderShim.parse(text))
+            Issue.record("accepted: \(text)")
+        } catch let error as YAMLError {
+            #expect(error.description == message)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
