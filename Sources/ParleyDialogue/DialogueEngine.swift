@@ -133,7 +133,10 @@ public struct DialogueEngine: Sendable {
         } else if let exit = state.exit {
             stopRecognizer(&out)
             let ref = DialogueTransitionRef(scope: .state(state.name), index: DialogueTransitionRef.exit, label: "after prompt")
-            if play(prompts, &out) { continuation = .exit(exit.target, ref) } else { take(exit.target, ref, prompts: [], &out) }
+            if play(prompts, &out) { continuation = .exit(exit.target, ref) } else {
+                out.append(.followed(ref))
+                take(exit.target, ref, prompts: [], &out)
+            }
         } else {
             // Waiting for a webhook, or a dead end (the linter reports those): play and wait.
             stopRecognizer(&out)

@@ -216,6 +216,7 @@ import Testing
         var engine = DialogueEngine(script: looping, seed: "x")
         let actions = engine.handle(.callStarted(variables: [:]))
         #expect(actions.last == .hangUp(disposition: "script_loop"))
+        #expect(actions.contains(.followed(DialogueTransitionRef(scope: .state("a"), index: DialogueTransitionRef.exit, label: "after prompt"))))
         #expect(engine.isFinished)
     }
 }
