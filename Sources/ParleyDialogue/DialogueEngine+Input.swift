@@ -37,11 +37,14 @@ extension DialogueEngine {
 
     mutating func handleDTMF(_ digits: String, _ out: inout [DialogueAction]) {
         guard isAwaitingInput else { return }
-        if script.states[stateIndex].slot != nil {
+        // An exact DTMF transition (e.g. a global "0 for an agent") wins over a slot.
+        if let (t, ref) = findTransition({ $0 == .dtmf(digits) }) {
+            perform(t, ref, &out)
+        } else if script.states[stateIndex].slot != nil {
             handleSlotValue(digits, &out)
-            return
+        } else {
+            escalate(noInput: false, &out)
         }
-        if let (t, ref) = findTransition({ $0 == .dtmf(digits) }) { perform(t, ref, &out) } else { escalate(noInput: false, &out) }
     }
 
     mutating func handleSlotValue(_ raw: String, _ out: inout [DialogueAction]) {

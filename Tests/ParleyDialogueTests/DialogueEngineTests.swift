@@ -165,6 +165,16 @@ import Testing
         #expect(engine.variables["ref"] == "R1")
     }
 
+    @Test func anExactDTMFTransitionWinsOverTheSlot() throws {
+        let withGlobalZero = try loadScript(engineTestScript.replacingOccurrences(
+            of: "  - intent: human\n    transfer:", with: "  - dtmf: \"0\"\n    transfer:"))
+        var engine = DialogueEngine(script: withGlobalZero, seed: "x")
+        _ = engine.handle(.callStarted(variables: [:]))
+        _ = engine.handle(.dtmf("9"))
+        #expect(engine.stateName == "pin")
+        #expect(engine.handle(.dtmf("0")).last == .transfer(uri: "sip:agent@127.0.0.1", disposition: "agent"))
+    }
+
     @Test func failedWebhookTakesItsOwnTransition() {
         var engine = listeningEngine()
         _ = engine.handle(.dtmf("9"))
