@@ -6,6 +6,14 @@ extension DialogueEngine {
         for ref in refs {
             guard let prompt = script.prompt(named: ref.name), let resolved = resolve(prompt) else { continue }
             prompts.append(resolved)
+            if prompt.variants.count > 1 {
+                // The A/B arm this call heard, for webhooks and results (`{variant_offer}`).
+                let name = "variant_" + prompt.name
+                if variables[name] != resolved.variant {
+                    variables[name] = resolved.variant
+                    out.append(.setVariable(name: name, value: resolved.variant))
+                }
+            }
         }
         guard !prompts.isEmpty else { return false }
         cancelTimer(&out)

@@ -78,6 +78,7 @@ struct DialogueLintPass {
 
     mutating func collectVariables() {
         for v in script.variables { knownVariables.insert(v.name) }
+        for p in script.prompts where p.variants.count > 1 { knownVariables.insert("variant_" + p.name) }
         for state in script.states {
             if let slot = state.slot { knownVariables.insert(slot.variable) }
             var actions = state.onEnter

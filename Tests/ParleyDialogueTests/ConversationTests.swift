@@ -52,6 +52,8 @@ import Testing
         #expect(c.transcript.prompts.last?.name == "offer_silence")
         c.dtmf("1")
         #expect(c.transcript.webhooks == ["send_coupon"])
+        let variant = try #require(c.transcript.variables["variant_offer"])
+        #expect(variant == offer.variant && ["a", "b"].contains(variant))
         #expect(c.transcript.path.last == "transfer_agent")
         #expect(c.transcript.transferURI == "sip:member-care@127.0.0.1:5090")
         #expect(c.transcript.disposition == "transferred")
