@@ -59,6 +59,7 @@ enum ChatCommand {
             for turn in turns where !chat.conversation.isFinished { chat.apply(turn) }
         } else {
             let interactive = isatty(STDIN_FILENO) != 0
+            chat.echoCaller = !interactive
             while !chat.conversation.isFinished {
                 if interactive { FileHandle.standardOutput.write(Data("you> ".utf8)) }
                 guard let line = readLine() else { break }

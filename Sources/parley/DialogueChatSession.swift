@@ -5,6 +5,8 @@ import ParleyDialogue
 struct DialogueChatSession {
     var conversation: DialogueConversation
     let echo: Bool
+    /// Print the caller's turns (off when they were just typed at a terminal).
+    var echoCaller = true
 
     init(script: DialogueScript, seed: String, echo: Bool) {
         conversation = DialogueConversation(script: script, seed: seed, resolver: DialogueResolverFactory.make(for: script))
@@ -28,19 +30,19 @@ struct DialogueChatSession {
     mutating func apply(_ turn: DialogueTestSuite.Turn) {
         switch turn {
         case .say(let text, let emotion):
-            if echo { print("caller: \(text)") }
+            if echo && echoCaller { print("caller: \(text)") }
             show(conversation.say(text, emotion: emotion))
         case .dtmf(let d):
-            if echo { print("caller: [dtmf \(d)]") }
+            if echo && echoCaller { print("caller: [dtmf \(d)]") }
             show(conversation.dtmf(d))
         case .silence:
-            if echo { print("caller: [silence]") }
+            if echo && echoCaller { print("caller: [silence]") }
             show(conversation.silence())
         case .asrError:
-            if echo { print("caller: [asr error]") }
+            if echo && echoCaller { print("caller: [asr error]") }
             show(conversation.asrError())
         case .hangUp:
-            if echo { print("caller: [hangs up]") }
+            if echo && echoCaller { print("caller: [hangs up]") }
             show(conversation.hangUp())
         }
     }
