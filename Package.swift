@@ -108,14 +108,14 @@ let tests: [Target] = [
     .testTarget(name: "CLibrariesTests",
                 dependencies: ["COpus", "CSndFile", "CPocketSphinx", "CYAML", "CSQLite", "CSpeexDSP", "CParleyAPM"]),
     .testTarget(name: "ParleyRealtimeTests", dependencies: ["ParleyRealtime"]),
-    .testTarget(name: "ParleyYAMLTests", dependencies: ["ParleyYAML"]),
+    .testTarget(name: "ParleyYAMLTests", dependencies: ["ParleyYAML"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyCodecsTests", dependencies: ["ParleyCodecs"]),
     .testTarget(name: "ParleyRTPTests", dependencies: ["ParleyRTP"]),
     .testTarget(name: "ParleySDPTests", dependencies: ["ParleySDP"]),
     .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP"]),
     .testTarget(name: "ParleyAudioTests", dependencies: ["ParleyAudio", "ParleyCodecs"]),
     .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"], exclude: ["Fixtures"]),
-    .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"]),
+    .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
 ]
 
