@@ -97,7 +97,7 @@ let executables: [Target] = [
         dependencies: [
             "ParleyRealtime", "ParleyCodecs", "ParleyRTP", "ParleySDP", "ParleySIP",
             "ParleyAudio", "ParleySpeech", "ParleyDialogue", "ParleyYAML", "ParleyStore",
-            "ParleySim", "ParleyCampaign", "CParleyAllocCounter",
+            "ParleySim", "ParleyCampaign", "ParleyCall", "CParleyAllocCounter",
         ]
     ),
 ]

@@ -23,6 +23,16 @@ extension DialogueEngine {
     mutating func handleRecognition(_ r: DialogueRecognition, _ out: inout [DialogueAction]) {
         guard isAwaitingInput else { return }
         if let text = r.text { variables["last_utterance"] = text }
+        // A global handler's intent ("stop calling me", "a human, please") is honoured even
+        // when the caller sounds angry: a do-not-call request must never be lost to an
+        // emotion route. Otherwise emotion is checked before intents.
+        if let name = r.intent, r.confidence >= script.defaults.minConfidence,
+           let i = script.globalHandlers.firstIndex(where: { $0.trigger == .intent(name) }),
+           !script.states[stateIndex].transitions.contains(where: { $0.trigger == .intent(name) }) {
+            let t = script.globalHandlers[i]
+            perform(t, DialogueTransitionRef(scope: .global, index: i, label: t.trigger.label), &out)
+            return
+        }
         if let emotion = r.emotion, let (t, ref) = findTransition({ $0 == .emotion(emotion) }) {
             perform(t, ref, &out)
             return

@@ -69,6 +69,14 @@ import Testing
         #expect(actions.last == .hangUp(disposition: "angry"))
     }
 
+    @Test func aGlobalHandlersIntentWinsOverEmotion() {
+        // An angry "stop calling me" must still reach the do-not-call handler.
+        var engine = listeningEngine()
+        let actions = engine.handle(.intent(DialogueRecognition(intent: "stop", confidence: 1, emotion: "angry")))
+        #expect(actions.contains(.addTag("dnc")))
+        #expect(playedPrompts(actions) == ["bye"])
+    }
+
     @Test func asrErrorTransition() {
         var engine = listeningEngine()
         #expect(engine.handle(.asrError).last == .hangUp(disposition: "asr"))
