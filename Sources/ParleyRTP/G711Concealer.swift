@@ -21,13 +21,14 @@ public struct G711Concealer: Sendable {
     /// Records a decoded good frame (in place: smooths the join after a loss).
     public mutating func good(_ frame: inout MutableSpan<Int16>) {
         let n = min(frame.count, frameSamples)
-        if consecutiveLosses > 0 && consecutiveLosses <= fadeFrames {
+        if consecutiveLosses > 0 {
             // Fade in from the level the concealment reached.
-            let startGain = Double(fadeFrames - consecutiveLosses) / Double(fadeFrames)
+            // Gains in Q16: from the concealment's last level up to 1 across the ramp.
+            let startGain = (fadeFrames - min(consecutiveLosses, fadeFrames)) << 16 / fadeFrames
             let ramp = min(crossfadeSamples, n)
             for i in 0..<ramp {
-                let g = startGain + (1 - startGain) * Double(i) / Double(max(1, ramp))
-                frame[i] = Int16(clamping: Int((Double(frame[i]) * g).rounded()))
+                let g = startGain + ((1 << 16) - startGain) * i / max(1, ramp)
+                frame[i] = Int16(clamping: (Int(frame[i]) * g + (1 << 15)) >> 16)
             }
         }
         for i in 0..<n { lastGood[i] = frame[i] }
@@ -45,11 +46,12 @@ public struct G711Concealer: Sendable {
             return n
         }
         // Gain falls linearly from (fadeFrames-k+1)/fadeFrames to (fadeFrames-k)/fadeFrames across the frame.
-        let start = Double(fadeFrames - k + 1) / Double(fadeFrames)
-        let end = Double(fadeFrames - k) / Double(fadeFrames)
+        // Gains in Q16.
+        let start = (fadeFrames - k + 1) << 16 / fadeFrames
+        let end = (fadeFrames - k) << 16 / fadeFrames
         for i in 0..<n {
-            let g = start + (end - start) * Double(i) / Double(max(1, n))
-            out[i] = Int16(clamping: Int((Double(lastGood[i % max(1, lastGoodCount)]) * g).rounded()))
+            let g = start + (end - start) * i / max(1, n)
+            out[i] = Int16(clamping: (Int(lastGood[i % max(1, lastGoodCount)]) * g + (1 << 15)) >> 16)
         }
         return n
     }

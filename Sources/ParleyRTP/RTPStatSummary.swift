@@ -39,10 +39,21 @@ public struct RTPStatSummary: Equatable, Sendable {
         packetsExpected == 0 ? 0 : max(0, Double(packetsLost)) * 100 / Double(packetsExpected)
     }
 
+    /// Fixed-point text without Foundation: `decimal(1.236, places: 2)` is "1.24".
+    static func decimal(_ value: Double, places: Int) -> String {
+        var scale = 1
+        for _ in 0..<places { scale *= 10 }
+        let v = Int(value * Double(scale) + (value < 0 ? -0.5 : 0.5))
+        let whole = v / scale, frac = abs(v % scale)
+        var f = String(frac)
+        while f.count < places { f = "0" + f }
+        return (v < 0 && whole == 0 ? "-" : "") + "\(whole).\(f)"
+    }
+
     /// `PS=..;OS=..;PR=..;OR=..;PL=..;JI=..;DU=..;EN=..;DE=..` plus Parley's own counters.
     public var headerValue: String {
-        let jitter = (jitterMs * 10).rounded() / 10
-        let loss = (lossPercent * 100).rounded() / 100
+        let jitter = Self.decimal(jitterMs, places: 1)
+        let loss = Self.decimal(lossPercent, places: 2)
         return "PS=\(packetsSent);OS=\(octetsSent);PR=\(packetsReceived);OR=\(octetsReceived);"
             + "PL=\(packetsLost);PLP=\(loss);JI=\(jitter);DU=\(durationSeconds);EN=\(encoder);DE=\(decoder);"
             + "LATE=\(late);DUP=\(duplicate);REO=\(reordered);PLC=\(concealed)"
