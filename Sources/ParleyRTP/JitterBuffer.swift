@@ -87,7 +87,7 @@ public struct JitterBuffer: Sendable {
             highestSequence = sequence - 1
             levelAverage = 0
         }
-        let index = Int(sequence % Int64(slots.count))
+        let index = slotIndex(sequence)
         if sequence < nextSequence {
             if sequence >= nextSequence - Int64(slots.count) && slots[index].sequence == sequence {
                 statistics.duplicate &+= 1
@@ -146,7 +146,7 @@ public struct JitterBuffer: Sendable {
             levelAverage += 1
             return stretch()
         }
-        let index = Int(nextSequence % Int64(slots.count))
+        let index = slotIndex(nextSequence)
         let slot = slots[index]
         let sequence = nextSequence
         nextSequence += 1
@@ -168,6 +168,12 @@ public struct JitterBuffer: Sendable {
                                         payloadBytes: n))
     }
 
+    /// Slot of an extended sequence number (which may be negative just after the start).
+    @inline(__always) func slotIndex(_ sequence: Int64) -> Int {
+        let n = Int64(slots.count)
+        return Int(((sequence % n) + n) % n)
+    }
+
     mutating func stretch() -> JitterBufferOutput {
         statistics.stretched &+= 1
         statistics.concealed &+= 1
@@ -176,7 +182,7 @@ public struct JitterBuffer: Sendable {
 
     /// Drops the frame at the playout point (present or not) and advances.
     mutating func discardNext() {
-        let index = Int(nextSequence % Int64(slots.count))
+        let index = slotIndex(nextSequence)
         if slots[index].filled && slots[index].sequence == nextSequence {
             slots[index].filled = false
             filledCount -= 1

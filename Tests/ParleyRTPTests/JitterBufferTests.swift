@@ -115,6 +115,15 @@ import Testing
         #expect(jb.put(header: RTPHeader(payloadType: 0, sequenceNumber: 9, timestamp: 0, ssrc: 1), payload: big.span, arrival: 0) == .oversized)
     }
 
+    @Test func packetsOlderThanTheFirstAreLate() {
+        // Found by fuzzing: an extended sequence number below zero must not index a slot.
+        var jb = JitterBuffer(configuration: .init())
+        let p = [UInt8](repeating: 0, count: 10)
+        let first = jb.put(header: RTPHeader(payloadType: 0, sequenceNumber: 5, timestamp: 0, ssrc: 1), payload: p.span, arrival: 0)
+        let older = jb.put(header: RTPHeader(payloadType: 0, sequenceNumber: 65535, timestamp: 0, ssrc: 1), payload: p.span, arrival: 0)
+        #expect(first == .stored && older == .late)
+    }
+
     @Test func g711ConcealerRepeatsAndFades() {
         var c = G711Concealer(frameSamples: 160, fadeFrames: 3, crossfadeSamples: 40)
         var good = [Int16](repeating: 1000, count: 160)
