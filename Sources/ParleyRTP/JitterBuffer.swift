@@ -10,7 +10,7 @@
 ///   frame; below target − 1.5 frames a conceal tick is inserted instead of advancing.
 public struct JitterBuffer: Sendable {
     struct Slot: Sendable, BitwiseCopyable {
-        var sequence: Int64 = -1
+        var sequence: Int64 = .min   // never a real extended sequence number
         var timestamp: UInt32 = 0
         var payloadBytes: Int = 0
         var payloadType: UInt8 = 0
@@ -115,7 +115,10 @@ public struct JitterBuffer: Sendable {
                             payloadType: header.payloadType, marker: header.marker, filled: true)
         filledCount += 1
         let base = index * configuration.maxPayloadBytes
-        for i in 0..<payload.count { storage[base + i] = payload[i] }
+        do {
+            var destination = storage.mutableSpan   // one uniqueness check, not one per byte
+            for i in 0..<payload.count { destination[base + i] = payload[i] }
+        }
         statistics.received &+= 1
         return restarted ? .restarted : .stored
     }
@@ -160,7 +163,10 @@ public struct JitterBuffer: Sendable {
         filledCount -= 1
         let n = min(slot.payloadBytes, payload.count)
         let base = index * configuration.maxPayloadBytes
-        for i in 0..<n { payload[i] = storage[base + i] }
+        do {
+            let source = storage.span
+            for i in 0..<n { payload[i] = source[base + i] }
+        }
         lastTimestamp = slot.timestamp
         statistics.played &+= 1
         return .frame(JitterBufferFrame(sequenceNumber: UInt16(truncatingIfNeeded: sequence), extendedSequenceNumber: sequence,
