@@ -15,6 +15,18 @@ public struct OpusConfiguration: Sendable, Hashable {
     public var expectedPacketLossPercent: Int
     /// Discontinuous transmission: send almost nothing during silence.
     public var dtx: Bool
+    /// What the encoder is tuned for.
+    public var application: Application
+
+    /// libopus's coding modes, as `OPUS_APPLICATION_*` names them.
+    public enum Application: Sendable, Hashable {
+        /// Speech over a lossy network: SILK (linear prediction), lowest bitrate for
+        /// intelligible voice, FEC available. The default for calls.
+        case voip
+        /// Waveform fidelity (CELT at higher bitrates): for prompts with music or when
+        /// bandwidth is plentiful. In-band FEC only exists in SILK frames.
+        case audio
+    }
 
     public init(
         sampleRateHz: Int = 16000,
@@ -23,7 +35,8 @@ public struct OpusConfiguration: Sendable, Hashable {
         complexity: Int = 5,
         inbandFEC: Bool = true,
         expectedPacketLossPercent: Int = 10,
-        dtx: Bool = false
+        dtx: Bool = false,
+        application: Application = .voip
     ) {
         self.sampleRateHz = sampleRateHz
         self.frameDurationMs = frameDurationMs
@@ -32,6 +45,7 @@ public struct OpusConfiguration: Sendable, Hashable {
         self.inbandFEC = inbandFEC
         self.expectedPacketLossPercent = expectedPacketLossPercent
         self.dtx = dtx
+        self.application = application
     }
 
     /// Sample rates Parley runs Opus at.

@@ -21,7 +21,8 @@ public final class OpusEncoder: @unchecked Sendable {
         try configuration.validate()
         var status: Int32 = 0
         guard let state = opus_encoder_create(
-            Int32(configuration.sampleRateHz), 1, OPUS_APPLICATION_VOIP, &status
+            Int32(configuration.sampleRateHz), 1,
+            configuration.application == .voip ? OPUS_APPLICATION_VOIP : OPUS_APPLICATION_AUDIO, &status
         ), status == OPUS_OK else {
             throw CodecError(.allocationFailed, libraryStatus: status)
         }
@@ -34,7 +35,7 @@ public final class OpusEncoder: @unchecked Sendable {
             parley_opus_set_inband_fec(state, configuration.inbandFEC ? 1 : 0),
             parley_opus_set_packet_loss_perc(state, Int32(configuration.expectedPacketLossPercent)),
             parley_opus_set_dtx(state, configuration.dtx ? 1 : 0),
-            parley_opus_set_signal_voice(state),
+            configuration.application == .voip ? parley_opus_set_signal_voice(state) : parley_opus_set_signal_music(state),
             parley_opus_get_lookahead(state, &lookahead),
         ]
         if let failure = settings.first(where: { $0 != OPUS_OK }) {
