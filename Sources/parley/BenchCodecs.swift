@@ -14,6 +14,12 @@ enum BenchCodecs {
         result.append(("g711_roundtrip_us_per_20ms", microsecondsPerCall(iterations: 200_000) { bench.g711RoundTrip() }))
         result.append(("opus_roundtrip_us_per_20ms", microsecondsPerCall(iterations: 2_000) { bench.opusRoundTrip() }))
         result.append(("resample_8k_16k_us_per_20ms", microsecondsPerCall(iterations: 20_000) { bench.resampleUp() }))
+        for quality in [3, 8] {
+            if let resampler = try? Resampler(inputRateHz: 8000, outputRateHz: 16000, quality: quality) {
+                result.append(("resample_8k_16k_q\(quality)_us_per_20ms",
+                               microsecondsPerCall(iterations: 20_000) { bench.resampleUp(with: resampler) }))
+            }
+        }
         result.append(("resample_16k_8k_us_per_20ms", microsecondsPerCall(iterations: 20_000) { bench.resampleDown() }))
         result.append(("resample_16k_48k_us_per_20ms", microsecondsPerCall(iterations: 10_000) { bench.resampleToFullband() }))
         result.append(("frame_path_us_per_20ms", microsecondsPerCall(iterations: 20_000) { framePathStep() }))
@@ -155,6 +161,10 @@ final class FrameBench: @unchecked Sendable {
 
     func resampleUp() {
         do { checksum &+= try up.process(narrow, into: &pcm16k) } catch { checksum &+= 1 }
+    }
+
+    func resampleUp(with resampler: Resampler) {
+        do { checksum &+= try resampler.process(narrow, into: &pcm16k) } catch { checksum &+= 1 }
     }
 
     func resampleDown() {
