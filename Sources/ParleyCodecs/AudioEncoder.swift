@@ -44,24 +44,27 @@ public struct AudioEncoder: Sendable {
         }
     }
 
-    /// Encodes one frame; returns the payload's byte count.
-    public func encode(_ pcm: Span<Int16>, into payload: inout MutableSpan<UInt8>) throws(CodecError) -> Int {
+    /// Encodes one frame into `payload` from index `offset` on (0, or after an RTP header
+    /// in a packet buffer); returns the encoded byte count.
+    public func encode(
+        _ pcm: Span<Int16>, into payload: inout MutableSpan<UInt8>, at offset: Int = 0
+    ) throws(CodecError) -> Int {
         switch engine {
-        case .g711(let law): try G711.encode(law, pcm, into: &payload)
-        case .opus(let encoder): try encoder.encode(pcm, into: &payload)
+        case .g711(let law): try G711.encode(law, pcm, into: &payload, at: offset)
+        case .opus(let encoder): try encoder.encode(pcm, into: &payload, at: offset)
         }
     }
 
-    /// Encodes one frame into the start of `payload` (which keeps its size).
-    public func encode(_ pcm: Span<Int16>, into payload: inout [UInt8]) throws(CodecError) -> Int {
+    /// Encodes one frame into an array (which keeps its size) from index `offset` on.
+    public func encode(_ pcm: Span<Int16>, into payload: inout [UInt8], at offset: Int = 0) throws(CodecError) -> Int {
         var output = payload.mutableSpan
-        return try encode(pcm, into: &output)
+        return try encode(pcm, into: &output, at: offset)
     }
 
-    /// Encodes the whole of `pcm` (one frame) into the start of `payload`.
-    public func encode(_ pcm: [Int16], into payload: inout [UInt8]) throws(CodecError) -> Int {
+    /// Encodes the whole of `pcm` (one frame) into an array from index `offset` on.
+    public func encode(_ pcm: [Int16], into payload: inout [UInt8], at offset: Int = 0) throws(CodecError) -> Int {
         var output = payload.mutableSpan
-        return try encode(pcm.span, into: &output)
+        return try encode(pcm.span, into: &output, at: offset)
     }
 
     /// Forgets the stream's history (Opus); nothing for G.711.

@@ -61,18 +61,19 @@ public enum G711 {
     /// Decodes one A-law code.
     public static func decodeALaw(_ code: UInt8) -> Int16 { aLawDecodeTable[Int(code)] }
 
-    /// Encodes `pcm` into `codes`, one byte per sample. Returns the byte count written,
-    /// or throws `.outputTooSmall` when `codes` is shorter than `pcm`.
+    /// Encodes `pcm` into `codes` from index `offset` on (after an RTP header, say), one
+    /// byte per sample. Returns the byte count written, or throws `.outputTooSmall` when
+    /// fewer than `pcm.count` bytes follow `offset`.
     public static func encode(
-        _ law: Law, _ pcm: Span<Int16>, into codes: inout MutableSpan<UInt8>
+        _ law: Law, _ pcm: Span<Int16>, into codes: inout MutableSpan<UInt8>, at offset: Int = 0
     ) throws(CodecError) -> Int {
         let count = pcm.count
-        guard codes.count >= count else { throw CodecError(.outputTooSmall) }
+        guard offset >= 0, codes.count - offset >= count else { throw CodecError(.outputTooSmall) }
         switch law {
         case .muLaw:
-            for index in 0..<count { codes[index] = encodeMuLaw(pcm[index]) }
+            for index in 0..<count { codes[offset + index] = encodeMuLaw(pcm[index]) }
         case .aLaw:
-            for index in 0..<count { codes[index] = encodeALaw(pcm[index]) }
+            for index in 0..<count { codes[offset + index] = encodeALaw(pcm[index]) }
         }
         return count
     }

@@ -3,8 +3,8 @@
 //   life of the object, and destroyed exactly once, in deinit.
 // - Every pointer handed to libopus comes from `withUnsafe…BufferPointer` on a span the
 //   caller lent us, is used only inside that closure, and its count is passed alongside:
-//   the input is exactly `samplesPerFrame` samples (checked), the output capacity is the
-//   span's count (clamped to Int32).
+//   the input is exactly `samplesPerFrame` samples (checked); the output starts at
+//   `offset`, checked to lie inside the span, and its capacity is the count after it.
 // - The object is not thread-safe: one thread at a time uses it (the media thread that
 //   owns the call). It may be handed from one thread to another between uses.
 import COpus
@@ -50,18 +50,19 @@ public final class OpusEncoder: @unchecked Sendable {
     /// PCM samples one call to `encode` takes.
     public var samplesPerFrame: Int { configuration.samplesPerFrame }
 
-    /// Encodes one frame (`samplesPerFrame` samples) into `packet`; returns the packet's
-    /// byte count. `packet` should hold `OpusConfiguration.maxPacketBytes`.
-    public func encode(_ pcm: Span<Int16>, into packet: inout MutableSpan<UInt8>) throws(CodecError) -> Int {
+    /// Encodes one frame (`samplesPerFrame` samples) into `packet` from index `offset` on
+    /// (after an RTP header, say); returns the encoded byte count. At least
+    /// `OpusConfiguration.maxPacketBytes` should follow `offset`.
+    public func encode(_ pcm: Span<Int16>, into packet: inout MutableSpan<UInt8>, at offset: Int = 0) throws(CodecError) -> Int {
         guard pcm.count == samplesPerFrame else { throw CodecError(.wrongFrameSize) }
-        guard packet.count > 0 else { throw CodecError(.outputTooSmall) }
+        guard offset >= 0, packet.count - offset > 0 else { throw CodecError(.outputTooSmall) }
         let frameSize = Int32(samplesPerFrame)
-        let capacity = Int32(clamping: packet.count)
+        let capacity = Int32(clamping: packet.count - offset)
         let state = self.state
         let written: Int32 = pcm.withUnsafeBufferPointer { input in
             packet.withUnsafeMutableBufferPointer { output in
                 guard let input = input.baseAddress, let output = output.baseAddress else { return OPUS_BAD_ARG }
-                return opus_encode(state, input, frameSize, output, capacity)
+                return opus_encode(state, input, frameSize, output + offset, capacity)
             }
         }
         guard written >= 0 else {

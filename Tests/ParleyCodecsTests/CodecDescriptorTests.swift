@@ -38,6 +38,13 @@ struct CodecDescriptorTests {
             #expect(payload[i] == code)
             #expect(decoded[i] == (codec == .pcmu ? G711.decodeMuLaw(code) : G711.decodeALaw(code)))
         }
+        // Encoding after a 12-byte RTP header leaves the header alone.
+        var packet = [UInt8](repeating: 0xEE, count: 12 + 160)
+        #expect(try encoder.encode(pcm, into: &packet, at: 12) == 160)
+        #expect(packet[0..<12].allSatisfy { $0 == 0xEE })
+        #expect(Array(packet[12...]) == payload)
+        var tooShort = [UInt8](repeating: 0, count: 12 + 159)
+        #expect(throws: CodecError(.outputTooSmall)) { try encoder.encode(pcm, into: &tooShort, at: 12) }
         var lost = [Int16](repeating: 99, count: 160)
         #expect(try decoder.decodeLoss(into: &lost) == 160)
         #expect(lost.allSatisfy { $0 == 0 })
@@ -61,6 +68,17 @@ struct CodecDescriptorTests {
             #expect(try decoder.decode(payload.span.extracting(0..<bytes), into: &frame) == 320)
         }
         #expect(try decoder.decodeLoss(into: &frame) == 320)
+        // Encoding after a 12-byte RTP header gives the same bytes as encoding alone.
+        let twin = try AudioEncoder(codec: .opus, ptimeMs: 20, opus: opus)
+        let single = try AudioEncoder(codec: .opus, ptimeMs: 20, opus: opus)
+        var packet = [UInt8](repeating: 0xEE, count: 12 + 1275)
+        var alone = [UInt8](repeating: 0, count: 1275)
+        let firstFrame = Array(pcm[0..<320])
+        let inPacket = try twin.encode(firstFrame, into: &packet, at: 12)
+        let standalone = try single.encode(firstFrame, into: &alone)
+        #expect(inPacket == standalone)
+        #expect(packet[0..<12].allSatisfy { $0 == 0xEE })
+        #expect(Array(packet[12..<12 + inPacket]) == Array(alone[0..<standalone]))
         let shortFrame = [Int16](repeating: 0, count: 160)
         #expect(throws: CodecError(.wrongFrameSize)) { try encoder.encode(shortFrame, into: &payload) }
         #expect(throws: CodecError(.invalidConfiguration)) { try AudioEncoder(codec: .pcmu, ptimeMs: 0) }
