@@ -172,4 +172,46 @@ struct OpusTests {
         let malformed: [UInt8] = [0x03, 0x00]
         #expect(throws: CodecError.self) { try decoder.decode(malformed.span, into: &pcm) }
     }
+
+    @Test("random bytes as packets never crash the decoder: each is rejected with a code or decodes to at most 120 ms")
+    func randomPackets() throws {
+        let decoder = try OpusDecoder(OpusConfiguration(sampleRateHz: 16000))
+        var frame = [Int16](repeating: 0, count: 16000 * 120 / 1000)
+        var generator = SplitMix64(seed: 0x5EED)
+        var rejected = 0
+        var decoded = 0
+        for _ in 0..<2000 {
+            let length = Int(generator.next() % 1275) + 1
+            let packet = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            var pcm = frame.mutableSpan
+            do {
+                let count = try decoder.decode(packet.span, into: &pcm)
+                #expect(count > 0 && count <= frame.count)
+                decoded += 1
+            } catch {
+                #expect(error.code == .invalidPacket || error.code == .outputTooSmall)
+                rejected += 1
+            }
+        }
+        print("opus random packets: \(decoded) decoded, \(rejected) rejected")
+        #expect(decoded + rejected == 2000 && rejected > 0)
+        // After garbage, a real packet still decodes.
+        let encoder = try OpusEncoder(OpusConfiguration(sampleRateHz: 16000))
+        let good = try opusPackets(TestSignals.tone(hz: 440, sampleRateHz: 16000, count: 320), encoder: encoder)[0]
+        var pcm = frame.mutableSpan
+        #expect(try decoder.decode(good.span, into: &pcm) == 320)
+    }
+}
+
+/// A small deterministic generator, so a failure reproduces.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

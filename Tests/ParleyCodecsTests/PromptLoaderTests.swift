@@ -182,4 +182,39 @@ struct PromptLoaderTests {
         let directoryError = #expect(throws: AudioFileError.self) { try loader.load(path: dir.url.path) }
         #expect(directoryError?.code == .unreadable)
     }
+
+    @Test("damaged files (random bytes overwritten in WAV, FLAC, Ogg) load or fail with an AudioFileError, never crash",
+          arguments: [AudioFileWriter.Container.wav, .flac, .oggVorbis])
+    func damagedFiles(container: AudioFileWriter.Container) throws {
+        let dir = try ScratchDirectory()
+        defer { dir.cleanUp() }
+        let good = dir.path("good.audio")
+        try AudioFileWriter.write(TestSignals.speechLike(sampleRateHz: 16000, count: 16000), channelCount: 1,
+                                  sampleRateHz: 16000, container: container, to: good)
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: good)))
+        var generator = SplitMix64(seed: 0xDA3A_6E00)
+        let loader = PromptLoader(sampleRateHz: 8000)
+        var loaded = 0
+        var failed = 0
+        for round in 0..<40 {
+            var bytes = original
+            for _ in 0..<(1 + round % 8) {
+                // Damage the first 64 bytes (the header) half the time, anywhere otherwise.
+                let limit = round % 2 == 0 ? min(64, bytes.count) : bytes.count
+                bytes[Int(generator.next() % UInt64(limit))] = UInt8(truncatingIfNeeded: generator.next())
+            }
+            let path = dir.path("damaged-\(round).audio")
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let prompt = try loader.load(path: path)
+                #expect(!prompt.samples.isEmpty)
+                loaded += 1
+            } catch {
+                #expect(error.path == path)
+                failed += 1
+            }
+        }
+        print("prompt damaged \(container): \(loaded) loaded, \(failed) rejected")
+        #expect(loaded + failed == 40)
+    }
 }
