@@ -37,3 +37,29 @@ import Testing
         }
     }
 }
+
+@Suite struct RequestBuilderTests {
+    @Test func outboundInviteAndAuthenticatedRetry() throws {
+        let via = SIPVia(transport: "UDP", host: "127.0.0.1", port: 5060, branch: "z9hG4bKo1")
+        let invite = SIPMessage.outOfDialogRequest(
+            .invite, requestURI: try SIPURI(parsing: "sip:+15550100@trunk.example.com"),
+            from: SIPNameAddress(displayName: "Parley", uri: try SIPURI(parsing: "sip:+15550199@trunk.example.com"),
+                                 parameters: SIPParameters([.init(name: "tag", value: "f1")])),
+            to: SIPNameAddress(uri: try SIPURI(parsing: "sip:+15550100@trunk.example.com")),
+            callID: "c1@127.0.0.1", cseq: 1, via: via, contact: SIPURI(user: "parley", host: "127.0.0.1", port: 5060),
+            route: [try SIPURI(parsing: "sip:proxy.example.com;lr")],
+            body: Array("v=0\r\n".utf8), contentType: "application/sdp")
+        let parsed = try #require(SIPParser().parse(invite.serialized()).message)
+        #expect(parsed.from?.displayName == "Parley")
+        #expect(parsed.routes.first?.uri.isLooseRouter == true)
+        #expect(parsed.cseq == SIPCSeq(1, .invite))
+        var client = DigestClient(username: "u", password: "p")
+        _ = client.accept(DigestChallenge(realm: "r", nonce: "n", isProxy: true))
+        let header = client.authorization(method: .invite, uri: "sip:+15550100@trunk.example.com", cnonce: "c")
+        let auth = try #require(header)
+        let retry = invite.retried(via: SIPVia(transport: "UDP", host: "127.0.0.1", port: 5060, branch: "z9hG4bKo2"), authorization: auth)
+        #expect(retry.cseq == SIPCSeq(2, .invite))
+        #expect(retry.topVia?.branch == "z9hG4bKo2")
+        #expect(retry.value(.proxyAuthorization)?.hasPrefix("Digest ") == true)
+    }
+}

@@ -11,7 +11,7 @@ public struct SIPCSeq: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(sequence) \(method.name)" }
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
-        let parts = SIPGrammar.trim(text).split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let parts = SIPGrammar.trim(text).utf8Split(0x20, omittingEmpty: true).flatMap { $0.utf8Split(0x09, omittingEmpty: true) }
         guard parts.count == 2, SIPGrammar.isDigits(parts[0]), SIPGrammar.isToken(parts[1]) else {
             throw SIPParseError(.malformedCSeq, "Bad CSeq")
         }

@@ -114,3 +114,25 @@ enum SIPGrammar {
         return out
     }
 }
+
+extension StringProtocol {
+    /// Splits on an ASCII byte using the UTF-8 view (much cheaper than Character splitting).
+    func utf8Split(_ separator: UInt8, omittingEmpty: Bool = false, maxSplits: Int = Int.max) -> [SubSequence] {
+        var parts: [SubSequence] = []
+        var start = startIndex
+        var i = startIndex
+        let u = utf8
+        while i < endIndex {
+            if u[i] == separator, parts.count < maxSplits {
+                if !(omittingEmpty && start == i) { parts.append(self[start..<i]) }
+                start = u.index(after: i)
+            }
+            i = u.index(after: i)
+        }
+        if !(omittingEmpty && start == endIndex) { parts.append(self[start..<endIndex]) }
+        return parts
+    }
+
+    /// First index of an ASCII byte.
+    func utf8Index(of byte: UInt8) -> Index? { utf8.firstIndex(of: byte) }
+}

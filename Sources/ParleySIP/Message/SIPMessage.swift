@@ -110,6 +110,6 @@ public struct SIPMessage: Sendable, Equatable {
     public var contentType: String? { value(.contentType) }
     /// Option tags of a list header (Supported, Require, Allow…), trimmed.
     public func tokens(_ name: SIPHeaderName) -> [String] {
-        values(name).flatMap { $0.split(separator: ",") }.map { String(SIPGrammar.trim($0)) }.filter { !$0.isEmpty }
+        values(name).flatMap { $0.utf8Split(UInt8(ascii: ","), omittingEmpty: true) }.map { String(SIPGrammar.trim($0)) }.filter { !$0.isEmpty }
     }
 }

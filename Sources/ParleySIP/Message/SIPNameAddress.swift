@@ -48,11 +48,12 @@ public struct SIPNameAddress: Sendable, Equatable, CustomStringConvertible {
             display = SIPGrammar.unquote(q.quoted)
             s = SIPGrammar.trim(q.rest)
             guard s.first == "<" else { throw SIPNameAddress.error("Quoted display name without <URI>") }
-        } else if let lt = s.firstIndex(of: "<") {
+        } else if let lt = s.utf8Index(of: UInt8(ascii: "<")) {
             let name = SIPGrammar.trim(s[s.startIndex..<lt])
             if !name.isEmpty {
                 // *(token LWS)
-                for word in name.split(whereSeparator: { $0 == " " || $0 == "\t" }) where !SIPGrammar.isToken(word) {
+                let words = name.utf8Split(0x20, omittingEmpty: true).flatMap { $0.utf8Split(0x09, omittingEmpty: true) }
+                for word in words where !SIPGrammar.isToken(word) {
                     throw SIPNameAddress.error("Display name is neither token nor quoted string")
                 }
                 display = String(name)
@@ -60,16 +61,16 @@ public struct SIPNameAddress: Sendable, Equatable, CustomStringConvertible {
             s = s[lt...]
         }
         if s.first == "<" {
-            guard let gt = s.firstIndex(of: ">") else { throw SIPNameAddress.error("Missing >") }
-            let inner = s[s.index(after: s.startIndex)..<gt]
+            guard let gt = s.utf8Index(of: UInt8(ascii: ">")) else { throw SIPNameAddress.error("Missing >") }
+            let inner = s[s.utf8.index(after: s.startIndex)..<gt]
             let uri: SIPURI
             do { uri = try SIPURI(parsing: inner) } catch { throw SIPNameAddress.error("Bad URI in name-addr") }
-            let params = try SIPParameters.parse(s[s.index(after: gt)...])
+            let params = try SIPParameters.parse(s[s.utf8.index(after: gt)...])
             self.init(displayName: display, uri: uri, parameters: params)
         } else {
             // addr-spec: parameters after the first ';' belong to the header; '?', ',' and
             // ';' inside the URI require <> (§20).
-            let semi = s.firstIndex(of: ";") ?? s.endIndex
+            let semi = s.utf8Index(of: UInt8(ascii: ";")) ?? s.endIndex
             let spec = SIPGrammar.trim(s[s.startIndex..<semi])
             guard !spec.contains("?"), !spec.contains(","),
                   !spec.utf8.contains(where: { $0 == SIPGrammar.sp || $0 == SIPGrammar.htab }) else {

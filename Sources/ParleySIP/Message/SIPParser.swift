@@ -106,7 +106,7 @@ extension SIPParser {
 
         mutating func readStartLine(_ line: ArraySlice<UInt8>) {
             let text = String(decoding: line, as: UTF8.self)
-            let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+            let parts = text.utf8Split(UInt8(ascii: " "))
             if text.hasPrefix("SIP/") || text.hasPrefix("sip/") {
                 // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
                 guard parts.count >= 2, parts[1].count == 3, SIPGrammar.isDigits(parts[1]),
@@ -141,12 +141,12 @@ extension SIPParser {
 
         func isVersion(_ s: Substring) -> Bool {
             guard s.count > 4, s.prefix(4).uppercased() == "SIP/" else { return false }
-            let nums = s.dropFirst(4).split(separator: ".", omittingEmptySubsequences: false)
+            let nums = s.dropFirst(4).utf8Split(UInt8(ascii: "."))
             return nums.count == 2 && SIPGrammar.isDigits(nums[0]) && SIPGrammar.isDigits(nums[1])
         }
 
         func isValidRequestURI(_ uri: String) -> Bool {
-            guard let colon = uri.firstIndex(of: ":"), colon > uri.startIndex else { return false }
+            guard let colon = uri.utf8Index(of: UInt8(ascii: ":")), colon > uri.startIndex else { return false }
             let scheme = uri[uri.startIndex..<colon].lowercased()
             guard let f = scheme.utf8.first, (f | 0x20) >= 0x61, (f | 0x20) <= 0x7A,
                   scheme.utf8.allSatisfy({ SIPURI.isAlnum($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else {
@@ -277,7 +277,7 @@ extension SIPParser {
         /// Enough to build a response: a readable top Via sent-by, From, To, Call-ID and CSeq.
         func answerable() -> Bool {
             guard let top = message.value(.via) else { return false }
-            let head = top.split(separator: ";", maxSplits: 1).first.map(String.init) ?? top
+            let head = top.utf8Split(UInt8(ascii: ";"), omittingEmpty: true, maxSplits: 1).first.map(String.init) ?? top
             guard (try? SIPVia(parsing: head)) != nil else { return false }
             for name in [SIPHeaderName.from, .to, .callID, .cseq] {
                 guard let v = message.value(name), !v.isEmpty else { return false }

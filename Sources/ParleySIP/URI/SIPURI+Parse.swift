@@ -2,11 +2,11 @@ extension SIPURI {
     /// Parses a URI as it appears in a Request-URI or inside `<…>`.
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let s = Substring(text)
-        guard let colon = s.firstIndex(of: ":") else { throw SIPURI.error("URI has no scheme") }
+        guard let colon = s.utf8Index(of: UInt8(ascii: ":")) else { throw SIPURI.error("URI has no scheme") }
         guard let scheme = Scheme(rawValue: s[s.startIndex..<colon].lowercased()) else {
             throw SIPURI.error("Unsupported URI scheme")
         }
-        let rest = s[s.index(after: colon)...]
+        let rest = s[s.utf8.index(after: colon)...]
         guard !rest.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == SIPGrammar.dquote }) else {
             throw SIPURI.error("URI contains whitespace or delimiters")
         }
@@ -18,11 +18,11 @@ extension SIPURI {
         var parameters = SIPParameters()
         var headers: [(name: String, value: String)] = []
         var hostPart = rest
-        if let at = rest.firstIndex(of: "@") {
+        if let at = rest.utf8Index(of: UInt8(ascii: "@")) {
             let userinfo = rest[rest.startIndex..<at]
-            hostPart = rest[rest.index(after: at)...]
-            if let c = userinfo.firstIndex(of: ":") {
-                let u = userinfo[userinfo.startIndex..<c], p = userinfo[userinfo.index(after: c)...]
+            hostPart = rest[rest.utf8.index(after: at)...]
+            if let c = userinfo.utf8Index(of: UInt8(ascii: ":")) {
+                let u = userinfo[userinfo.startIndex..<c], p = userinfo[userinfo.utf8.index(after: c)...]
                 guard SIPURI.valid(p, SIPURI.isPasswordChar) else { throw SIPURI.error("Bad URI password") }
                 user = String(u)
                 password = String(p)
@@ -34,27 +34,27 @@ extension SIPURI {
             }
         }
         // headers
-        if let q = hostPart.firstIndex(of: "?") {
-            let h = hostPart[hostPart.index(after: q)...]
+        if let q = hostPart.utf8Index(of: UInt8(ascii: "?")) {
+            let h = hostPart[hostPart.utf8.index(after: q)...]
             hostPart = hostPart[hostPart.startIndex..<q]
-            for pair in h.split(separator: "&", omittingEmptySubsequences: false) {
-                guard let eq = pair.firstIndex(of: "="), pair.startIndex < eq,
+            for pair in h.utf8Split(UInt8(ascii: "&")) {
+                guard let eq = pair.utf8Index(of: UInt8(ascii: "=")), pair.startIndex < eq,
                       SIPURI.valid(pair[pair.startIndex..<eq], SIPURI.isHeaderChar),
-                      SIPURI.valid(pair[pair.index(after: eq)...], SIPURI.isHeaderChar, allowEmpty: true) else {
+                      SIPURI.valid(pair[pair.utf8.index(after: eq)...], SIPURI.isHeaderChar, allowEmpty: true) else {
                     throw SIPURI.error("Bad URI header")
                 }
-                headers.append((String(pair[pair.startIndex..<eq]), String(pair[pair.index(after: eq)...])))
+                headers.append((String(pair[pair.startIndex..<eq]), String(pair[pair.utf8.index(after: eq)...])))
             }
         }
         // parameters
-        if let semi = hostPart.firstIndex(of: ";") {
+        if let semi = hostPart.utf8Index(of: UInt8(ascii: ";")) {
             let p = hostPart[semi...]
             hostPart = hostPart[hostPart.startIndex..<semi]
-            for piece in p.dropFirst().split(separator: ";", omittingEmptySubsequences: false) {
+            for piece in p.dropFirst().utf8Split(UInt8(ascii: ";")) {
                 let name: Substring, value: Substring?
-                if let eq = piece.firstIndex(of: "=") {
+                if let eq = piece.utf8Index(of: UInt8(ascii: "=")) {
                     name = piece[piece.startIndex..<eq]
-                    value = piece[piece.index(after: eq)...]
+                    value = piece[piece.utf8.index(after: eq)...]
                 } else {
                     name = piece
                     value = nil
@@ -72,7 +72,7 @@ extension SIPURI {
     }
 
     private static func parseTel(_ telRest: Substring) throws(SIPParseError) -> SIPURI {
-        let pieces = telRest.split(separator: ";", omittingEmptySubsequences: false)
+        let pieces = telRest.utf8Split(UInt8(ascii: ";"))
         guard let number = pieces.first, !number.isEmpty,
               number.utf8.allSatisfy({ SIPGrammar.isTokenChar($0) || $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ")") || $0 == UInt8(ascii: "#") }) else {
             throw SIPURI.error("Bad telephone number")
@@ -80,8 +80,8 @@ extension SIPURI {
         var parameters = SIPParameters()
         for piece in pieces.dropFirst() {
             guard !piece.isEmpty else { throw SIPURI.error("Bad URI parameter") }
-            if let eq = piece.firstIndex(of: "=") {
-                parameters.set(String(piece[piece.startIndex..<eq]), String(piece[piece.index(after: eq)...]))
+            if let eq = piece.utf8Index(of: UInt8(ascii: "=")) {
+                parameters.set(String(piece[piece.startIndex..<eq]), String(piece[piece.utf8.index(after: eq)...]))
             } else {
                 parameters.set(String(piece), nil)
             }
@@ -94,21 +94,21 @@ extension SIPURI {
         var host: Substring
         var portText: Substring?
         if s.hasPrefix("[") {
-            guard let close = s.firstIndex(of: "]") else { throw error("Unterminated IPv6 reference") }
+            guard let close = s.utf8Index(of: UInt8(ascii: "]")) else { throw error("Unterminated IPv6 reference") }
             host = s[s.startIndex...close]
-            let inner = s[s.index(after: s.startIndex)..<close]
+            let inner = s[s.utf8.index(after: s.startIndex)..<close]
             guard inner.contains(":"), inner.utf8.allSatisfy({ isHex($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
                 throw error("Bad IPv6 reference")
             }
-            let after = s[s.index(after: close)...]
+            let after = s[s.utf8.index(after: close)...]
             if !after.isEmpty {
                 guard after.first == ":" else { throw error("Bad text after IPv6 reference") }
                 portText = after.dropFirst()
             }
         } else {
-            if let c = s.firstIndex(of: ":") {
+            if let c = s.utf8Index(of: UInt8(ascii: ":")) {
                 host = s[s.startIndex..<c]
-                portText = s[s.index(after: c)...]
+                portText = s[s.utf8.index(after: c)...]
             } else {
                 host = s
             }
