@@ -240,3 +240,22 @@ import Testing
         #expect(TransactionKey.server(for: Sample.request(.invite, branch: "2543-style")) == nil)
     }
 }
+
+@Suite struct ResponseRoutingTests {
+    @Test func receivedAndRport() throws {
+        let v = try SIPVia(parsing: "SIP/2.0/UDP client.example.com:5070;branch=z9hG4bK1;rport")
+        let stamped = v.stamped(sourceHost: "127.0.0.1", sourcePort: 40123)
+        #expect(stamped.received == "127.0.0.1")
+        #expect(stamped.rport == 40123)
+        #expect(stamped.responseDestination == ("127.0.0.1", 40123))
+        let plain = try SIPVia(parsing: "SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1")
+        #expect(plain.stamped(sourceHost: "127.0.0.1", sourcePort: 5070).received == nil)
+        #expect(plain.responseDestination == ("127.0.0.1", 5070))
+        let nat = try SIPVia(parsing: "SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1").stamped(sourceHost: "127.0.0.1", sourcePort: 6000)
+        #expect(nat.responseDestination == ("127.0.0.1", 5060))
+        let v6 = try SIPVia(parsing: "SIP/2.0/UDP [::1]:5062;branch=z9hG4bK1")
+        #expect(v6.stamped(sourceHost: "::1", sourcePort: 5062).received == nil)
+        let multicast = try SIPVia(parsing: "SIP/2.0/UDP h.example;branch=z9hG4bK1;maddr=239.1.1.1")
+        #expect(multicast.responseDestination == ("239.1.1.1", 5060))
+    }
+}
