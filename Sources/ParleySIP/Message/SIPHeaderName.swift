@@ -7,6 +7,11 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
     public let key: String
 
     public init(_ raw: String) {
+        if let known = SIPHeaderName.exact[raw] {
+            name = known.name
+            key = known.key
+            return
+        }
         let lower = raw.lowercased()
         if let known = SIPHeaderName.compact[lower] ?? SIPHeaderName.canonical[lower] {
             name = known
@@ -82,6 +87,18 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
         ]
         var d: [String: String] = [:]
         for n in names { d[n.lowercased()] = n }
+        return d
+    }()
+
+    /// Canonical spellings and compact letters as written by most peers → (name, key),
+    /// so well-formed messages skip lowercasing.
+    static let exact: [String: (name: String, key: String)] = {
+        var d: [String: (name: String, key: String)] = [:]
+        for n in canonical.values { d[n] = (n, n.lowercased()) }
+        for (letter, n) in compact {
+            d[letter] = (n, n.lowercased())
+            d[letter.uppercased()] = (n, n.lowercased())
+        }
         return d
     }()
 

@@ -41,12 +41,22 @@ public struct SIPParameters: Sendable, Equatable, Sequence {
     }
 
     public mutating func remove(_ name: String) {
-        items.removeAll { $0.name.lowercased() == name.lowercased() }
+        items.removeAll { SIPParameters.equalsIgnoringCase($0.name, name) }
     }
 
     func index(of name: String) -> Int? {
-        let key = name.lowercased()
-        return items.firstIndex { $0.name.lowercased() == key }
+        items.firstIndex { SIPParameters.equalsIgnoringCase($0.name, name) }
+    }
+
+    /// ASCII case-insensitive comparison without allocating.
+    static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
+            let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
+            if lx != ly { return false }
+        }
+        return true
     }
 
     /// `;a=b;c` form.

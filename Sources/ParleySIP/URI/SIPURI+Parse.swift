@@ -133,27 +133,63 @@ extension SIPURI {
     static func isHex(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) }
     /// unreserved = alphanum / mark
     static func isUnreserved(_ c: UInt8) -> Bool {
-        isAlnum(c) || "-_.!~*'()".utf8.contains(c)
+        if isAlnum(c) { return true }
+        switch c {
+        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "~"),
+             UInt8(ascii: "*"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"):
+            return true
+        default: return false
+        }
     }
-    static func isUserChar(_ c: UInt8) -> Bool { isUnreserved(c) || "&=+$,;?/".utf8.contains(c) }
-    static func isPasswordChar(_ c: UInt8) -> Bool { isUnreserved(c) || "&=+$,".utf8.contains(c) }
-    static func isParamChar(_ c: UInt8) -> Bool { isUnreserved(c) || "[]/:&+$".utf8.contains(c) }
-    static func isHeaderChar(_ c: UInt8) -> Bool { isUnreserved(c) || "[]/?:+$".utf8.contains(c) }
+    static func isUserChar(_ c: UInt8) -> Bool {
+        if isUnreserved(c) { return true }
+        switch c {
+        case UInt8(ascii: "&"), UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "$"), UInt8(ascii: ","),
+             UInt8(ascii: ";"), UInt8(ascii: "?"), UInt8(ascii: "/"):
+            return true
+        default: return false
+        }
+    }
+    static func isPasswordChar(_ c: UInt8) -> Bool {
+        if isUnreserved(c) { return true }
+        switch c {
+        case UInt8(ascii: "&"), UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "$"), UInt8(ascii: ","): return true
+        default: return false
+        }
+    }
+    static func isParamChar(_ c: UInt8) -> Bool {
+        if isUnreserved(c) { return true }
+        switch c {
+        case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: "&"),
+             UInt8(ascii: "+"), UInt8(ascii: "$"):
+            return true
+        default: return false
+        }
+    }
+    static func isHeaderChar(_ c: UInt8) -> Bool {
+        if isUnreserved(c) { return true }
+        switch c {
+        case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: ":"),
+             UInt8(ascii: "+"), UInt8(ascii: "$"):
+            return true
+        default: return false
+        }
+    }
 
     /// Checks every byte is allowed or part of a valid `%HH` escape.
     static func valid(_ s: Substring, _ allowed: (UInt8) -> Bool, allowEmpty: Bool = false) -> Bool {
         if s.isEmpty { return allowEmpty }
-        let b = Array(s.utf8)
-        var i = 0
-        while i < b.count {
-            if b[i] == UInt8(ascii: "%") {
-                guard i + 2 < b.count, isHex(b[i + 1]), isHex(b[i + 2]) else { return false }
-                i += 3
-            } else {
-                guard allowed(b[i]) else { return false }
-                i += 1
+        var pendingHex = 0
+        for c in s.utf8 {
+            if pendingHex > 0 {
+                guard isHex(c) else { return false }
+                pendingHex -= 1
+            } else if c == UInt8(ascii: "%") {
+                pendingHex = 2
+            } else if !allowed(c) {
+                return false
             }
         }
-        return true
+        return pendingHex == 0
     }
 }
