@@ -5,27 +5,35 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
     public let name: String
     /// Lowercased full name, used for comparison.
     public let key: String
+    /// Small number for known names (fast comparison); -1 for unknown names.
+    let id: Int16
 
     public init(_ raw: String) {
         if let known = SIPHeaderName.exact[raw] {
             name = known.name
             key = known.key
+            id = known.id
             return
         }
         let lower = raw.lowercased()
         if let known = SIPHeaderName.compact[lower] ?? SIPHeaderName.canonical[lower] {
             name = known
             key = known.lowercased()
+            id = SIPHeaderName.ids[key] ?? -1
         } else {
             name = raw
             key = lower
+            id = -1
         }
     }
 
     public init(stringLiteral value: String) { self.init(value) }
 
     public var description: String { name }
-    public static func == (a: SIPHeaderName, b: SIPHeaderName) -> Bool { a.key == b.key }
+    public static func == (a: SIPHeaderName, b: SIPHeaderName) -> Bool {
+        if a.id >= 0 || b.id >= 0 { return a.id == b.id }
+        return a.key == b.key
+    }
     public func hash(into hasher: inout Hasher) { hasher.combine(key) }
 
     /// Whether values of this header are comma-separated lists (§7.3.1) that we split.
@@ -92,13 +100,21 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
 
     /// Canonical spellings and compact letters as written by most peers → (name, key),
     /// so well-formed messages skip lowercasing.
-    static let exact: [String: (name: String, key: String)] = {
-        var d: [String: (name: String, key: String)] = [:]
-        for n in canonical.values { d[n] = (n, n.lowercased()) }
+    static let exact: [String: (name: String, key: String, id: Int16)] = {
+        var d: [String: (name: String, key: String, id: Int16)] = [:]
+        for n in canonical.values { d[n] = (n, n.lowercased(), ids[n.lowercased()] ?? -1) }
         for (letter, n) in compact {
-            d[letter] = (n, n.lowercased())
-            d[letter.uppercased()] = (n, n.lowercased())
+            let entry = (n, n.lowercased(), ids[n.lowercased()] ?? -1)
+            d[letter] = entry
+            d[letter.uppercased()] = entry
         }
+        return d
+    }()
+
+    /// Known lowercased names → ids.
+    static let ids: [String: Int16] = {
+        var d: [String: Int16] = [:]
+        for (i, key) in canonical.keys.sorted().enumerated() { d[key] = Int16(i) }
         return d
     }()
 
