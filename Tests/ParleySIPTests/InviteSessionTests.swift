@@ -242,3 +242,26 @@ private func requests(_ a: [InviteSession.Action]) -> [SIPMessage] {
         #expect(Refer.sipfragStatus(Array("garbage".utf8)) == nil)
     }
 }
+
+@Suite struct InDialogSendTests {
+    @Test func notifyAfterReferAndUpdate() throws {
+        var s = InviteSession(role: .uas, localTag: "bot1", localContact: botContact)
+        _ = s.handle(.incomingInvite(incomingInvite()))
+        _ = s.handle(.answer(body: [], contentType: nil, extraHeaders: []))
+        var ack = Sample.request(.ack, cseq: 10)
+        ack.set(.to, "<sip:bot@127.0.0.1>;tag=bot1")
+        _ = s.handle(.ack(ack))
+        let content = Refer.notifyContent(statusCode: 200, referCSeq: 11)
+        let notify = try #require(requests(s.handle(.send(.notify, via: via("z9hG4bKn"), body: content.body,
+                                                           contentType: content.contentType, extraHeaders: content.headers))).first)
+        #expect(notify.method == .notify)
+        #expect(notify.value(.event) == "refer;id=11")
+        #expect(notify.contentType == "message/sipfrag;version=2.0")
+        #expect(notify.cseq == SIPCSeq(2, .notify))
+        let update = try #require(requests(s.handle(.send(.update, via: via("z9hG4bKu"), body: Array("v=0\r\n".utf8),
+                                                           contentType: "application/sdp", extraHeaders: []))).first)
+        #expect(update.cseq == SIPCSeq(3, .update))
+        #expect(update.contacts.first?.uri == botContact)
+        #expect(SIPParser().parse(update.serialized()).message?.body == Array("v=0\r\n".utf8))
+    }
+}
