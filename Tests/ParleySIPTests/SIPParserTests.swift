@@ -233,3 +233,17 @@ v=0
         #expect(m.text.hasPrefix("SIP/2.0 180 Ringing Now\r\n"))
     }
 }
+
+@Suite struct StreamFramerTrickleTests {
+    @Test func byteByByteDeliveryFramesEachMessage() {
+        let one = SIPParser().parse([UInt8](crlf: basicInvite)).message!.serialized()
+        var framer = SIPStreamFramer()
+        var frames: [SIPStreamFramer.Frame] = []
+        for b in one + one {
+            framer.append([b])
+            while let f = framer.next() { frames.append(f) }
+        }
+        #expect(frames == [.message(one), .message(one)])
+        #expect(framer.pendingByteCount == 0)
+    }
+}

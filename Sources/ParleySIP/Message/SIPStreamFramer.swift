@@ -14,6 +14,9 @@ public struct SIPStreamFramer: Sendable {
     public let limits: SIPLimits
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where the search for the end of the current header block resumes, so a peer that
+    /// trickles bytes costs linear, not quadratic, time.
+    private var scanFrom = 0
     private var failed = false
 
     public init(limits: SIPLimits = .default) { self.limits = limits }
@@ -24,6 +27,7 @@ public struct SIPStreamFramer: Sendable {
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         if start > 0, start >= buffer.count / 2 {
             buffer.removeFirst(start)
+            scanFrom = max(0, scanFrom - start)
             start = 0
         }
         buffer.append(contentsOf: bytes)
@@ -43,6 +47,7 @@ public struct SIPStreamFramer: Sendable {
             }
             if i == buffer.count { return nil }  // maybe more CRLF coming
             start = i
+            scanFrom = max(scanFrom, start)
         }
         guard let headerEnd = findHeaderEnd(from: start) else {
             if pendingByteCount > limits.maxMessageBytes { return fail(SIPParseError(.messageTooLarge, "Message too large")) }
@@ -58,6 +63,7 @@ public struct SIPStreamFramer: Sendable {
         guard buffer.count - start >= total else { return nil }
         let frame = Array(buffer[start..<(start + total)])
         start += total
+        scanFrom = start
         return .message(frame)
     }
 
@@ -67,8 +73,8 @@ public struct SIPStreamFramer: Sendable {
     }
 
     /// Index just past the CRLFCRLF ending the header block.
-    private func findHeaderEnd(from s: Int) -> Int? {
-        var i = s
+    private mutating func findHeaderEnd(from s: Int) -> Int? {
+        var i = max(s, scanFrom)
         let limit = min(buffer.count, s + limits.maxMessageBytes)
         while i + 3 < limit {
             if buffer[i] == SIPGrammar.cr, buffer[i + 1] == SIPGrammar.lf, buffer[i + 2] == SIPGrammar.cr,
@@ -77,6 +83,7 @@ public struct SIPStreamFramer: Sendable {
             }
             i += 1
         }
+        scanFrom = max(s, i)
         return nil
     }
 
