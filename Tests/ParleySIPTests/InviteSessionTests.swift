@@ -265,3 +265,17 @@ private func requests(_ a: [InviteSession.Action]) -> [SIPMessage] {
         #expect(SIPParser().parse(update.serialized()).message?.body == Array("v=0\r\n".utf8))
     }
 }
+
+@Suite struct HangupBeforeAckTests {
+    @Test func byeWaitsForTheAck() {
+        var s = InviteSession(role: .uas, localTag: "bot1", localContact: botContact)
+        _ = s.handle(.incomingInvite(incomingInvite()))
+        _ = s.handle(.answer(body: [], contentType: nil, extraHeaders: []))
+        #expect(s.handle(.hangup(via: via("z9hG4bKh"))).isEmpty)
+        var ack = Sample.request(.ack, cseq: 10)
+        ack.set(.to, "<sip:bot@127.0.0.1>;tag=bot1")
+        let a = s.handle(.ack(ack))
+        #expect(requests(a).map(\.method) == [.bye])
+        #expect(s.state == .terminating)
+    }
+}

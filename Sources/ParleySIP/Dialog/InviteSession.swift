@@ -84,6 +84,8 @@ public struct InviteSession: Sendable {
     public internal(set) var pendingIncomingReinvite: SIPMessage?
     /// A re-INVITE we sent that has no final response yet (§14.1).
     public internal(set) var pendingOutgoingReinvite: SIPMessage?
+    /// A hangup asked for before the ACK of our 2xx: the BYE waits for the ACK (§15).
+    public internal(set) var hangupAfterAck: SIPVia?
 
     public init(role: Role, localTag: String, localContact: SIPURI) {
         self.role = role
@@ -126,6 +128,10 @@ public struct InviteSession: Sendable {
             guard state == .waitingForAck, ack.cseq?.sequence == invite?.cseq?.sequence else { return [] }
             state = .confirmed
             guard let id = dialog?.id else { return [.stopRetransmission] }
+            if let via = hangupAfterAck {
+                hangupAfterAck = nil
+                return [.stopRetransmission, .established(id)] + handle(.hangup(via: via))
+            }
             return [.stopRetransmission, .established(id)]
         case let .cancel(cancel):
             return handleCancel(cancel)
@@ -157,7 +163,11 @@ public struct InviteSession: Sendable {
             if method == .invite { pendingOutgoingReinvite = m }
             return [.sendRequest(m)]
         case let .hangup(via):
-            guard state == .confirmed || state == .waitingForAck, var d = dialog else {
+            if state == .waitingForAck {
+                hangupAfterAck = via
+                return []
+            }
+            guard state == .confirmed, var d = dialog else {
                 if role == .uac, state == .calling || state == .early { return handle(.cancelOutgoing) }
                 if role == .uas, state == .incoming || state == .early {
                     return handle(.reject(statusCode: 480, reason: nil, extraHeaders: []))
