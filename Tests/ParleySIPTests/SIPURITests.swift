@@ -62,3 +62,17 @@ import Testing
         #expect(try !eq("sip:alice@atlanta.com", "sips:alice@atlanta.com"))
     }
 }
+
+@Suite struct FuzzRegressionTests {
+    /// A display name with an escaped LF parsed, and its serialization did not (found by sip-uri fuzzing).
+    @Test func escapedLineFeedInQuotedDisplayName() throws {
+        let raw = try Fixtures.bytes("uris/fuzz-crash-escaped-lf.txt")
+        let text = String(decoding: raw, as: UTF8.self)
+        if let n = try? SIPNameAddress(parsing: text) {
+            #expect((try? SIPNameAddress(parsing: n.serialized)) != nil)
+        }
+        #expect(throws: SIPParseError.self) { try SIPNameAddress(parsing: "\"a\\\nb\" <sip:u@h.example>") }
+        let built = SIPNameAddress(displayName: "line\r\nbreak", uri: SIPURI(host: "h.example"))
+        #expect(try SIPNameAddress(parsing: built.serialized).displayName == "line  break")
+    }
+}

@@ -75,15 +75,15 @@ enum SIPGrammar {
         var escaped = false
         while i < s.endIndex {
             let c = utf8[i]
-            if escaped {
+            if c == cr || c == lf {
+                return nil  // quoted-pair excludes CR and LF too (§25.1)
+            } else if escaped {
                 escaped = false
             } else if c == backslash {
                 escaped = true
             } else if c == dquote {
                 let end = utf8.index(after: i)
                 return (s[s.startIndex..<end], s[end...])
-            } else if c == cr || c == lf {
-                return nil
             }
             i = utf8.index(after: i)
         }
@@ -107,6 +107,10 @@ enum SIPGrammar {
     static func quote(_ s: String) -> String {
         var out = "\""
         for ch in s.unicodeScalars {
+            if ch == "\r" || ch == "\n" {
+                out.unicodeScalars.append(" ")  // cannot appear in a quoted-string at all
+                continue
+            }
             if ch == "\"" || ch == "\\" { out.unicodeScalars.append("\\") }
             out.unicodeScalars.append(ch)
         }
