@@ -69,34 +69,37 @@ extension SIPParser {
             guard let first = lines.first else { return .drop(SIPParseError(.empty, "Empty message")) }
             readStartLine(bytes[first])
 
-            // Unfold continuation lines and read header fields.
+            // Unfold continuation lines and read header fields. A header without continuation
+            // lines is read in place; folded ones are joined into `folded` first.
             var count = 0
-            var current: [UInt8] = []
-            var haveCurrent = false
+            var current: Range<Int>?
+            var folded: [UInt8]?
             for r in lines.dropFirst() {
                 let line = bytes[r]
                 if let c = line.first, c == SIPGrammar.sp || c == SIPGrammar.htab {
-                    guard haveCurrent else {
+                    guard let cur = current else {
                         fail(SIPParseError(.malformedHeaderLine, "Continuation line before first header"))
                         continue
                     }
-                    while let l = current.last, l == SIPGrammar.sp || l == SIPGrammar.htab { current.removeLast() }
-                    current.append(SIPGrammar.sp)
-                    current += line.drop { $0 == SIPGrammar.sp || $0 == SIPGrammar.htab }
-                    if current.count > limits.maxHeaderValueBytes + 256 {
+                    var joined = folded ?? Array(bytes[cur])
+                    while let l = joined.last, l == SIPGrammar.sp || l == SIPGrammar.htab { joined.removeLast() }
+                    joined.append(SIPGrammar.sp)
+                    joined += line.drop { $0 == SIPGrammar.sp || $0 == SIPGrammar.htab }
+                    if joined.count > limits.maxHeaderValueBytes + 256 {
                         return .drop(SIPParseError(.headerValueTooLong, "Header value too long"))
                     }
+                    folded = joined
                     continue
                 }
-                if haveCurrent { readHeaderLine(current) }
+                if let f = folded { readHeaderLine(f[...]) } else if let cur = current { readHeaderLine(bytes[cur]) }
                 count += 1
                 guard count <= limits.maxHeaderCount else {
                     return .drop(SIPParseError(.tooManyHeaders, "Too many header fields"))
                 }
-                current = Array(line)
-                haveCurrent = true
+                current = r
+                folded = nil
             }
-            if haveCurrent { readHeaderLine(current) }
+            if let f = folded { readHeaderLine(f[...]) } else if let cur = current { readHeaderLine(bytes[cur]) }
             if let e = firstError, e.code == .headerValueTooLong { return .drop(e) }
 
             readBody(from: bodyStart ?? bytes.count)
@@ -160,42 +163,46 @@ extension SIPParser {
             return !uri.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
         }
 
-        mutating func readHeaderLine(_ line: [UInt8]) {
+        mutating func readHeaderLine(_ line: ArraySlice<UInt8>) {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
                 fail(SIPParseError(.malformedHeaderLine, "Header line without colon"))
                 return
             }
             var nameEnd = colon
-            while nameEnd > 0, line[nameEnd - 1] == SIPGrammar.sp || line[nameEnd - 1] == SIPGrammar.htab { nameEnd -= 1 }
-            let nameBytes = line[0..<nameEnd]
+            while nameEnd > line.startIndex, line[nameEnd - 1] == SIPGrammar.sp || line[nameEnd - 1] == SIPGrammar.htab {
+                nameEnd -= 1
+            }
+            let nameBytes = line[line.startIndex..<nameEnd]
             guard !nameBytes.isEmpty, nameBytes.allSatisfy(SIPGrammar.isTokenChar) else {
                 fail(SIPParseError(.malformedHeaderName, "Bad header name"))
                 return
             }
-            let valueBytes = line[(colon + 1)...]
-            guard valueBytes.count <= limits.maxHeaderValueBytes else {
+            var valueStart = colon + 1, valueEnd = line.endIndex
+            while valueStart < valueEnd, SIPGrammar.isWhitespace(line[valueStart]) { valueStart += 1 }
+            while valueEnd > valueStart, SIPGrammar.isWhitespace(line[valueEnd - 1]) { valueEnd -= 1 }
+            guard valueEnd - valueStart <= limits.maxHeaderValueBytes else {
                 fail(SIPParseError(.headerValueTooLong, "Header value too long"))
                 return
             }
             let name = SIPHeaderName(String(decoding: nameBytes, as: UTF8.self))
-            let value = SIPGrammar.trim(String(decoding: valueBytes, as: UTF8.self))
-            if name.isList {
-                guard let pieces = SIPGrammar.splitOutsideQuotes(value, on: UInt8(ascii: ",")) else {
-                    fail(SIPParseError(.unterminatedQuotedString, "Unterminated quoted string in \(name.name)"))
-                    message.headers.append(SIPMessage.Header(name, String(value)))
-                    return
-                }
-                var any = false
-                for piece in pieces {
-                    let v = SIPGrammar.trim(piece)
-                    if v.isEmpty { continue }
-                    any = true
-                    message.headers.append(SIPMessage.Header(name, String(v)))
-                }
-                if !any { message.headers.append(SIPMessage.Header(name, "")) }
-            } else {
-                message.headers.append(SIPMessage.Header(name, String(value)))
+            let value = String(decoding: line[valueStart..<valueEnd], as: UTF8.self)
+            guard name.isList, value.utf8.contains(UInt8(ascii: ",")) else {
+                message.headers.append(SIPMessage.Header(name, value))
+                return
             }
+            guard let pieces = SIPGrammar.splitOutsideQuotes(Substring(value), on: UInt8(ascii: ",")) else {
+                fail(SIPParseError(.unterminatedQuotedString, "Unterminated quoted string in \(name.name)"))
+                message.headers.append(SIPMessage.Header(name, value))
+                return
+            }
+            var any = false
+            for piece in pieces {
+                let v = SIPGrammar.trim(piece)
+                if v.isEmpty { continue }
+                any = true
+                message.headers.append(SIPMessage.Header(name, String(v)))
+            }
+            if !any { message.headers.append(SIPMessage.Header(name, "")) }
         }
 
         mutating func readBody(from start: Int) {
