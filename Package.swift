@@ -112,7 +112,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleyCodecsTests", dependencies: ["ParleyCodecs"]),
     .testTarget(name: "ParleyRTPTests", dependencies: ["ParleyRTP"]),
     .testTarget(name: "ParleySDPTests", dependencies: ["ParleySDP"]),
-    .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP"]),
+    .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyAudioTests", dependencies: ["ParleyAudio", "ParleyCodecs"]),
     .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
