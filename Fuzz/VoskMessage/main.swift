@@ -1,6 +1,6 @@
 // libFuzzer driver for what the network engine parses from a server: the handshake
 // response head, WebSocket frames and Vosk JSON messages. The first input byte picks
-// the parser; the rest is the input. Built by Scripts/fuzz.d/VoskMessage.sh with
+// the parser; the rest is the input. Built by Scripts/fuzz.d/vosk-message.sh with
 // `swiftc -sanitize=fuzzer,address -parse-as-library` over the parsers' sources.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzVoskMessage(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

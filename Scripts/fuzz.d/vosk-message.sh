@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the network engine's parsers (handshake head, WebSocket frames, Vosk JSON).
-# Run through Scripts/fuzz.sh VoskMessage [seconds]; FUZZ_SECONDS and FUZZ_WORK come from it.
+# Run through Scripts/fuzz.sh vosk-message [seconds]; FUZZ_SECONDS and FUZZ_WORK come from it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${FUZZ_WORK:-$PWD/.build-fuzz/VoskMessage}
