@@ -42,8 +42,8 @@ public enum AMDAction: Sendable, Equatable {
 /// 800, min word 100, between words 50, max words 2 (it has no beep detector).
 public struct AMDConfiguration: Sendable, Equatable {
     public var initialSilenceMs = 2000
-    public var greetingMs = 1500
-    public var afterGreetingSilenceMs = 800
+    public var greetingMs = 1300
+    public var afterGreetingSilenceMs = 600
     public var minWordMs = 100
     public var betweenWordsSilenceMs = 50
     public var maxWords = 4

@@ -23,6 +23,7 @@ public struct AnsweringMachineDetector: Sendable {
     var voicedTotalMs = 0
     var inWord = false
     var wordCount = 0
+    var previousSample = 0.0
 
     public init(configuration: AMDConfiguration = AMDConfiguration(), sampleRateHz: Int = 8000) {
         self.configuration = configuration
@@ -50,11 +51,26 @@ public struct AnsweringMachineDetector: Sendable {
             elapsedMs += frameMs
             return .beep(beep)
         }
-        let energy = ToneAnalysis.energy(frame)
+        let energy = preEmphasisedEnergy(frame)
         let level = ToneAnalysis.levelDbfs(energy: energy, count: frame.count)
         elapsedMs += frameMs
         guard decision == nil else { return nil }
         return classify(level: level, frameMs: frameMs)
+    }
+
+    /// Energy after a first-order pre-emphasis (y = x[n] − 0.95 x[n−1]): removes hum and
+    /// the low-frequency rumble that would otherwise pass for speech.
+    mutating func preEmphasisedEnergy(_ frame: Span<Int16>) -> Double {
+        var sum = 0.0
+        var previous = previousSample
+        for i in 0..<frame.count {
+            let x = Double(frame[i]) / 32768
+            let y = x - 0.95 * previous
+            sum += y * y
+            previous = x
+        }
+        previousSample = previous
+        return sum
     }
 
     mutating func classify(level: Double, frameMs: Int) -> AMDAction? {
