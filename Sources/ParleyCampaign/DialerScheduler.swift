@@ -59,7 +59,6 @@ public struct DialerScheduler: Sendable {
     var epoch: Date?
     var paused = false
     var finished = false
-    var lastWakeUp: Date?
 
     /// Dials currently in flight.
     public var inFlightCount: Int { inFlight.count }
@@ -213,16 +212,14 @@ public struct DialerScheduler: Sendable {
             for slot in slots where !slot.done && slot.inFlightAttemptID == nil {
                 if let at = slot.nextEligibleAt, at > now { consider(at) } else {
                     // Due now but held back by pacing.
-                    let ns = bucket.nextAvailableNs()
-                    let at = (epoch ?? now).addingTimeInterval(TimeInterval(ns) / 1e9)
+                    // Rounded up to the microsecond, the resolution `nowNs` works in.
+                    let us = (bucket.nextAvailableNs() + 999) / 1000
+                    let at = (epoch ?? now).addingTimeInterval(TimeInterval(us) / 1e6)
                     consider(max(at, now))
                     break
                 }
             }
         }
-        if let next, next != lastWakeUp || next > now {
-            lastWakeUp = next
-            actions.append(.wakeUp(at: next))
-        }
+        if let next { actions.append(.wakeUp(at: next)) }
     }
 }
