@@ -87,11 +87,23 @@ extension DialerScheduler {
             slots[index].lastOutcome = progress.finalOutcome
         }
         var stranded: [AttemptRecord] = []
+        var latest: [Int: AttemptRecord] = [:]
         for record in attempts where record.campaignID == definition.id {
             guard let index = slotByID[record.contactID] else { continue }
             // The attempt number is the dedup key: never reuse one that was persisted.
             slots[index].attemptsMade = max(slots[index].attemptsMade, record.attemptNumber)
-            if record.isInFlight { stranded.append(record) } else { slots[index].lastOutcome = record.outcome }
+            if record.isInFlight { stranded.append(record) }
+            if record.attemptNumber >= (latest[index]?.attemptNumber ?? 0) { latest[index] = record }
+        }
+        // A crash between persisting an ended attempt and its contact row: the contact still
+        // reads in flight. Apply the policy to the recorded outcome now.
+        for progress in contacts where progress.campaignID == definition.id && progress.status == .inFlight {
+            guard let index = slotByID[progress.contactID], let last = latest[index], !last.isInFlight,
+                  last.attemptNumber == slots[index].attemptsMade else { continue }
+            let outcome = last.outcome ?? .unknown
+            slots[index].lastOutcome = outcome
+            slots[index].tags = last.tags
+            retryOrComplete(index, after: outcome, at: last.endedAt ?? now, &actions)
         }
         for record in stranded.sorted(by: { $0.attemptNumber < $1.attemptNumber }) {
             guard let index = slotByID[record.contactID] else { continue }

@@ -107,3 +107,27 @@ struct CrashRecoveryTests {
         #expect(s.handle(.progress(attemptID: id, .answered, at: Fixture.t0)).isEmpty)
     }
 }
+
+struct CrashBetweenWritesTests {
+    @Test func endedAttemptWithStaleContactRowGetsItsRetry() throws {
+        let def = try Fixture.definition()
+        let list = Fixture.contacts(Fixture.numbers(1))
+        var s = try DialerScheduler(definition: def, contacts: list)
+        let store = InMemoryCampaignStateStore()
+        var exec = ActionExecutor(store: store)
+        let placed = s.handle(.tick(Fixture.t0)); exec.run(placed)
+        let id = try #require(placed.placed.first?.attemptID)
+        let end = Fixture.t0.addingTimeInterval(5)
+        // Only the attempt write lands; the crash loses the contact row update.
+        let after = s.handle(.progress(attemptID: id, .failed(sipStatus: 486), at: end))
+        exec.run(after.filter { if case .persistAttempt = $0 { true } else { false } })
+        #expect(store.contacts(campaignID: def.id).first?.status == .inFlight)
+        s = try DialerScheduler(definition: def, contacts: list)
+        let r = s.handle(.recovered(attempts: store.attempts(campaignID: def.id), contacts: store.contacts(campaignID: def.id),
+                                    at: end.addingTimeInterval(60)))
+        #expect(r.nextAttempts.first?.1 == end.addingTimeInterval(600))
+        #expect(s.handle(.tick(end.addingTimeInterval(599))).placed.isEmpty)
+        let again = s.handle(.tick(end.addingTimeInterval(600))).placed
+        #expect(again.map(\.attemptID) == ["\(def.id)#\(list.contacts[0].id)#2"])
+    }
+}
