@@ -71,9 +71,7 @@ extension DialogueLintPass {
 
     mutating func checkSayVocabulary(_ format: DialogueSayFormat, at mark: YAMLMark) {
         guard inspector != nil else { return }
-        let words = format == .number && script.language.hasPrefix("en")
-            ? DialogueSpokenValue.numberVocabulary.map { "say/\($0).wav" }
-            : (0...9).map { "say/digit-\($0).wav" }
+        let words = DialogueSpokenValue.vocabulary(format, language: script.language)
         let missing = words.filter { audio("\(script.promptDirectory)/\($0)") == .missing }
         if !missing.isEmpty {
             report(.error, .promptMissing,

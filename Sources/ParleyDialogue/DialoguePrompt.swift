@@ -55,6 +55,13 @@ public enum DialogueSayFormat: String, Sendable, Equatable, CaseIterable {
     case number
     /// A recorded name: `names/<lowercased value>.wav`.
     case name
+    /// A money amount ("12.50"): English `say/<word>.wav` for the whole units, then
+    /// `say/dollar(s).wav`, and `say/and.wav` + the cents in words + `say/cent(s).wav`;
+    /// other languages: the whole units digit by digit, `say/point.wav`, the fraction's digits.
+    case amount
+    /// A date ("2026-11-23", ISO 8601): `say/month-11.wav` then `say/day-23.wav` — the
+    /// month name and the ordinal day, recorded in the script's language.
+    case date
 }
 
 /// A locked stretch of a prompt, between two cue points (ms from the prompt's start).

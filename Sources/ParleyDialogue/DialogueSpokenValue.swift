@@ -1,6 +1,9 @@
 /// Segment recordings that speak a variable's value (relative to the prompt directory):
 /// digits → `say/digit-N.wav`; numbers in English → `say/<word>.wav` ("twenty", "five",
-/// "hundred", "thousand"), other languages digit by digit; names → `names/<name>.wav`.
+/// "hundred", "thousand"), other languages digit by digit; names → `names/<name>.wav`;
+/// amounts → the number, `say/dollars.wav`, `say/and.wav`, the cents, `say/cents.wav`;
+/// dates → `say/month-M.wav` + `say/day-D.wav`. A value that cannot be spoken in its
+/// format (a date that is not a date) yields no recordings.
 public enum DialogueSpokenValue {
     static let ones = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
@@ -18,7 +21,42 @@ public enum DialogueSpokenValue {
         case .name:
             let slug = value.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
             return slug.isEmpty ? [] : ["names/\(slug).wav"]
+        case .amount:
+            return amountFiles(value, language: language)
+        case .date:
+            return dateFiles(value)
         }
+    }
+
+    /// "12.50" → twelve dollars and fifty cents (English); "0.05" → five cents; "3" → three dollars.
+    static func amountFiles(_ value: String, language: String) -> [String] {
+        let cleaned = value.filter { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int(parts[0].isEmpty ? "0" : parts[0]), whole < 1_000_000_000 else { return [] }
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard fraction.allSatisfy(\.isNumber) else { return [] }
+        guard language.hasPrefix("en") else {
+            let digits = files(String(whole), format: .digits, language: language)
+            return fraction.isEmpty ? digits : digits + ["say/point.wav"] + fraction.map { "say/digit-\($0).wav" }
+        }
+        let cents = fraction.isEmpty ? 0 : Int((fraction + "0").prefix(2)) ?? 0
+        var out: [String] = []
+        if whole > 0 || cents == 0 {
+            out += words(whole).map { "say/\($0).wav" } + [whole == 1 ? "say/dollar.wav" : "say/dollars.wav"]
+        }
+        if cents > 0 {
+            if !out.isEmpty { out.append("say/and.wav") }
+            out += words(cents).map { "say/\($0).wav" } + [cents == 1 ? "say/cent.wav" : "say/cents.wav"]
+        }
+        return out
+    }
+
+    /// "2026-11-23" (or "2026-11-23T…") → month-11, day-23.
+    static func dateFiles(_ value: String) -> [String] {
+        let parts = value.prefix(10).split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day) else { return [] }
+        return ["say/month-\(month).wav", "say/day-\(day).wav"]
     }
 
     /// English number words, e.g. 1250 → ["one", "thousand", "two", "hundred", "fifty"].
@@ -33,4 +71,21 @@ public enum DialogueSpokenValue {
     /// Every recording `files` can name for numbers and digits (for lint checks).
     public static let numberVocabulary: [String] =
         ones + tens.filter { !$0.isEmpty } + ["hundred", "thousand", "million"]
+
+    /// Every recording a format can name in a language (for lint checks); names are
+    /// per value and have no fixed vocabulary.
+    public static func vocabulary(_ format: DialogueSayFormat, language: String) -> [String] {
+        let english = language.hasPrefix("en")
+        let digits = (0...9).map { "say/digit-\($0).wav" }
+        switch format {
+        case .name: return []
+        case .digits: return digits
+        case .number: return english ? numberVocabulary.map { "say/\($0).wav" } : digits
+        case .amount:
+            return english
+                ? (numberVocabulary + ["dollar", "dollars", "cent", "cents", "and"]).map { "say/\($0).wav" }
+                : digits + ["say/point.wav"]
+        case .date: return (1...12).map { "say/month-\($0).wav" } + (1...31).map { "say/day-\($0).wav" }
+        }
+    }
 }

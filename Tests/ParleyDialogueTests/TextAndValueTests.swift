@@ -98,6 +98,33 @@ import Testing
         #expect(DialogueSpokenValue.files("Mary Ann", format: .name, language: "en") == ["names/mary-ann.wav"])
     }
 
+    @Test func spokenAmounts() {
+        func say(_ v: String, _ language: String = "en") -> [String] {
+            DialogueSpokenValue.files(v, format: .amount, language: language).map { String($0.dropFirst(4).dropLast(4)) }
+        }
+        #expect(say("12.50") == ["twelve", "dollars", "and", "fifty", "cents"])
+        #expect(say("$1.01") == ["one", "dollar", "and", "one", "cent"])
+        #expect(say("0.05") == ["five", "cents"])
+        #expect(say("20") == ["twenty", "dollars"])
+        #expect(say("0") == ["zero", "dollars"])
+        #expect(say("12.5") == ["twelve", "dollars", "and", "fifty", "cents"])
+        #expect(say("1.2.3").isEmpty)
+        #expect(say("12.50", "zh") == ["digit-1", "digit-2", "point", "digit-5", "digit-0"])
+        // Every file an amount can need is in the lint vocabulary.
+        let vocabulary = Set(DialogueSpokenValue.vocabulary(.amount, language: "en"))
+        for v in ["12.50", "1.01", "999999.99", "0.05"] {
+            #expect(DialogueSpokenValue.files(v, format: .amount, language: "en").allSatisfy(vocabulary.contains))
+        }
+    }
+
+    @Test func spokenDates() {
+        #expect(DialogueSpokenValue.files("2026-11-23", format: .date, language: "en") == ["say/month-11.wav", "say/day-23.wav"])
+        #expect(DialogueSpokenValue.files("2026-01-05T10:00:00Z", format: .date, language: "zh") == ["say/month-1.wav", "say/day-5.wav"])
+        #expect(DialogueSpokenValue.files("2026-13-01", format: .date, language: "en").isEmpty)
+        #expect(DialogueSpokenValue.files("tomorrow", format: .date, language: "en").isEmpty)
+        #expect(DialogueSpokenValue.vocabulary(.date, language: "en").count == 43)
+    }
+
     @Test func templates() {
         #expect(DialogueTemplate.render("Hi {name}, {missing}!", ["name": "Ann"]) == "Hi Ann, !")
         #expect(DialogueTemplate.render("open {brace", [:]) == "open {brace")
