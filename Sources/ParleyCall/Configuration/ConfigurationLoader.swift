@@ -55,10 +55,11 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError([ConfigurationDiagnostic(error)])
         }
         let base = ConfigurationReader.resolve(baseDirectory, against: workingDirectory)
-        var reader = ConfigurationReader(baseDirectory: base, environment: environment)
+        var reader = ConfigurationReader(baseDirectory: base, environment: environment,
+                                         origin: YAMLMark(path: path, line: 1, column: 1))
         var config = read(root, with: &reader)
         apply(overrides, to: &config, diagnostics: &reader.diagnostics)
-        if !reader.diagnostics.isEmpty { throw ConfigurationError(reader.diagnostics) }
+        if !reader.diagnostics.isEmpty { throw ConfigurationError(Self.sorted(reader.diagnostics)) }
         return config
     }
 
@@ -88,6 +89,18 @@ public struct ConfigurationLoader: Sendable {
         config.logging = reader.readLogging(reader.value(top, "logging"))
         config.campaigns = reader.readCampaigns(reader.value(top, "campaigns"), trunks: config.trunks)
         return config
+    }
+
+    /// Source order; command-line problems last, in the order found.
+    static func sorted(_ diagnostics: [ConfigurationDiagnostic]) -> [ConfigurationDiagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            switch (a.element.mark, b.element.mark) {
+            case let (x?, y?): return x == y ? a.offset < b.offset : x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil): return a.offset < b.offset
+            }
+        }.map(\.element)
     }
 
     private func apply(_ overrides: ConfigurationOverrides, to config: inout DaemonConfiguration,

@@ -20,7 +20,7 @@ extension ConfigurationReader {
             routing.defaultScript = path
             if !FileManager.default.fileExists(atPath: path) {
                 report(.missingScript, "default script file not found: \(path) (set routing.default_script)",
-                       at: node?.mark ?? YAMLMark(path: "<defaults>", line: 1, column: 1))
+                       at: node?.mark ?? origin)
             }
         }
         let scripts = section(scriptsNode, keys: ["directory", "hot_reload"], context: "scripts")
@@ -146,7 +146,7 @@ extension ConfigurationReader {
         guard let node, !node.isNull else { return [] }
         let pairs: [YAMLPair]
         do throws(YAMLError) { pairs = try node.mapping() } catch {
-            report(error)
+            report(error, option: "webhooks")
             return []
         }
         var endpoints: [WebhookEndpoint] = []
@@ -175,7 +175,7 @@ extension ConfigurationReader {
                                             in: 1...86_400_000)
             endpoint.maxBackoffMs = int(retry, "max_backoff_ms", default: endpoint.maxBackoffMs, in: 1...86_400_000)
             if endpoint.maxBackoffMs < endpoint.initialBackoffMs, let n = value(retry, "max_backoff_ms") {
-                report(.invalidValue, "max_backoff_ms must not be below initial_backoff_ms", at: n.mark)
+                report(.invalidValue, "retry.max_backoff_ms must not be below initial_backoff_ms", at: n.mark)
             }
             endpoints.append(endpoint)
         }
@@ -187,7 +187,7 @@ extension ConfigurationReader {
         guard let node else { return [] }
         let pairs: [YAMLPair]
         do throws(YAMLError) { pairs = try node.mapping() } catch {
-            report(error)
+            report(error, option: fromEnvironment ? "headers_env" : "headers")
             return []
         }
         var out: [(name: String, value: String)] = []
@@ -241,7 +241,7 @@ extension ConfigurationReader {
         campaigns.windowStartMinutes = clock(window, "start", default: campaigns.windowStartMinutes)
         campaigns.windowEndMinutes = clock(window, "end", default: campaigns.windowEndMinutes)
         if campaigns.windowEndMinutes <= campaigns.windowStartMinutes, let n = value(window, "end") {
-            report(.invalidValue, "calling_window.end must be after start", at: n.mark)
+            report(.invalidValue, "campaigns.calling_window.end must be after start", at: n.mark)
         }
         campaigns.maxAttempts = int(r, "max_attempts", default: campaigns.maxAttempts, in: 1...100)
         campaigns.retryDelayS = int(r, "retry_delay_s", default: campaigns.retryDelayS, in: 1...31_536_000)
@@ -256,7 +256,7 @@ extension ConfigurationReader {
            (0...59).contains(m), (0...23).contains(h) || (h == 24 && m == 0) {
             return h * 60 + m
         }
-        report(.invalidValue, "\(key) must be a time HH:MM, found '\(text)'", at: node.mark)
+        report(.invalidValue, "\(qualified(reader, key)) must be a time HH:MM, found '\(text)'", at: node.mark)
         return fallback
     }
 }

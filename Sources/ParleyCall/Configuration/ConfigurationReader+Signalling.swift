@@ -23,7 +23,7 @@ extension ConfigurationReader {
         sip.t2Ms = int(timers, "t2_ms", default: sip.t2Ms, in: 10...600_000)
         sip.t4Ms = int(timers, "t4_ms", default: sip.t4Ms, in: 10...600_000)
         if sip.t2Ms < sip.t1Ms, let node = value(timers, "t2_ms") {
-            report(.invalidValue, "t2_ms (\(sip.t2Ms)) must not be below t1_ms (\(sip.t1Ms))", at: node.mark)
+            report(.invalidValue, "sip.timers.t2_ms (\(sip.t2Ms)) must not be below t1_ms (\(sip.t1Ms))", at: node.mark)
         }
         let limits = section(value(r, "limits"), keys: ["max_message_bytes", "max_calls", "rate_limit_per_second",
                                                         "rate_limit_burst", "retry_after_s"], context: "sip.limits")
@@ -74,7 +74,7 @@ extension ConfigurationReader {
         guard let node, !node.isNull else { return [] }
         let items: [YAMLNode]
         do throws(YAMLError) { items = try node.sequence() } catch {
-            report(error)
+            report(error, option: "trunks")
             return []
         }
         var trunks: [TrunkConfiguration] = []
@@ -136,7 +136,7 @@ extension ConfigurationReader {
         } else if media.rtpPortCount < maxCalls * 2 {
             report(.invalidPortRange, "the default RTP port range \(media.rtpPortStart)-\(media.rtpPortEnd) holds "
                    + "\(media.rtpPortCount) ports; \(maxCalls) calls need \(maxCalls * 2) (max_calls × 2)",
-                   at: rtpNode?.mark ?? YAMLMark(path: "<defaults>", line: 1, column: 1))
+                   at: rtpNode?.mark ?? origin)
         }
         let r = section(mediaNode, keys: Self.mediaKeys, context: "media")
         if let items = list(r, "codecs") {
@@ -160,7 +160,7 @@ extension ConfigurationReader {
         }
         media.ptimeMs = int(r, "ptime_ms", default: media.ptimeMs, in: 10...60)
         if ![10, 20, 30, 40, 60].contains(media.ptimeMs), let node = value(r, "ptime_ms") {
-            report(.invalidValue, "ptime_ms must be 10, 20, 30, 40 or 60, found \(media.ptimeMs)", at: node.mark)
+            report(.invalidValue, "media.ptime_ms must be 10, 20, 30, 40 or 60, found \(media.ptimeMs)", at: node.mark)
             media.ptimeMs = 20
         }
         let jitter = section(value(r, "jitter_buffer"), keys: ["min_ms", "max_ms"], context: "media.jitter_buffer")
@@ -169,14 +169,14 @@ extension ConfigurationReader {
         if media.jitterMaxMs < media.jitterMinMs {
             let mark = value(jitter, "max_ms")?.mark ?? value(jitter, "min_ms")?.mark ?? mediaNode?.mark
             if let mark {
-                report(.invalidValue, "jitter_buffer.max_ms (\(media.jitterMaxMs)) must not be below min_ms "
+                report(.invalidValue, "media.jitter_buffer.max_ms (\(media.jitterMaxMs)) must not be below min_ms "
                        + "(\(media.jitterMinMs))", at: mark)
             }
         }
         media.threads = int(r, "threads", default: media.threads, in: 1...64)
         media.tickMs = int(r, "tick_ms", default: media.tickMs, in: 10...20)
         if media.tickMs != 10, media.tickMs != 20, let node = value(r, "tick_ms") {
-            report(.invalidValue, "tick_ms must be 10 or 20, found \(media.tickMs)", at: node.mark)
+            report(.invalidValue, "media.tick_ms must be 10 or 20, found \(media.tickMs)", at: node.mark)
             media.tickMs = 10
         }
         media.timeoutS = int(r, "timeout_s", default: media.timeoutS, in: 1...3600)

@@ -10,10 +10,15 @@ struct ConfigurationReader {
     /// Directory relative paths in the file are resolved against (absolute).
     let baseDirectory: String
     let environment: [String: String]
+    /// Dotted name of each mapping read with `section`, by the mapping's mark (for messages).
+    private var contexts: [YAMLMark: String] = [:]
+    /// Line 1, column 1 of the source: where problems with unwritten defaults are reported.
+    let origin: YAMLMark
 
-    init(baseDirectory: String, environment: [String: String]) {
+    init(baseDirectory: String, environment: [String: String], origin: YAMLMark) {
         self.baseDirectory = baseDirectory
         self.environment = environment
+        self.origin = origin
     }
 
     mutating func report(_ code: ConfigurationDiagnostic.Code, _ message: String, at mark: YAMLMark) {
@@ -30,12 +35,26 @@ struct ConfigurationReader {
         guard let node, !node.isNull else { return nil }
         do throws(YAMLError) {
             let reader = try YAMLMappingReader(node, allowedKeys: keys, context: context)
+            if context != "the configuration" { contexts[node.mark] = context }
             for error in reader.unknownKeyErrors { report(error) }
             return reader
         } catch {
-            report(error)
+            report(error, option: context == "the configuration" ? "the configuration" : context)
             return nil
         }
+    }
+
+    /// `section.key` for messages (`key` alone at the top level).
+    func qualified(_ reader: YAMLMappingReader?, _ key: String) -> String {
+        guard let reader, let context = contexts[reader.node.mark] else { return key }
+        return "\(context).\(key)"
+    }
+
+    /// Reports a type error prefixed with the option's name.
+    mutating func report(_ error: YAMLError, option: String) {
+        var error = error
+        if error.code == .typeMismatch { error.message = "\(option): \(error.message)" }
+        report(error)
     }
 
     /// The value of `key`, or nil when absent or null.
@@ -50,13 +69,13 @@ struct ConfigurationReader {
         do throws(YAMLError) {
             let v = try node.int()
             guard range.contains(v) else {
-                report(.invalidValue, "\(key) must be from \(range.lowerBound) to \(range.upperBound), found \(v)",
+                report(.invalidValue, "\(qualified(reader, key)) must be from \(range.lowerBound) to \(range.upperBound), found \(v)",
                        at: node.mark)
                 return fallback
             }
             return v
         } catch {
-            report(error)
+            report(error, option: qualified(reader, key))
             return fallback
         }
     }
@@ -67,13 +86,13 @@ struct ConfigurationReader {
         do throws(YAMLError) {
             let v = try node.double()
             guard range.contains(v) else {
-                report(.invalidValue, "\(key) must be from \(range.lowerBound) to \(range.upperBound), found \(v)",
+                report(.invalidValue, "\(qualified(reader, key)) must be from \(range.lowerBound) to \(range.upperBound), found \(v)",
                        at: node.mark)
                 return fallback
             }
             return v
         } catch {
-            report(error)
+            report(error, option: qualified(reader, key))
             return fallback
         }
     }
@@ -81,7 +100,7 @@ struct ConfigurationReader {
     mutating func bool(_ reader: YAMLMappingReader?, _ key: String, default fallback: Bool) -> Bool {
         guard let node = value(reader, key) else { return fallback }
         do throws(YAMLError) { return try node.bool() } catch {
-            report(error)
+            report(error, option: qualified(reader, key))
             return fallback
         }
     }
@@ -89,7 +108,7 @@ struct ConfigurationReader {
     /// A non-empty string.
     mutating func string(_ reader: YAMLMappingReader?, _ key: String) -> String? {
         guard let node = value(reader, key) else { return nil }
-        return string(node, what: key)
+        return string(node, what: qualified(reader, key))
     }
 
     mutating func string(_ node: YAMLNode, what: String) -> String? {
@@ -101,7 +120,7 @@ struct ConfigurationReader {
             }
             return s
         } catch {
-            report(error)
+            report(error, option: what)
             return nil
         }
     }
@@ -111,10 +130,10 @@ struct ConfigurationReader {
         _ reader: YAMLMappingReader?, _ key: String, default fallback: E
     ) -> E where E.RawValue == String {
         guard let node = value(reader, key) else { return fallback }
-        guard let text = string(node, what: key) else { return fallback }
+        guard let text = string(node, what: qualified(reader, key)) else { return fallback }
         if let v = E(rawValue: text) { return v }
         let names = E.allCases.map { $0.rawValue }
-        report(.invalidValue, "\(key) must be one of \(names.joined(separator: ", ")), found '\(text)'", at: node.mark)
+        report(.invalidValue, "\(qualified(reader, key)) must be one of \(names.joined(separator: ", ")), found '\(text)'", at: node.mark)
         return fallback
     }
 
@@ -128,7 +147,7 @@ struct ConfigurationReader {
 
     mutating func address(_ reader: YAMLMappingReader?, _ key: String) -> SocketAddress? {
         guard let node = value(reader, key) else { return nil }
-        return address(node, what: key)
+        return address(node, what: qualified(reader, key))
     }
 
     static func addressMessage(what: String, text: String) -> String {
@@ -137,9 +156,11 @@ struct ConfigurationReader {
 
     /// A numeric IPv4 or IPv6 host without a port.
     mutating func host(_ reader: YAMLMappingReader?, _ key: String, default fallback: String) -> String {
-        guard let node = value(reader, key), let text = string(node, what: key) else { return fallback }
+        guard let node = value(reader, key), let text = string(node, what: qualified(reader, key)) else {
+            return fallback
+        }
         guard let address = SocketAddress(host: text, port: 0) else {
-            report(.invalidAddress, "invalid \(key) '\(text)': expected a numeric IPv4 or IPv6 address", at: node.mark)
+            report(.invalidAddress, "invalid \(qualified(reader, key)) '\(text)': expected a numeric IPv4 or IPv6 address", at: node.mark)
             return fallback
         }
         return address.host
@@ -147,7 +168,7 @@ struct ConfigurationReader {
 
     /// A path, made absolute against the file's directory.
     mutating func path(_ reader: YAMLMappingReader?, _ key: String) -> String? {
-        guard let node = value(reader, key), let text = string(node, what: key) else { return nil }
+        guard let node = value(reader, key), let text = string(node, what: qualified(reader, key)) else { return nil }
         return resolve(text)
     }
 
@@ -186,7 +207,7 @@ struct ConfigurationReader {
         guard let node = value(reader, key) else { return nil }
         if case .scalar = node.content { return [node] }
         do throws(YAMLError) { return try node.sequence() } catch {
-            report(error)
+            report(error, option: qualified(reader, key))
             return nil
         }
     }
