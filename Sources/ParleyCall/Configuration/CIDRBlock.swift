@@ -17,7 +17,7 @@ public struct CIDRBlock: Sendable, Hashable, CustomStringConvertible {
         let width = bytes.count * 8
         var prefix = width
         if parts.count == 2 {
-            guard !parts[1].isEmpty, parts[1].allSatisfy(\.isASCII), let p = Int(parts[1]),
+            guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let p = Int(parts[1]),
                   p >= 0, p <= width else { return nil }
             prefix = p
         }
