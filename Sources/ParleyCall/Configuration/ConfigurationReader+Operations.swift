@@ -118,10 +118,11 @@ extension ConfigurationReader {
         let vosk = section(value(r, "vosk"), keys: ["url", "connect_timeout_ms", "response_timeout_ms"],
                            context: "recognizer.vosk")
         if let urlNode = value(vosk, "url"), let url = string(urlNode, what: "url") {
-            if url.hasPrefix("ws://") || url.hasPrefix("wss://"), URL(string: url)?.host != nil {
+            if url.hasPrefix("ws://"), URL(string: url)?.host != nil {
                 rec.voskURL = url
             } else {
-                report(.invalidValue, "invalid vosk url '\(url)': expected ws://HOST:PORT or wss://…", at: urlNode.mark)
+                report(.invalidValue, "invalid recognizer.vosk.url '\(url)': expected ws://HOST:PORT (plain WebSocket)",
+                       at: urlNode.mark)
             }
         } else if rec.engine == .vosk, let engineNode = value(r, "engine") {
             report(.missingKey, "engine: vosk needs recognizer.vosk.url", at: engineNode.mark)

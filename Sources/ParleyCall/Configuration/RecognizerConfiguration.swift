@@ -27,7 +27,7 @@ public struct RecognizerConfiguration: Sendable, Equatable {
     public var prewarmDecoders: Int
     /// Threads running decoders, default 2.
     public var workerThreads: Int
-    /// Vosk server URL (`ws://` or `wss://`); required when the engine is `vosk`.
+    /// Vosk server URL (`ws://HOST:PORT`, plain WebSocket); required when the engine is `vosk`.
     public var voskURL: String?
     /// Default 2000 ms.
     public var voskConnectTimeoutMs: Int
