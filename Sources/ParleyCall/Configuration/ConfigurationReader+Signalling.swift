@@ -11,7 +11,14 @@ extension ConfigurationReader {
         guard let r = section(node, keys: Self.sipKeys, context: "sip") else { return sip }
         if let items = list(r, "listen") {
             var listen: [SIPListenAddress] = []
-            for item in items { if let entry = readListen(item) { listen.append(entry) } }
+            for item in items {
+                guard let entry = readListen(item) else { continue }
+                if listen.contains(where: { $0.address == entry.address }) {
+                    report(.invalidValue, "sip.listen has \(entry.address) twice", at: item.mark)
+                } else {
+                    listen.append(entry)
+                }
+            }
             if items.isEmpty, let node = value(r, "listen") {
                 report(.invalidValue, "sip.listen needs at least one address", at: node.mark)
             }
