@@ -118,6 +118,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
     .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"]),
+    .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall"], exclude: ["Fixtures"]),
 ]
 
 let package = Package(

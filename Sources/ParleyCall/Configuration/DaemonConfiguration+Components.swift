@@ -1,0 +1,45 @@
+import ParleyAudio
+import ParleyRTP
+import ParleySpeech
+
+/// The lower layers' own configuration values, built from the daemon's.
+extension DaemonConfiguration {
+    /// The echo canceller settings for a call's listening pipeline (other pipeline
+    /// settings keep their tuned defaults).
+    public var echoCancellerConfiguration: EchoCanceller.Configuration {
+        let mode: EchoCanceller.Mode = switch listening.echoCancellation {
+        case .aec: .aec
+        case .aecm: .aecm
+        case .off: .off
+        }
+        return EchoCanceller.Configuration(mode: mode, noiseSuppression: listening.noiseSuppression,
+                                           gainControl: listening.gainControl)
+    }
+
+    /// A call's jitter buffer for a codec's RTP clock rate.
+    public func jitterBufferConfiguration(clockRate: Int) -> JitterBufferConfiguration {
+        JitterBufferConfiguration(clockRate: clockRate, frameMs: media.ptimeMs, minDepthMs: media.jitterMinMs,
+                                  maxDepthMs: media.jitterMaxMs)
+    }
+
+    /// The RTP port range (even start, inclusive end).
+    public var rtpPortRange: ClosedRange<UInt16> {
+        UInt16(clamping: media.rtpPortStart)...UInt16(clamping: media.rtpPortEnd)
+    }
+
+    /// The embedded (pocketsphinx) engine's pool settings.
+    public var embeddedRecognizerConfiguration: EmbeddedRecognizer.Configuration {
+        EmbeddedRecognizer.Configuration(maximumGrammarDecoders: recognizer.grammarDecoders,
+                                         maximumLanguageModelDecoders: recognizer.lmDecoders,
+                                         prewarmGrammarDecoders: recognizer.prewarmDecoders,
+                                         workerThreads: recognizer.workerThreads)
+    }
+
+    /// The Vosk engine's settings, when a URL is configured.
+    public var voskRecognizerConfiguration: VoskRecognizer.Configuration? {
+        recognizer.voskURL.map {
+            VoskRecognizer.Configuration(url: $0, connectTimeoutMs: recognizer.voskConnectTimeoutMs,
+                                         responseTimeoutMs: recognizer.voskResponseTimeoutMs)
+        }
+    }
+}

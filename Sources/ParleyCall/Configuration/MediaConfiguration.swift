@@ -1,0 +1,68 @@
+import ParleyCodecs
+
+/// The `rtp` and `media` sections: ports, codecs, jitter buffer and media threads.
+public struct MediaConfiguration: Sendable, Equatable {
+    /// Numeric host RTP sockets bind to (default `127.0.0.1`).
+    public var rtpBindHost: String
+    /// First RTP port (even; RTCP uses the odd port above). Default 20000.
+    public var rtpPortStart: Int
+    /// Last port of the range, inclusive. Default 29999.
+    public var rtpPortEnd: Int
+    /// Codec preference for offers and answers, best first (default pcmu, pcma, opus).
+    public var codecs: [Codec]
+    /// Packetization time in ms: 10, 20, 30, 40 or 60 (default 20).
+    public var ptimeMs: Int
+    /// Jitter buffer depth bounds (defaults 40 and 200 ms).
+    public var jitterMinMs: Int
+    public var jitterMaxMs: Int
+    /// Media threads; each runs many calls on the media clock (default 1).
+    public var threads: Int
+    /// Media clock tick: 10 or 20 ms (default 10).
+    public var tickMs: Int
+    /// No RTP for this long ends the call (default 30 s).
+    public var timeoutS: Int
+
+    public init(rtpBindHost: String = "127.0.0.1", rtpPortStart: Int = 20000, rtpPortEnd: Int = 29999,
+                codecs: [Codec] = [.pcmu, .pcma, .opus], ptimeMs: Int = 20, jitterMinMs: Int = 40,
+                jitterMaxMs: Int = 200, threads: Int = 1, tickMs: Int = 10, timeoutS: Int = 30) {
+        self.rtpBindHost = rtpBindHost
+        self.rtpPortStart = rtpPortStart
+        self.rtpPortEnd = rtpPortEnd
+        self.codecs = codecs
+        self.ptimeMs = ptimeMs
+        self.jitterMinMs = jitterMinMs
+        self.jitterMaxMs = jitterMaxMs
+        self.threads = threads
+        self.tickMs = tickMs
+        self.timeoutS = timeoutS
+    }
+
+    /// Ports in the range (each call uses two: RTP and RTCP).
+    public var rtpPortCount: Int { rtpPortEnd - rtpPortStart + 1 }
+}
+
+/// Echo canceller choice for the listening pipeline.
+public enum EchoCancellationMode: String, Sendable, Hashable, CaseIterable {
+    /// Full AEC (best quality, ~125 µs per 10 ms frame at 16 kHz).
+    case aec
+    /// Mobile-mode AEC (cheaper, less suppression).
+    case aecm
+    case off
+}
+
+/// The `listening` section: the caller-side audio pipeline's daemon-wide settings.
+public struct ListeningSettings: Sendable, Equatable {
+    /// Default `aec`.
+    public var echoCancellation: EchoCancellationMode
+    /// Default true.
+    public var noiseSuppression: Bool
+    /// Default false.
+    public var gainControl: Bool
+
+    public init(echoCancellation: EchoCancellationMode = .aec, noiseSuppression: Bool = true,
+                gainControl: Bool = false) {
+        self.echoCancellation = echoCancellation
+        self.noiseSuppression = noiseSuppression
+        self.gainControl = gainControl
+    }
+}

@@ -1,0 +1,50 @@
+/// The `recognizer` section: which speech engine listens to callers.
+public struct RecognizerConfiguration: Sendable, Equatable {
+    public enum Engine: String, Sendable, Hashable, CaseIterable {
+        /// pocketsphinx in process (Debian en-us model).
+        case embedded
+        /// A Vosk server over WebSocket.
+        case vosk
+    }
+
+    /// Decoding mode the embedded engine uses unless a script asks otherwise.
+    public enum EmbeddedMode: String, Sendable, Hashable, CaseIterable {
+        /// JSGF grammar from the script's phrases (fast, accurate on scripted answers).
+        case grammar
+        /// Statistical language model (large vocabulary; slow).
+        case lm
+    }
+
+    /// Default `embedded`.
+    public var engine: Engine
+    /// Default `grammar`.
+    public var embeddedMode: EmbeddedMode
+    /// Most grammar decoders (~30 MB each), default 8.
+    public var grammarDecoders: Int
+    /// Most LM decoders (~90 MB each), default 2; 0 disables LM mode.
+    public var lmDecoders: Int
+    /// Grammar decoders loaded at start, default 1.
+    public var prewarmDecoders: Int
+    /// Threads running decoders, default 2.
+    public var workerThreads: Int
+    /// Vosk server URL (`ws://HOST:PORT`, plain WebSocket); required when the engine is `vosk`.
+    public var voskURL: String?
+    /// Default 2000 ms.
+    public var voskConnectTimeoutMs: Int
+    /// Default 3000 ms.
+    public var voskResponseTimeoutMs: Int
+
+    public init(engine: Engine = .embedded, embeddedMode: EmbeddedMode = .grammar, grammarDecoders: Int = 8,
+                lmDecoders: Int = 2, prewarmDecoders: Int = 1, workerThreads: Int = 2, voskURL: String? = nil,
+                voskConnectTimeoutMs: Int = 2000, voskResponseTimeoutMs: Int = 3000) {
+        self.engine = engine
+        self.embeddedMode = embeddedMode
+        self.grammarDecoders = grammarDecoders
+        self.lmDecoders = lmDecoders
+        self.prewarmDecoders = prewarmDecoders
+        self.workerThreads = workerThreads
+        self.voskURL = voskURL
+        self.voskConnectTimeoutMs = voskConnectTimeoutMs
+        self.voskResponseTimeoutMs = voskResponseTimeoutMs
+    }
+}

@@ -1,0 +1,34 @@
+import ParleyAudio
+import ParleyCall
+import ParleyRTP
+import ParleySpeech
+import Testing
+
+@Suite struct ConfigurationComponentsTests {
+    @Test func lowerLayerSettingsFollowTheFile() throws {
+        let c = try ConfigurationFixtures.loader.load(path: ConfigurationFixtures.path("good/full.yaml"))
+        #expect(c.echoCancellerConfiguration.mode == .aecm)
+        #expect(!c.echoCancellerConfiguration.noiseSuppression)
+        #expect(c.echoCancellerConfiguration.gainControl)
+        let jitter = c.jitterBufferConfiguration(clockRate: 48000)
+        #expect((jitter.clockRate, jitter.frameMs, jitter.minDepthMs, jitter.maxDepthMs) == (48000, 30, 30, 400))
+        #expect(c.rtpPortRange == 30000...30079)
+        let embedded = c.embeddedRecognizerConfiguration
+        #expect((embedded.maximumGrammarDecoders, embedded.maximumLanguageModelDecoders) == (4, 1))
+        #expect((embedded.prewarmGrammarDecoders, embedded.workerThreads) == (0, 3))
+        let vosk = try #require(c.voskRecognizerConfiguration)
+        #expect((vosk.url, vosk.connectTimeoutMs, vosk.responseTimeoutMs) == ("ws://127.0.0.1:2700", 500, 1500))
+        #expect(DaemonConfiguration().voskRecognizerConfiguration == nil)
+    }
+
+    @Test func aSecureVoskURLIsRefused() {
+        let yaml = "recognizer: {engine: vosk, vosk: {url: \"wss://127.0.0.1:2700\"}}\n"
+            + "routing: {default_script: member-care.yaml}\n"
+        #expect(throws: ConfigurationError([ConfigurationDiagnostic(
+            .invalidValue, "invalid recognizer.vosk.url 'wss://127.0.0.1:2700': expected ws://HOST:PORT (plain WebSocket)",
+            at: .init(path: "v.yaml", line: 1, column: 40))])) {
+            try ConfigurationFixtures.loader.load(yaml: yaml, path: "v.yaml",
+                                                  baseDirectory: ConfigurationFixtures.repositoryRoot + "/examples/demo")
+        }
+    }
+}
