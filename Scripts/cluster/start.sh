@@ -33,9 +33,11 @@ kamailio -c -f "$run_dir/kamailio.cfg" >"$run_dir/check.log" 2>&1 || {
 
 # -E: log to stderr (captured in kamailio.log); -P: daemonize with a pid file;
 # -Y: runtime directory; small shared/private memory for a test front.
-# perl (Debian perl-base) clears the signal mask first: a parent that starts children
-# with signals blocked (some runtimes do) would otherwise leave SIGTERM ignored.
-perl -MPOSIX -e 'sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!"; exec @ARGV or die "exec: $!"' \
+# perl (Debian perl-base) first clears the signal mask — a parent that starts children
+# with signals blocked (some runtimes do) would otherwise leave SIGTERM ignored — and
+# closes every inherited descriptor above stderr, so the daemon keeps no pipe or socket
+# of whoever ran this script (a parent waiting for EOF or for its child's exit socket).
+perl -MPOSIX -e 'sigprocmask(SIG_SETMASK, POSIX::SigSet->new) or die "sigprocmask: $!"; opendir(my $d, "/proc/self/fd") or die; my @fds = grep { /^\d+$/ && $_ > 2 } readdir($d); closedir($d); POSIX::close($_) for @fds; exec @ARGV or die "exec: $!"' \
     kamailio -f "$run_dir/kamailio.cfg" -P "$run_dir/kamailio.pid" -Y "$run_dir" \
     -E -m 64 -M 8 >>"$run_dir/kamailio.log" 2>&1 </dev/null
 
