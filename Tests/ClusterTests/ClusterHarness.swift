@@ -13,14 +13,23 @@ struct NodeCommand {
     var arguments: [String]
 }
 
+/// What a node does with the traffic it gets.
+enum NodeMode {
+    /// Answers OPTIONS and INVITE with 200.
+    case serving
+    /// Answers OPTIONS and INVITE with 503 (parleyd: after SIGTERM, or full).
+    case draining
+}
+
 /// The launch command of the node `name` listening for SIP on 127.0.0.1:`sipPort`.
-func nodeCommand(name: String, sipPort: Int, mediaPort: Int, workDir: URL) -> NodeCommand {
-    NodeCommand(
+func nodeCommand(name: String, sipPort: Int, mediaPort: Int, mode: NodeMode, workDir: URL) -> NodeCommand {
+    let scenario = mode == .serving ? "node-uas.xml" : "node-draining.xml"
+    return NodeCommand(
         executable: "/usr/bin/env",
         arguments: [
-            "sipp", "-sf", ClusterHarness.repoRoot.appendingPathComponent("examples/cluster/sipp/node-uas.xml").path,
+            "sipp", "-sf", ClusterHarness.repoRoot.appendingPathComponent("examples/cluster/sipp/\(scenario)").path,
             "-i", "127.0.0.1", "-p", String(sipPort), "-mp", String(mediaPort),
-            "-aa",  // OPTIONS probes get 200 OK
+            "-aa",  // OPTIONS probes to a serving node get 200 OK
             "-nostdin", "-trace_err", "-error_file", workDir.appendingPathComponent("\(name)-errors.log").path,
         ]
     )
@@ -118,10 +127,17 @@ final class ClusterHarness {
         }
     }
 
+    /// Lines of Kamailio's log containing `text`.
+    func kamailioLogLines(containing text: String) -> Int {
+        let log = workDir.appendingPathComponent("kamailio.log")
+        guard let content = try? String(contentsOf: log, encoding: .utf8) else { return 0 }
+        return content.split(separator: "\n").filter { $0.contains(text) }.count
+    }
+
     // MARK: Nodes and trunks
 
-    func startNode(name: String, sipPort: Int, mediaPort: Int) throws {
-        let command = nodeCommand(name: name, sipPort: sipPort, mediaPort: mediaPort, workDir: workDir)
+    func startNode(name: String, sipPort: Int, mediaPort: Int, mode: NodeMode = .serving) throws {
+        let command = nodeCommand(name: name, sipPort: sipPort, mediaPort: mediaPort, mode: mode, workDir: workDir)
         try launch(name: name, command.executable, command.arguments)
     }
 
