@@ -148,13 +148,13 @@ final class ClusterHarness {
     }
 
     /// Starts a SIPp trunk placing `calls` calls at `rate` per second through the front,
-    /// each lasting `talkMs` between ACK and BYE.
-    func startTrunk(name: String, calls: Int, rate: Int, talkMs: Int) throws {
+    /// each lasting `talkMs` between ACK and BYE, with a scenario of examples/cluster/sipp.
+    func startTrunk(name: String, scenario: String = "trunk-uac.xml", calls: Int, rate: Int, talkMs: Int) throws {
         let port = allocatePort()
         let mediaPort = allocatePort(count: 4)
         try launch(name: name, "/usr/bin/env", [
             "sipp", "127.0.0.1:\(kamailioPort)",
-            "-sf", Self.repoRoot.appendingPathComponent("examples/cluster/sipp/trunk-uac.xml").path,
+            "-sf", Self.repoRoot.appendingPathComponent("examples/cluster/sipp/\(scenario)").path,
             "-i", "127.0.0.1", "-p", String(port), "-mp", String(mediaPort),
             "-m", String(calls), "-r", String(rate), "-d", String(talkMs),
             "-nostdin",

@@ -1,0 +1,27 @@
+// Requests the Kamailio front of examples/cluster answers itself, without a node.
+import Foundation
+import Testing
+
+extension ClusterSuite {
+    @Suite("Kamailio front hygiene")
+    struct FrontHygieneTests {
+        @Test("an INVITE with Max-Forwards 0 gets 483 from the front, not a node's 200")
+        func maxForwardsExhausted() async throws {
+            let cluster = try ClusterHarness()
+            defer { cluster.shutdown() }
+
+            let port = cluster.allocatePort(), media = cluster.allocatePort(count: 4)
+            try cluster.startNode(name: "node-a", sipPort: port, mediaPort: media)
+            try cluster.startKamailio(nodeURIs: ["sip:127.0.0.1:\(port)"])
+
+            let calls = 5
+            try cluster.startTrunk(name: "looping", scenario: "trunk-max-forwards.xml",
+                                   calls: calls, rate: 10, talkMs: 0)
+            let result = try await cluster.finishTrunk(name: "looping", timeoutS: 20)
+            print("cluster: Max-Forwards 0: 483 for \(result.successfulCalls)/\(calls), failed=\(result.failedCalls)")
+            // The scenario succeeds only on 483; a node's 200 would fail it.
+            #expect(result.successfulCalls == calls)
+            #expect(result.failedCalls == 0)
+        }
+    }
+}
