@@ -19,17 +19,23 @@ enum NodeMode {
     case serving
     /// Answers OPTIONS and INVITE with 503 (parleyd: after SIGTERM, or full).
     case draining
+    /// Answers OPTIONS with 200; rings on INVITE until the caller cancels.
+    case ringing
 }
 
 /// The launch command of the node `name` listening for SIP on 127.0.0.1:`sipPort`.
 func nodeCommand(name: String, sipPort: Int, mediaPort: Int, mode: NodeMode, workDir: URL) -> NodeCommand {
-    let scenario = mode == .serving ? "node-uas.xml" : "node-draining.xml"
+    let scenario = switch mode {
+    case .serving: "node-uas.xml"
+    case .draining: "node-draining.xml"
+    case .ringing: "node-ringing.xml"
+    }
     return NodeCommand(
         executable: "/usr/bin/env",
         arguments: [
             "sipp", "-sf", ClusterHarness.repoRoot.appendingPathComponent("examples/cluster/sipp/\(scenario)").path,
             "-i", "127.0.0.1", "-p", String(sipPort), "-mp", String(mediaPort),
-            "-aa",  // OPTIONS probes to a serving node get 200 OK
+            "-aa",  // OPTIONS probes to a serving or ringing node get 200 OK
             "-nostdin", "-trace_err", "-error_file", workDir.appendingPathComponent("\(name)-errors.log").path,
         ]
     )
