@@ -119,6 +119,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
     .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"]),
     .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall"], exclude: ["Fixtures"]),
+    .testTarget(name: "ClusterTests", dependencies: []),
 ]
 
 let package = Package(
