@@ -39,6 +39,13 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer "no" up front.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+# Packages with services (kamailio) must not start them: tests start their own instances on
+# loopback. Block service starts for the duration of the install unless a policy exists.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "bootstrap: installed ${#missing[@]} package(s)"
