@@ -91,16 +91,16 @@ extension MediaChannel {
         pipeline.startPrompt(plan)
     }
 
-    /// The paced send for this packet slot: RFC 4733 event, prompt audio, silence, or nothing.
-    func sendPacket(_ scratch: MediaThreadScratch) {
-        let timestamp = currentTimestamp
+    /// Prepares the packet for `tick` (sent at its start): RFC 4733 event, prompt audio,
+    /// silence, or nothing.
+    func preparePacket(forTick tick: UInt64) {
+        let timestamp = timestamp(ofTick: tick)
         if eventSender.isActive, let te = configuration.telephoneEventPayloadType, let packet = eventSender.nextPacket() {
-            withMutableSpan(&scratch.payload) { payload in
-                let n = packet.payload.write(into: &payload, at: 0)
-                transmit(scratch, payloadType: te, marker: packet.marker, timestamp: packet.timestamp,
-                         payload: payload.span.extracting(0..<n))
-            }
-            markPlayed(false)
+            var payload = InlineArray<4, UInt8>(repeating: 0)
+            var span = payload.mutableSpan
+            let n = packet.payload.write(into: &span, at: 0)
+            transmit(payloadType: te, marker: packet.marker, timestamp: packet.timestamp,
+                     payload: span.span.extracting(0..<n))
             return
         }
         if queue.current == nil, let next = queue.startNextIfIdle() {
@@ -117,75 +117,68 @@ extension MediaChannel {
                     out[i] = silent || k >= samples.count ? 0 : samples[k]
                 }
             }
-            markPlayed(true)
+            preparedHasAudio = true
             if !queue.started {
                 queue.started = true
                 queue.firstTimestamp = timestamp
-                emit(.promptStarted(prompt: current.prompt, rtpTimestamp: timestamp, atMs: nowMs))
+                preparedStart = .promptStarted(prompt: current.prompt, rtpTimestamp: timestamp,
+                                               atMs: Int64(tick) * Int64(tickMs))
             }
-            withSpan(played) { encodeAndSend(scratch, pcm: $0.extracting(0..<n), timestamp: timestamp) }
+            withSpan(played) { encodeAndSend(pcm: $0.extracting(0..<n), timestamp: timestamp) }
             queue.framesSent += 1
             queue.lastTimestamp = timestamp
             queue.offsetSamples = offset + n
             if queue.offsetSamples >= samples.count {
-                emit(.promptFinished(prompt: current.prompt, frames: queue.framesSent, lastRTPTimestamp: timestamp,
-                                     atMs: nowMs))
+                preparedFinish = .promptFinished(prompt: current.prompt, frames: queue.framesSent,
+                                                 lastRTPTimestamp: timestamp, atMs: Int64(tick) * Int64(tickMs))
                 queue.endCurrent()
                 if queue.pendingCount == 0 { pipeline?.finishPrompt() }
             }
             return
         }
-        markPlayed(false)
         if configuration.sendSilenceWhenIdle {
             let n = pipelineSamplesPerPacket
-            withSpan(silence) { encodeAndSend(scratch, pcm: $0.extracting(0..<n), timestamp: timestamp) }
+            withSpan(silence) { encodeAndSend(pcm: $0.extracting(0..<n), timestamp: timestamp) }
         } else {
             talkspurt = false
         }
     }
 
-    private func markPlayed(_ value: Bool) {
-        for i in 0..<ticksPerPacket { playedAny[i] = value }
-    }
-
-    private func encodeAndSend(_ scratch: MediaThreadScratch, pcm: Span<Int16>, timestamp: UInt32) {
-        withMutableSpan(&scratch.payload) { payload in
-            var encoded = 0
+    private func encodeAndSend(pcm: Span<Int16>, timestamp: UInt32) {
+        // The payload is encoded in place after the RTP header in `prepared`.
+        let headerSize = RTPHeader.fixedSize
+        var encoded = 0
+        withMutableSpan(&prepared) { packet in
             if let downsampler {
                 let need = encoder.samplesPerFrame
                 withMutableSpan(&encodeInput) { input in
                     let written = (try? downsampler.process(pcm, into: &input)) ?? 0
                     if written < need { for i in written..<need { input[i] = 0 } }
-                    encoded = (try? encoder.encode(input.span.extracting(0..<need), into: &payload)) ?? 0
+                    encoded = (try? encoder.encode(input.span.extracting(0..<need), into: &packet, at: headerSize)) ?? 0
                 }
             } else {
-                encoded = (try? encoder.encode(pcm, into: &payload)) ?? 0
+                encoded = (try? encoder.encode(pcm, into: &packet, at: headerSize)) ?? 0
             }
             guard encoded > 0 else { return }
-            transmit(scratch, payloadType: configuration.payloadType, marker: !talkspurt, timestamp: timestamp,
-                     payload: payload.span.extracting(0..<encoded))
-            talkspurt = true
+            let header = RTPHeader(marker: !talkspurt, payloadType: configuration.payloadType,
+                                   sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
+            _ = header.write(into: &packet)
         }
+        guard encoded > 0 else { return }
+        sequenceNumber &+= 1
+        preparedLength = headerSize + encoded
+        preparedPayloadBytes = encoded
+        talkspurt = true
     }
 
-    private func transmit(_ scratch: MediaThreadScratch, payloadType: UInt8, marker: Bool, timestamp: UInt32,
-                          payload: Span<UInt8>) {
-        guard let destination else { return }
+    /// Prepares a packet from a separate payload (RFC 4733 events).
+    private func transmit(payloadType: UInt8, marker: Bool, timestamp: UInt32, payload: Span<UInt8>) {
         let header = RTPHeader(marker: marker, payloadType: payloadType, sequenceNumber: sequenceNumber,
                                timestamp: timestamp, ssrc: ssrc)
-        let result: SendResult? = withMutableSpan(&scratch.packet) { packet in
-            let size = header.writePacket(into: &packet, payload: payload)
-            guard size > 0 else { return nil }
-            return rtpSocket.send(packet.span.extracting(0..<size), to: destination)
-        }
-        guard let result else { return }
+        let size = withMutableSpan(&prepared) { header.writePacket(into: &$0, payload: payload) }
+        guard size > 0 else { return }
         sequenceNumber &+= 1
-        switch result {
-        case .sent:
-            counters.packetsSent &+= 1
-            counters.octetsSent &+= UInt64(payload.count)
-        case .wouldBlock, .failed:
-            counters.sendErrors &+= 1
-        }
+        preparedLength = size
+        preparedPayloadBytes = payload.count
     }
 }

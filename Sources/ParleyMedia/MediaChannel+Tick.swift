@@ -4,16 +4,41 @@ import ParleyRTP
 import ParleyRealtime
 
 extension MediaChannel {
-    /// One media tick for this call: commands, receive, playout → pipeline (barge-in acted
-    /// on at once) → recognizer ring, then the paced send and RTCP. No allocation, lock,
-    /// log or await.
+    /// Start of a tick, for every channel of the thread before any other work: sends the
+    /// packet prepared for this tick, so send times depend on the clock, not on how long
+    /// other calls' receive and decode took.
+    func sendPhase() {
+        guard tickCount % UInt64(ticksPerPacket) == 0 else { return }
+        if preparedLength > 0, let destination {
+            let result = withSpan(prepared) { rtpSocket.send($0.extracting(0..<preparedLength), to: destination) }
+            switch result {
+            case .sent:
+                counters.packetsSent &+= 1
+                counters.octetsSent &+= UInt64(preparedPayloadBytes)
+            case .wouldBlock, .failed:
+                counters.sendErrors &+= 1
+            }
+        }
+        if let event = preparedStart { emit(event) }
+        if let event = preparedFinish { emit(event) }
+        preparedStart = nil
+        preparedFinish = nil
+        swap(&played, &sentAudio)
+        sentAudioValid = preparedHasAudio
+        preparedLength = 0
+        preparedHasAudio = false
+    }
+
+    /// One media tick for this call (after `sendPhase`): commands, receive, playout →
+    /// pipeline (barge-in acted on at once) → recognizer ring, then the next packet is
+    /// encoded, and RTCP. No allocation, lock, log or await.
     func tick(_ scratch: MediaThreadScratch) {
         let slot = Int(tickCount % UInt64(ticksPerPacket))
         _ = commands.popAll { applyCommand($0) }
         receiveRTP(scratch)
         if slot == 0 { playout(scratch) }
         listen(slot: slot)
-        if slot == 0 { sendPacket(scratch) }
+        if (tickCount + 1) % UInt64(ticksPerPacket) == 0 { preparePacket(forTick: tickCount + 1) }
         checkTimers(nowNs: scratch.nowNs)
         if tickCount >= nextRTCPTick {
             nextRTCPTick = tickCount + UInt64(max(1, configuration.rtcpIntervalMs / tickMs))
@@ -65,16 +90,15 @@ extension MediaChannel {
         let base = slot * pipelineSamplesPerTick
         let streaming = latch.latchedSource != nil
         let frames = pipelineSamplesPerTick / frame10Samples
-        let previousSlot = slot == 0 ? ticksPerPacket - 1 : slot - 1
-        let referenceBase = previousSlot * pipelineSamplesPerTick
+        let referenceBase = base
         for f in 0..<frames {
             let start = base + f * frame10Samples
             let sampleTime = Int64(tickCount) * Int64(pipelineSamplesPerTick) + Int64(f * frame10Samples)
             if let pipeline {
                 let refStart = referenceBase + f * frame10Samples
-                let hasReference = playedAny[previousSlot]
+                let hasReference = sentAudioValid
                 withSpan(caller) { callerSpan in
-                    withSpan(played) { playedSpan in
+                    withSpan(sentAudio) { playedSpan in
                         let capture = callerSpan.extracting(start..<(start + frame10Samples))
                         let reference = hasReference
                             ? playedSpan.extracting(refStart..<(refStart + frame10Samples))

@@ -69,8 +69,17 @@ public final class MediaChannel: @unchecked Sendable {
     // Audio buffers (setup-sized).
     var decoded: [Int16]       // one packet at the decoder's rate
     var caller: [Int16]        // one packet at the pipeline rate
-    var played: [Int16]        // one packet at the pipeline rate (what was sent)
-    var playedAny: [Bool]      // per tick slot of `played`: whether it held prompt audio
+    var played: [Int16]        // one packet at the pipeline rate, being prepared
+    var sentAudio: [Int16]     // the packet's audio sent at the start of this packet slot
+    var sentAudioValid = false
+    // The next packet, encoded one tick ahead and sent at the start of its tick.
+    var prepared: [UInt8]
+    var preparedLength = 0
+    var preparedPayloadBytes = 0
+    var preparedHasAudio = false
+    /// Playback events of the prepared packet, reported once it is sent.
+    var preparedStart: MediaEvent?
+    var preparedFinish: MediaEvent?
     var encodeInput: [Int16]   // one packet at the encoder's rate
     var silence: [Int16]
     var recognizerFrame = RecognizerFrame()
@@ -149,7 +158,8 @@ public final class MediaChannel: @unchecked Sendable {
         decoded = [Int16](repeating: 0, count: decoder.samplesPerFrame)
         caller = [Int16](repeating: 0, count: pipelineSamplesPerPacket + 8)
         played = [Int16](repeating: 0, count: pipelineSamplesPerPacket)
-        playedAny = [Bool](repeating: false, count: ticksPerPacket)
+        sentAudio = [Int16](repeating: 0, count: pipelineSamplesPerPacket)
+        prepared = [UInt8](repeating: 0, count: RTPHeader.fixedSize + max(encoder.maxPayloadBytes, 16))
         encodeInput = [Int16](repeating: 0, count: encoder.samplesPerFrame + 8)
         silence = [Int16](repeating: 0, count: max(pipelineSamplesPerPacket, encoder.samplesPerFrame))
     }
@@ -184,8 +194,11 @@ public final class MediaChannel: @unchecked Sendable {
 
     /// Outgoing RTP timestamp of the current tick.
     @inline(__always)
-    var currentTimestamp: UInt32 {
-        timestampBase &+ UInt32(truncatingIfNeeded: tickCount &* UInt64(rtpSamplesPerTick))
+    var currentTimestamp: UInt32 { timestamp(ofTick: tickCount) }
+
+    @inline(__always)
+    func timestamp(ofTick tick: UInt64) -> UInt32 {
+        timestampBase &+ UInt32(truncatingIfNeeded: tick &* UInt64(rtpSamplesPerTick))
     }
 
     func publishStats() {

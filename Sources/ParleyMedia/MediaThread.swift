@@ -89,6 +89,10 @@ final class MediaThread: @unchecked Sendable {
                 }
             }
             guard activeCount > 0 else { return }
+            // Sends first, for every channel, then the rest of the work.
+            for i in 0..<activeCount {
+                thread.slots[Int(active[i])].channel?.sendPhase()
+            }
             for i in 0..<activeCount {
                 thread.slots[Int(active[i])].channel?.tick(scratch)
             }

@@ -1,4 +1,5 @@
 import CParleyAllocCounter
+import CParleyLinux
 import Foundation
 import Glibc
 import ParleyCodecs
@@ -14,10 +15,13 @@ import Synchronization
 /// the same run, a RealtimeThread doing nothing but waking gives the timer floor.
 /// Also: packets lost, CPU and memory per call, and allocations on the tick path
 /// after warm-up (counted on all threads: media threads and the bench's own
-/// peer threads, which are built not to allocate).
+/// peer threads, which are built not to allocate). Media, peer and floor threads run
+/// SCHED_FIFO 60 and the receiver 70 unless `--no-fifo` (the machine is shared).
 enum BenchPacing {
     static let tickNs: UInt64 = 20_000_000
     static let callsPerPeerSocket = 50
+    /// Whether the kernel granted SCHED_FIFO (seen on the floor thread); set per run.
+    nonisolated(unsafe) static var fifoStatus: RealtimeThread.SettingOutcome = .notRequested
 
     /// |interval − 20 ms| in 1 µs buckets up to 20 ms, then overflow. Owned by one thread.
     final class ErrorHistogram: @unchecked Sendable {
@@ -146,20 +150,22 @@ enum BenchPacing {
             FileHandleOutput.error("parley bench pacing: the open-file limit is \(limit), \(needed) needed (ulimit -n \(needed))\n")
             return 1
         }
+        let fifo = !arguments.contains("--no-fifo")
         var results: [Level] = []
         for calls in levels {
-            do { results.append(try measure(calls: calls, seconds: seconds)) } catch {
+            do { results.append(try measure(calls: calls, seconds: seconds, fifo: fifo)) } catch {
                 FileHandleOutput.error("parley bench pacing: \(calls) calls: \(error)\n")
                 return 1
             }
         }
-        report(results, seconds: seconds, json: json)
+        report(results, seconds: seconds, json: json, fifo: fifo)
         return 0
     }
 
-    static func measure(calls: Int, seconds: Int) throws -> Level {
+    static func measure(calls: Int, seconds: Int, fifo: Bool) throws -> Level {
         let engine = try MediaEngine(configuration: MediaEngineConfiguration(
-            threadCount: 2, tickMs: 20, portRange: 40000...49999, maxChannelsPerThread: max(64, calls)))
+            threadCount: 2, tickMs: 20, portRange: 40000...49999, maxChannelsPerThread: max(64, calls),
+            fifoPriority: fifo ? 60 : nil))
         defer { engine.shutdown() }
         // A 60 s prompt: every call plays for the whole run.
         let tone = (0..<(8000 * 60)).map { Int16(6000 * sin(2 * Double.pi * 440 * Double($0) / 8000)) }
@@ -183,10 +189,17 @@ enum BenchPacing {
             try loop.register(fd: socket.fileDescriptor, interest: .readable) { _ in receiver.drain(socket) }
         }
         try loop.start(name: "bench-receiver")
+        if fifo {
+            // The receiver outranks everything it measures, so its timestamps are prompt.
+            loop.execute {
+                _ = parley_linux_thread_set_fifo(70)
+                _ = parley_linux_thread_set_timer_slack_ns(1_000)
+            }
+        }
         defer { loop.shutdown() }
         let sender = try Sender(sockets: peers, destinations: handles.map(\.localAddress))
         let senderClock = MediaClock(startNs: engine.clock.startNs + tickNs / 2, tickNs: tickNs)
-        let senderThread = try RealtimeThread.start(clock: senderClock, options: .init(name: "bench-peer")) { _ in
+        let senderThread = try RealtimeThread.start(clock: senderClock, options: .init(name: "bench-peer", fifoPriority: fifo ? 60 : nil)) { _ in
             sender.send()
         }
         defer { senderThread.stop() }
@@ -198,20 +211,28 @@ enum BenchPacing {
 
         let floor = ErrorHistogram()
         let floorState = FloorState()
+        // The timer floor: a thread that only wakes, at the media threads' priority.
+        let floorThread = try RealtimeThread.start(clock: MediaClock(tickMs: 20),
+                                                   options: .init(name: "bench-floor", fifoPriority: fifo ? 60 : nil)) { _ in
+            let now = Monotonic.nowNs()
+            // Acquire pairs with the main thread's releasing store that opens the window.
+            if floorState.measuring.load(ordering: .acquiring) && floorState.lastNs != 0 {
+                floor.record(intervalNs: now - floorState.lastNs)
+            }
+            floorState.lastNs = now
+        }
         let cpuBefore = processCPUTicks()
         let busyBefore = engine.busyTime
         let statsBefore = engine.threadStats
         parley_alloc_counting_begin_all_threads()
         // Releasing pairs with the receiver's acquiring load: the window is open.
         receiver.measuring.store(true, ordering: .releasing)
-        let floorThread = try RealtimeThread.start(clock: MediaClock(tickMs: 20), options: .init(name: "bench-floor")) { _ in
-            let now = Monotonic.nowNs()
-            if floorState.lastNs != 0 { floor.record(intervalNs: now - floorState.lastNs) }
-            floorState.lastNs = now
-        }
+        floorState.measuring.store(true, ordering: .releasing)
+        fifoStatus = floorThread.status.fifo
         let windowStart = Monotonic.nowNs()
         Monotonic.sleep(untilNs: windowStart + UInt64(seconds) * 1_000_000_000)
         receiver.measuring.store(false, ordering: .releasing)
+        floorState.measuring.store(false, ordering: .releasing)
         let allocations = parley_alloc_counting_end()
         floorThread.stop()
         let windowNs = Monotonic.nowNs() - windowStart
@@ -248,7 +269,10 @@ enum BenchPacing {
             openedRSSBytesPerCall: openedPerCall, rssBytesPerCall: rssPerCall, allocations: allocations, missedTicks: missed)
     }
 
-    final class FloorState: @unchecked Sendable { var lastNs: UInt64 = 0 }
+    final class FloorState: @unchecked Sendable {
+        var lastNs: UInt64 = 0
+        let measuring = Atomic<Bool>(false)
+    }
 
     /// utime + stime of the process in clock ticks (/proc/self/stat fields 14 and 15).
     static func processCPUTicks() -> UInt64 {
@@ -278,7 +302,7 @@ enum BenchPacing {
 
     static func fixed(_ v: Double, _ places: Int = 1) -> String { String(format: "%.\(places)f", v) }
 
-    static func report(_ results: [Level], seconds: Int, json: Bool) {
+    static func report(_ results: [Level], seconds: Int, json: Bool, fifo: Bool) {
         if json {
             var levels: [String] = []
             for r in results {
@@ -292,11 +316,11 @@ enum BenchPacing {
                     + "\"rss_bytes_per_call_opened\":\(Int(r.openedRSSBytesPerCall)),\"rss_bytes_per_call_running\":\(Int(r.rssBytesPerCall)),"
                     + "\"frame_path_allocations\":\(r.allocations)}")
             }
-            print("{\"suite\":\"pacing\",\"seconds\":\(seconds),\"codec\":\"PCMU\",\"ptime_ms\":20,\"media_threads\":2,"
+            print("{\"suite\":\"pacing\",\"seconds\":\(seconds),\"codec\":\"PCMU\",\"ptime_ms\":20,\"media_threads\":2,\"sched_fifo\":\"\(fifoStatus)\","
                   + "\"levels\":[" + levels.joined(separator: ",") + "]}")
             return
         }
-        print("parley bench pacing — G.711 20 ms, 2 media threads, \(seconds) s window per level; errors = |interval − 20 ms| in µs at the receiver")
+        print("parley bench pacing — G.711 20 ms, 2 media threads, \(seconds) s window per level; errors = |interval − 20 ms| in µs at the receiver; SCHED_FIFO \(fifo ? "requested" : "off") → \(fifoStatus)")
         print("  calls   pacing p50/p99/p99.9/max      floor p50/p99/p99.9/max      lost  sent-err  cpu%/call  µs/call/tick  rss/call(open/run)  allocs")
         for r in results {
             let pacing = "\(fixed(r.pacing.p50))/\(fixed(r.pacing.p99))/\(fixed(r.pacing.p999))/\(fixed(r.pacing.max))"
