@@ -176,8 +176,11 @@ public final class MediaEngine: Sendable {
     /// Stops every media thread (channels stop being served). Returns their tick statistics.
     @discardableResult
     public func shutdown() -> [RealtimeThread.Stats] {
-        state.withLock { $0.stopped = true }
-        return threads.compactMap { $0.stop() }
+        state.withLock { s in
+            guard !s.stopped else { return [] }
+            s.stopped = true
+            return threads.compactMap { $0.stop() }
+        }
     }
 
     /// Live tick statistics per media thread.

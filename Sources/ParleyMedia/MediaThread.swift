@@ -47,7 +47,17 @@ final class MediaThread: @unchecked Sendable {
         }
     }
 
-    func stop() -> RealtimeThread.Stats? { thread?.stop() }
+    /// Stops the thread, closes the sockets of channels still attached and drops the
+    /// thread (its tick closure refers back to this object). Control plane.
+    func stop() -> RealtimeThread.Stats? {
+        let stats = thread?.stop()
+        thread = nil
+        for slot in slots {
+            slot.channel?.closeSockets()
+            slot.channel = nil
+        }
+        return stats
+    }
 
     var liveStats: RealtimeThread.Stats? { thread?.liveStats }
 

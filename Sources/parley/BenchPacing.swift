@@ -2,13 +2,15 @@ import CParleyAllocCounter
 import CParleyLinux
 import Foundation
 import Glibc
+import ParleyAudio
 import ParleyCodecs
 import ParleyMedia
 import ParleyRTP
 import ParleyRealtime
 import Synchronization
 
-/// `parley bench pacing [--json] [--calls 10,500,1000] [--seconds 5]` — outgoing RTP
+/// `parley bench pacing [--json] [--calls 10,500,1000] [--seconds 5] [--no-fifo] [--listening]`
+/// — outgoing RTP
 /// pacing of the media engine measured at the receiver: N concurrent G.711 calls each
 /// play a prompt and receive 20 ms packets from a peer; a receiver thread timestamps
 /// every packet with Monotonic and records |interval − 20 ms| per call. Beside it, in
@@ -17,6 +19,8 @@ import Synchronization
 /// after warm-up (counted on all threads: media threads and the bench's own
 /// peer threads, which are built not to allocate). Media, peer and floor threads run
 /// SCHED_FIFO 60 and the receiver 70 unless `--no-fifo` (the machine is shared).
+/// Channels run without the listening pipeline unless `--listening` (echo canceller,
+/// VAD, barge-in per call: for its memory and CPU, at small call counts).
 enum BenchPacing {
     static let tickNs: UInt64 = 20_000_000
     static let callsPerPeerSocket = 50
@@ -151,9 +155,10 @@ enum BenchPacing {
             return 1
         }
         let fifo = !arguments.contains("--no-fifo")
+        let listening = arguments.contains("--listening")
         var results: [Level] = []
         for calls in levels {
-            do { results.append(try measure(calls: calls, seconds: seconds, fifo: fifo)) } catch {
+            do { results.append(try measure(calls: calls, seconds: seconds, fifo: fifo, listening: listening)) } catch {
                 FileHandleOutput.error("parley bench pacing: \(calls) calls: \(error)\n")
                 return 1
             }
@@ -162,7 +167,7 @@ enum BenchPacing {
         return 0
     }
 
-    static func measure(calls: Int, seconds: Int, fifo: Bool) throws -> Level {
+    static func measure(calls: Int, seconds: Int, fifo: Bool, listening: Bool) throws -> Level {
         let engine = try MediaEngine(configuration: MediaEngineConfiguration(
             threadCount: 2, tickMs: 20, portRange: 40000...49999, maxChannelsPerThread: max(64, calls),
             fifoPriority: fifo ? 60 : nil))
@@ -178,7 +183,8 @@ enum BenchPacing {
         var handles: [MediaChannelHandle] = []
         for c in 0..<calls {
             let configuration = MediaChannelConfiguration(
-                codec: .pcmu, remote: peers[c / callsPerPeerSocket].localAddress, mediaTimeoutMs: 0, listening: nil)
+                codec: .pcmu, remote: peers[c / callsPerPeerSocket].localAddress, mediaTimeoutMs: 0,
+                listening: listening ? ListeningConfiguration() : nil)
             handles.append(try engine.openChannel(configuration, prompts: prompts))
         }
         let openedPerCall = Double(residentBytes() - rssBefore) / Double(calls)
