@@ -123,6 +123,9 @@ public final class MediaChannelHandle: Sendable {
                                             clockRate: channel.configuration.codec.rtpClockRateHz).headerValue)
     }
 
+    /// A handle dropped without `close()` closes its channel.
+    deinit { close() }
+
     /// Takes the channel off its media thread (it reports `closed`). Idempotent.
     public func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
