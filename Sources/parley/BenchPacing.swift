@@ -18,7 +18,8 @@ import Synchronization
 /// Also: packets lost, CPU and memory per call, and allocations on the tick path
 /// after warm-up (counted on all threads: media threads and the bench's own
 /// peer threads, which are built not to allocate). Media, peer and floor threads run
-/// SCHED_FIFO 60 and the receiver 70 unless `--no-fifo` (the machine is shared).
+/// SCHED_FIFO (media, peer sender and floor 60, receiver 70) unless `--no-fifo`
+/// (the machine is shared with other work).
 /// Channels run without the listening pipeline unless `--listening` (echo canceller,
 /// VAD, barge-in per call: for its memory and CPU, at small call counts).
 enum BenchPacing {
@@ -217,7 +218,8 @@ enum BenchPacing {
 
         let floor = ErrorHistogram()
         let floorState = FloorState()
-        // The timer floor: a thread that only wakes, at the media threads' priority.
+        // The timer floor: a thread that only wakes, every 20 ms, at the media threads'
+        // priority (its own phase), under the same load.
         let floorThread = try RealtimeThread.start(clock: MediaClock(tickMs: 20),
                                                    options: .init(name: "bench-floor", fifoPriority: fifo ? 60 : nil)) { _ in
             let now = Monotonic.nowNs()
