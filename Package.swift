@@ -97,7 +97,7 @@ let executables: [Target] = [
         dependencies: [
             "ParleyRealtime", "ParleyCodecs", "ParleyRTP", "ParleySDP", "ParleySIP",
             "ParleyAudio", "ParleySpeech", "ParleyDialogue", "ParleyYAML", "ParleyStore",
-            "ParleySim", "ParleyCampaign", "ParleyCall", "CParleyAllocCounter",
+            "ParleySim", "ParleyCampaign", "ParleyCall", "ParleyMedia", "CParleyAllocCounter",
         ]
     ),
 ]
@@ -120,6 +120,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"]),
     .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall"], exclude: ["Fixtures"]),
     .testTarget(name: "ClusterTests", dependencies: []),
+    .testTarget(name: "ParleyMediaTests", dependencies: ["ParleyMedia", "ParleyRTP", "ParleyCodecs", "ParleyRealtime", "ParleyAudio"]),
 ]
 
 let package = Package(

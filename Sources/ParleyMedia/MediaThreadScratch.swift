@@ -1,0 +1,18 @@
+import ParleyRealtime
+
+/// Buffers one media thread shares among its channels: they run one after another on
+/// that thread, so a receive batch and packet buffers per thread are enough (this keeps
+/// them out of every call's memory). Allocated at thread setup.
+final class MediaThreadScratch {
+    let batch: DatagramBatch
+    var packet: [UInt8]
+    var payload: [UInt8]
+    /// Monotonic time at the start of the tick being run.
+    var nowNs: UInt64 = 0
+
+    init(batchCapacity: Int = 16) throws(RealtimeError) {
+        batch = try DatagramBatch(capacity: batchCapacity, maxDatagramBytes: 1500)
+        packet = [UInt8](repeating: 0, count: 1500)
+        payload = [UInt8](repeating: 0, count: 1500)
+    }
+}
