@@ -15,7 +15,7 @@ mkdir -p bench
 
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
-  suites=(core sip media audio speech dialogue store)
+  suites=(core sip media pacing audio speech dialogue store)
 fi
 
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -31,7 +31,15 @@ for suite in "${suites[@]}"; do
     table+=$'\n'"## $suite"$'\n\n'"| measure | value |"$'\n'"|---|---|"$'\n'
     table+=$(echo "$out" | python3 -c '
 import json, sys
-for k, v in json.load(sys.stdin).items():
+def rows(prefix, value):
+    # Nested objects and lists (e.g. pacing levels) flatten to dotted names.
+    if isinstance(value, dict):
+        for k, v in value.items(): yield from rows(f"{prefix}.{k}" if prefix else k, v)
+    elif isinstance(value, list):
+        for i, v in enumerate(value): yield from rows(f"{prefix}[{i}]", v)
+    else:
+        yield prefix, value
+for k, v in rows("", json.load(sys.stdin)):
     print(f"| {k} | {v} |")')
     table+=$'\n'
   else

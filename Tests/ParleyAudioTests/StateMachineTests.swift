@@ -210,6 +210,24 @@ import ParleyAudio
         #expect(Array(d.handle(.digit("5", source: .sipInfo, atMs: 1700))) == [.accept("5", source: .sipInfo, atMs: 1700)])
     }
 
+    @Test func joinsRFC4733AndINFOPressByPress() {
+        var d = DTMFDeduplicator(windowMs: 1000)
+        var delivered: [Character] = []
+        let input: [(Character, DTMFDeduplicator.Source, Int)] = [
+            ("1", .rfc4733, 0), ("1", .sipInfo, 150),      // same press both ways → once
+            ("1", .rfc4733, 400), ("1", .sipInfo, 500),    // second press of the same key → once more
+            ("2", .sipInfo, 2000), ("2", .rfc4733, 2100),  // INFO first
+            ("3", .rfc4733, 3000), ("3", .sipInfo, 4500),  // outside the window → both
+            ("4", .rfc4733, 6000), ("4", .rfc4733, 6100),  // same source twice → both
+        ]
+        for (digit, source, at) in input {
+            for case .accept(let accepted, _, _) in Array(d.handle(.digit(digit, source: source, atMs: at))) {
+                delivered.append(accepted)
+            }
+        }
+        #expect(delivered == ["1", "1", "2", "3", "3", "4", "4"])
+    }
+
     @Test func repeatsFromOneSourceAndLateDigitsPass() {
         var d = DTMFDeduplicator(windowMs: 600)
         _ = d.handle(.digit("5", source: .inBand, atMs: 1000))

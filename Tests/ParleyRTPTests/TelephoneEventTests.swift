@@ -99,19 +99,4 @@ import Testing
         #expect(digits.compactMap { TelephoneEvent.symbol(for: $0.event) } == ["1", "*", "#", "1"])
         #expect(TelephoneEvent.code(for: "#") == 11 && TelephoneEvent.code(for: "d") == 15 && TelephoneEvent.code(for: "x") == nil)
     }
-
-    @Test func deduplicatorJoinsRTPAndINFO() {
-        var d = DTMFDeduplicator(windowMs: 1000)
-        var delivered: [UInt8] = []
-        let input: [(UInt8, DTMFDeduplicator.Source, Int64)] = [
-            (1, .rtp, 0), (1, .sipInfo, 150),         // same press both ways → once
-            (1, .rtp, 400), (1, .sipInfo, 500),       // second press of the same key → once more
-            (2, .sipInfo, 2000), (2, .rtp, 2100),     // INFO first
-            (3, .rtp, 3000), (3, .sipInfo, 4500),     // outside the window → both
-            (4, .rtp, 6000), (4, .rtp, 6100),         // same source twice → both
-        ]
-        for (e, s, t) in input where d.accept(event: e, source: s, atMs: t) { delivered.append(e) }
-        #expect(delivered == [1, 1, 2, 3, 3, 4, 4])
-        #expect(d.duplicatesDropped == 3)
-    }
 }
