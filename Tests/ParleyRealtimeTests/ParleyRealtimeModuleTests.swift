@@ -1,6 +1,0 @@
-import Testing
-@testable import ParleyRealtime
-
-@Test func moduleLinks() {
-    #expect(ParleyRealtimeModule.name == "ParleyRealtime")
-}
