@@ -119,6 +119,7 @@ public final class SIPTransport: @unchecked Sendable {
         }
     }
 
+    @discardableResult
     public func send(_ message: SIPMessage, to peer: SIPPeer) -> Bool { send(message.serialized(), to: peer) }
 }
 
