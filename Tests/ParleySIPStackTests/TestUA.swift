@@ -22,6 +22,8 @@ final class TestUA: SIPStackDelegate, @unchecked Sendable {
     var media: [SIPCallHandle: OfferAnswer] = [:]
     var policy: [SIPCallHandle: String] = [:]
     var nextSessionID: UInt64 = 1000
+    /// When set, every INVITE is rejected with this status (no dialog, nothing sent to Contact).
+    var rejectAllWith: Int?
 
     func newOfferAnswer() -> OfferAnswer {
         nextSessionID += 1
@@ -32,6 +34,10 @@ final class TestUA: SIPStackDelegate, @unchecked Sendable {
         log.withLock { $0.incoming.append(call) }
         let user = invite.requestURI?.user ?? ""
         policy[call] = user
+        if let status = rejectAllWith {
+            stack.reject(call, statusCode: status)
+            return
+        }
         switch user {
         case "cancel":
             stack.ring(call)
