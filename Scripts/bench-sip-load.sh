@@ -33,10 +33,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.
 swift build -c "$CONFIG" --build-tests >&2
 PORT=$(free_port)
 PARLEY_SIP_LOAD_PORT=$PORT PARLEY_SIP_LOAD_STOP="$WORK/stop" \
-  swift test -c "$CONFIG" --skip-build --filter 'ParleySIPStackTests.LoadServer' >"$WORK/server.log" 2>&1 &
+  "$(swift build -c "$CONFIG" --show-bin-path)/ParleyPackageTests.xctest" --testing-library swift-testing \
+  --filter 'LoadServer' >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 300); do grep -q PARLEY_SIP_LOAD_READY "$WORK/server.log" 2>/dev/null && break; sleep 0.1; done
-grep -q PARLEY_SIP_LOAD_READY "$WORK/server.log" || { echo "load server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+for _ in $(seq 300); do [ -f "$WORK/stop.ready" ] && break; sleep 0.1; done
+[ -f "$WORK/stop.ready" ] || { echo "load server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
 
 REF_PORT=$(free_port)
 ( cd "$WORK" && exec sipp -sn uas -i 127.0.0.1 -p "$REF_PORT" -nostdin >/dev/null 2>&1 ) &

@@ -7,7 +7,7 @@ import Testing
 /// `PARLEY_SIP_LOAD_PORT` is set (it is a benchmark fixture, not a check). Answers every
 /// INVITE with an SDP answer on 127.0.0.1:<port>, until the file named by
 /// `PARLEY_SIP_LOAD_STOP` exists (or 10 minutes pass), then writes its counters as JSON to
-/// `PARLEY_SIP_LOAD_STOP`.json.
+/// `PARLEY_SIP_LOAD_STOP`.json. `PARLEY_SIP_LOAD_STOP`.ready appears once it listens.
 @Suite struct LoadServer {
     static let port = ProcessInfo.processInfo.environment["PARLEY_SIP_LOAD_PORT"].flatMap { UInt16($0) }
 
@@ -23,7 +23,7 @@ import Testing
         stack.delegate = ua
         try stack.start()
         try loop.start(name: "sip-load")
-        print("PARLEY_SIP_LOAD_READY")
+        _ = FileManager.default.createFile(atPath: stopPath + ".ready", contents: nil)
         _ = waitUntil(timeoutSeconds: 600) { FileManager.default.fileExists(atPath: stopPath) }
         let box = StackCountersBox()
         let done = DispatchSemaphore(value: 0)
