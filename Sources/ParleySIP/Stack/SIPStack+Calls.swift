@@ -81,10 +81,23 @@ extension SIPStack {
         nextCallID += 1
         let session = InviteSession(role: .uas, localTag: randomToken(10), localContact: localContact(peer.transport))
         calls[id] = SIPCallState(session: session, peer: peer)
+        incomingInvites[Self.inviteIdentity(invite)] = id
         serverTransactions[key]?.call = id
         counters.callsStarted += 1
         sessionEvent(id, .incomingInvite(invite))
         delegate?.sipStack(self, incomingCall: SIPCallHandle(rawValue: id), invite: invite)
+    }
+
+    static func inviteIdentity(_ invite: SIPMessage) -> String {
+        "\(invite.callID ?? "")|\(invite.from?.tag ?? "")|\(invite.cseq?.sequence ?? 0)"
+    }
+
+    /// An INVITE retransmitted after its server transaction ended with a 2xx: resend the
+    /// 2xx (if still unacknowledged) instead of starting a new call. True when absorbed.
+    func absorbLateInviteRetransmission(_ invite: SIPMessage) -> Bool {
+        guard let call = incomingInvites[Self.inviteIdentity(invite)], let state = calls[call] else { return false }
+        if let r = state.retransmitter { transport.send(r.response, to: state.retransmitPeer ?? state.peer) }
+        return true
     }
 
     func ackReceived(call: Int, ack: SIPMessage) {
@@ -222,13 +235,13 @@ extension SIPStack {
         delegate?.sipStack(self, call: SIPCallHandle(rawValue: call), event: .ended(reason))
         // Keep the call a little while: a BYE's final response, retransmitted requests and
         // a late ACK still find it; then forget it.
-        let me = LoopBound(self)
-        _ = try? loop.scheduleTimer(afterMs: configuration.timers.t4Ms) { me.value.forgetCall(call) }
+        startTimer(TimerRef(owner: .forget(call), timer: .K), delayMs: configuration.timers.t4Ms)
     }
 
     func forgetCall(_ call: Int) {
         guard let state = calls.removeValue(forKey: call) else { return }
         if let id = state.indexed, dialogs[id] == call { dialogs[id] = nil }
+        if let invite = state.session.invite, state.session.role == .uas { incomingInvites[Self.inviteIdentity(invite)] = nil }
         cancelTimers(of: .call(call))
     }
 }

@@ -16,7 +16,11 @@ public final class SIPStack: @unchecked Sendable {
     public weak var delegate: (any SIPStackDelegate)?
     public internal(set) var counters = SIPStackCounters()
 
-    enum TimerOwner: Hashable { case server(TransactionKey), client(TransactionKey), call(Int) }
+    enum TimerOwner: Hashable {
+        case server(TransactionKey), client(TransactionKey), call(Int)
+        /// An ended call kept for late retransmissions until T4 (timer name unused).
+        case forget(Int)
+    }
     struct TimerRef: Hashable {
         let owner: TimerOwner
         let timer: TransactionTimer
@@ -39,7 +43,11 @@ public final class SIPStack: @unchecked Sendable {
     var calls: [Int: SIPCallState] = [:]
     var dialogs: [DialogID: Int] = [:]
     var wheel: TimerWheel<TimerRef>
-    var timerIDs: [TimerRef: TimerWheel<TimerRef>.TimerID] = [:]
+    /// Armed timers per owner, so ending an owner costs its own timers only.
+    var timerIDs: [TimerOwner: [TransactionTimer: TimerWheel<TimerRef>.TimerID]] = [:]
+    /// Incoming INVITEs by Call-ID, From tag and CSeq: a retransmission that arrives after
+    /// the 2xx ended the server transaction (RFC 3261 §17.2.1) must not start a new call.
+    var incomingInvites: [String: Int] = [:]
     var tickTimer: EventLoopTimerID?
     var rateLimiter: RateLimiter<SocketAddress>?
     let parser: SIPParser
@@ -88,9 +96,11 @@ public final class SIPStack: @unchecked Sendable {
     func tick() {
         let now = Monotonic.nowMs()
         for fired in wheel.advance(toMs: now) {
-            guard timerIDs[fired.payload] == fired.id else { continue }
-            timerIDs[fired.payload] = nil
-            timerFired(fired.payload)
+            let ref = fired.payload
+            guard timerIDs[ref.owner]?[ref.timer] == fired.id else { continue }
+            timerIDs[ref.owner]?[ref.timer] = nil
+            if timerIDs[ref.owner]?.isEmpty == true { timerIDs[ref.owner] = nil }
+            timerFired(ref)
         }
         if now - lastSweepMs >= 1_000 {
             lastSweepMs = now
@@ -99,16 +109,18 @@ public final class SIPStack: @unchecked Sendable {
     }
 
     func startTimer(_ ref: TimerRef, delayMs: Int) {
-        if let old = timerIDs[ref] { wheel.cancel(old) }
-        timerIDs[ref] = wheel.schedule(ref, afterMs: Int64(delayMs))
+        if let old = timerIDs[ref.owner]?[ref.timer] { wheel.cancel(old) }
+        timerIDs[ref.owner, default: [:]][ref.timer] = wheel.schedule(ref, afterMs: Int64(delayMs))
     }
 
     func cancelTimer(_ ref: TimerRef) {
-        if let old = timerIDs.removeValue(forKey: ref) { wheel.cancel(old) }
+        if let old = timerIDs[ref.owner]?.removeValue(forKey: ref.timer) { wheel.cancel(old) }
+        if timerIDs[ref.owner]?.isEmpty == true { timerIDs[ref.owner] = nil }
     }
 
     func cancelTimers(of owner: TimerOwner) {
-        for ref in timerIDs.keys where ref.owner == owner { cancelTimer(ref) }
+        guard let armed = timerIDs.removeValue(forKey: owner) else { return }
+        for id in armed.values { wheel.cancel(id) }
     }
 
     func timerFired(_ ref: TimerRef) {
@@ -116,6 +128,7 @@ public final class SIPStack: @unchecked Sendable {
         case let .server(key): serverEvent(key, .timerFired(ref.timer))
         case let .client(key): clientEvent(key, .timerFired(ref.timer))
         case let .call(id): retransmitterTimerFired(call: id, ref.timer)
+        case let .forget(id): forgetCall(id)
         }
     }
 
