@@ -148,4 +148,25 @@ struct SIPpTests {
         #expect(h.ua.endReasons() == [.localBye])
         #expect(h.ua.count { if case .challenged(401) = $0 { true } else { false } } == 1)
     }
+
+    @Test func builtInUACOverTCP() throws {
+        let h = try StackHarness()
+        defer { h.shutdown() }
+        let run = try SIPp.run(["-sn", "uac", "-t", "t1", "127.0.0.1:\(h.tcpAddress.port)", "-i", "127.0.0.1",
+                                "-m", "5", "-r", "10", "-l", "5"], timeoutSeconds: 20)
+        expectSuccess(run)
+        #expect(waitUntil(timeoutSeconds: 5) { h.ua.endReasons().count == 5 })
+        #expect(h.ua.endReasons().allSatisfy { $0 == .remoteBye })
+        #expect(h.transportCounters.tcpAccepted >= 1)
+    }
+
+    @Test func builtInUACOverIPv6() throws {
+        let h = try StackHarness(host: "::1")
+        defer { h.shutdown() }
+        let run = try SIPp.run(["-sn", "uac", "[::1]:\(h.udpAddress.port)", "-i", "::1", "-m", "3", "-r", "10", "-l", "3"],
+                               timeoutSeconds: 20)
+        expectSuccess(run)
+        #expect(waitUntil(timeoutSeconds: 5) { h.ua.endReasons().count == 3 })
+        #expect(h.ua.endReasons().allSatisfy { $0 == .remoteBye })
+    }
 }
