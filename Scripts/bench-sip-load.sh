@@ -30,10 +30,12 @@ command -v sipp >/dev/null || { echo "sipp missing: apt-get install -y sip-teste
 
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-swift build -c "$CONFIG" --build-tests >&2
+# Other test targets use @testable imports, so a release test build needs -enable-testing.
+EXTRA=(); [ "$CONFIG" = release ] && EXTRA=(-Xswiftc -enable-testing)
+swift build -c "$CONFIG" --build-tests "${EXTRA[@]}" >&2
 PORT=$(free_port)
 PARLEY_SIP_LOAD_PORT=$PORT PARLEY_SIP_LOAD_STOP="$WORK/stop" \
-  "$(swift build -c "$CONFIG" --show-bin-path)/ParleyPackageTests.xctest" --testing-library swift-testing \
+  "$(swift build -c "$CONFIG" "${EXTRA[@]}" --show-bin-path)/ParleyPackageTests.xctest" --testing-library swift-testing \
   --filter 'LoadServer' >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 300); do [ -f "$WORK/stop.ready" ] && break; sleep 0.1; done
