@@ -107,6 +107,12 @@ private func requests(_ a: [InviteSession.Action]) -> [SIPMessage] {
         let a = s.handle(.respond(to: reinvite, statusCode: 200, body: Array("v=0\r\n".utf8), contentType: "application/sdp"))
         #expect(responses(a).first?.statusCode == 200)
         #expect(s.dialog?.remoteTarget.host == "192.0.2.99")
+        #expect(a.contains { if case .retransmitUntilAck = $0 { true } else { false } })
+        // The ACK of the re-INVITE's 2xx (same CSeq number) stops its retransmission; a second does nothing.
+        var reAck = Sample.request(.ack, branch: "z9hG4bKreack", cseq: 11)
+        reAck.set(.to, "<sip:bot@127.0.0.1>;tag=bot1")
+        #expect(s.handle(.request(reAck)) == [.stopRetransmission])
+        #expect(s.handle(.request(reAck)) == [])
         // out-of-order CSeq
         var old = Sample.request(.info, branch: "z9hG4bKold", cseq: 5)
         old.set(.to, "<sip:bot@127.0.0.1>;tag=bot1")

@@ -47,6 +47,14 @@ import Testing
         #expect(tx.state == .terminated)
     }
 
+    @Test func timerDComesFromTheConfiguredTimers() {
+        let invite = Sample.request(.invite)
+        var tx = ClientTransaction(request: invite, reliable: false, timers: TransactionTimers(t1Ms: 50, timerDMs: 3_200))
+        _ = tx.handle(.start)
+        let actions = tx.handle(.response(Sample.response(486, to: invite)))
+        #expect(actions.contains(.startTimer(.D, delayMs: 3_200)))
+    }
+
     @Test func invite2xxTerminatesAndIsDelivered() {
         let invite = Sample.request(.invite)
         var tx = ClientTransaction(request: invite, reliable: true)

@@ -86,7 +86,12 @@ extension InviteSession {
             return [.requestReceived(r)]
         case .ack:
             if state == .waitingForAck { return handle(.ack(r)) }
-            return []  // ACK for a re-INVITE 2xx
+            // The ACK for a re-INVITE's 2xx ends that 2xx's retransmission.
+            if let sequence = reinviteAwaitingAck, r.cseq?.sequence == sequence {
+                reinviteAwaitingAck = nil
+                return [.stopRetransmission]
+            }
+            return []
         case .options:
             return [.sendResponse(d.makeResponse(to: r, statusCode: 200))]
         case .update, .info, .refer, .notify, .message, .prack, .subscribe:
@@ -107,7 +112,10 @@ extension InviteSession {
         }
         if request.method == .invite, code >= 200 {
             pendingIncomingReinvite = nil
-            if code < 300 { actions.append(.retransmitUntilAck(response)) }
+            if code < 300 {
+                reinviteAwaitingAck = request.cseq?.sequence
+                actions.append(.retransmitUntilAck(response))
+            }
         }
         dialog = d
         return actions

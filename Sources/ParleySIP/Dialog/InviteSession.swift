@@ -86,6 +86,9 @@ public struct InviteSession: Sendable {
     public internal(set) var pendingOutgoingReinvite: SIPMessage?
     /// A hangup asked for before the ACK of our 2xx: the BYE waits for the ACK (§15).
     public internal(set) var hangupAfterAck: SIPVia?
+    /// The CSeq of a re-INVITE we answered with a 2xx that is not yet acknowledged: its ACK
+    /// stops the 2xx retransmission (§13.3.1.4 applies to re-INVITEs too).
+    public internal(set) var reinviteAwaitingAck: UInt32?
 
     public init(role: Role, localTag: String, localContact: SIPURI) {
         self.role = role

@@ -72,7 +72,7 @@ public struct ClientTransaction: Sendable {
                 self.ack = ack
                 state = .completed
                 return [.cancelTimer(.A), .cancelTimer(.B), .send(ack), .deliver(r)]
-                    + (reliable ? terminate([]) : [.startTimer(.D, delayMs: 32_000)])
+                    + (reliable ? terminate([]) : [.startTimer(.D, delayMs: timers.timerDMs)])
             }
         case let (.completed, .response(r)):
             // Retransmitted final response: resend the ACK, do not deliver.

@@ -7,10 +7,16 @@ public struct TransactionTimers: Sendable, Equatable {
     /// Maximum duration a message remains in the network (default 5 s).
     public var t4Ms: Int
 
-    public init(t1Ms: Int = 500, t2Ms: Int = 4_000, t4Ms: Int = 5_000) {
+    /// Timer D: how long a client INVITE transaction absorbs retransmitted final responses
+    /// (§17.1.1.2: more than 32 s on unreliable transports; 0 on reliable ones). Lower it only
+    /// where every peer uses a short T1 too (tests).
+    public var timerDMs: Int
+
+    public init(t1Ms: Int = 500, t2Ms: Int = 4_000, t4Ms: Int = 5_000, timerDMs: Int = 32_000) {
         self.t1Ms = t1Ms
         self.t2Ms = t2Ms
         self.t4Ms = t4Ms
+        self.timerDMs = timerDMs
     }
 
     /// 64·T1: Timers B, F, H and J (unreliable) and the 2xx-until-ACK limit.
