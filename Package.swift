@@ -117,6 +117,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"]),
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
+    .testTarget(name: "ParleyAdminTests", dependencies: ["ParleyAdmin"]),
 ]
 
 let package = Package(
