@@ -55,6 +55,21 @@ import Testing
         #expect(paths == ["/a", "/b", "/c"])
     }
 
+    /// Found by the fuzz target: empty lines before a request were skipped differently
+    /// depending on where the input was split.
+    @Test func leadingEmptyLinesParseTheSameHoweverSplit() {
+        let text = Array("\n\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n".utf8)
+        for cut in 0...text.count {
+            var parser = HTTPRequestParser()
+            parser.append(text[..<cut])
+            var paths: [String] = []
+            if case .request(let r) = parser.next() { paths.append(r.path) }
+            parser.append(text[cut...])
+            if case .request(let r) = parser.next() { paths.append(r.path) }
+            #expect(paths == ["/"], "cut at \(cut)")
+        }
+    }
+
     @Test func keepAliveFollowsVersionAndConnectionHeader() {
         #expect(!HTTPRequest(method: "GET", target: "/", minorVersion: 0).keepAlive)
         #expect(HTTPRequest(method: "GET", target: "/", minorVersion: 0,

@@ -124,8 +124,15 @@ public struct HTTPRequestParser: Sendable {
 
     private mutating func parseHead() -> Result {
         // RFC 9112 §2.2: ignore empty lines before the request line.
-        while start + 1 < buffer.count, buffer[start] == 13, buffer[start + 1] == 10 { start += 2 }
-        if start < buffer.count, buffer[start] == 10 { start += 1 }
+        while start < buffer.count {
+            if buffer[start] == 10 {
+                start += 1
+            } else if buffer[start] == 13, start + 1 < buffer.count, buffer[start + 1] == 10 {
+                start += 2
+            } else {
+                break
+            }
+        }
         scanned = max(scanned, start)
         guard let end = findHeadEnd() else {
             let pending = buffer.count - start
