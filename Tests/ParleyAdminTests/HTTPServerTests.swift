@@ -42,6 +42,23 @@ private let token = AdminFixture.token
         }
     }
 
+    @Test func slowHandlerDoesNotBlockOtherConnections() async throws {
+        try await blocking {
+            let fixture = try AdminFixture()
+            defer { fixture.close() }
+            fixture.backend.state.withLock { $0.holdReload = true }
+            let slow = try fixture.client()
+            try slow.send("POST /v1/scripts/reload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(token)\r\n\r\n")
+            // While that request is suspended in the backend, another connection is served.
+            #expect(fixture.backend.reloadHeld.wait(timeout: .now() + 5) == .success)
+            let other = try fixture.client()
+            #expect(try other.request("GET", "/healthz").status == 200)
+            #expect(try other.request("GET", "/v1/status", token: token).status == 200)
+            fixture.backend.releaseReload()
+            #expect(try slow.readResponse().status == 200)
+        }
+    }
+
     @Test func malformedRequestGets400AndClose() async throws {
         try await blocking {
             let fixture = try AdminFixture()

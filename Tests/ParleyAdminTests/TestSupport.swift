@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import ParleyAdmin
 import ParleyRealtime
@@ -161,10 +162,16 @@ final class FakeBackend: AdminBackend {
         var exportQueries: [CallQuery] = []
         var campaigns: [String: AdminCampaign] = [:]
         var campaignBodies: [[UInt8]] = []
+        /// When set, `reloadScripts` suspends until `releaseReload()`.
+        var holdReload = false
+        var heldReload: CheckedContinuation<Void, Never>?
+        var reloadStarted = false
     }
 
     let state = Mutex(State())
     let store: CallStore?
+    /// Signalled when a held reload has suspended.
+    let reloadHeld = DispatchSemaphore(value: 0)
 
     init(store: CallStore? = nil) {
         self.store = store
@@ -215,7 +222,26 @@ final class FakeBackend: AdminBackend {
         }
     }
 
-    func reloadScripts() async -> ScriptReloadResult { state.withLock { $0.reload } }
+    func reloadScripts() async -> ScriptReloadResult {
+        if state.withLock({ $0.holdReload }) {
+            await withCheckedContinuation { continuation in
+                state.withLock { s in
+                    s.heldReload = continuation
+                    s.reloadStarted = true
+                }
+                reloadHeld.signal()
+            }
+        }
+        return state.withLock { $0.reload }
+    }
+
+    func releaseReload() {
+        let held = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            defer { s.heldReload = nil; s.holdReload = false }
+            return s.heldReload
+        }
+        held?.resume()
+    }
 
     func exportCalls(matching query: CallQuery) async throws(AdminError) -> [CallRow] {
         state.withLock { $0.exportQueries.append(query) }
