@@ -97,7 +97,7 @@ let executables: [Target] = [
         dependencies: [
             "ParleyRealtime", "ParleyCodecs", "ParleyRTP", "ParleySDP", "ParleySIP",
             "ParleyAudio", "ParleySpeech", "ParleyDialogue", "ParleyYAML", "ParleyStore",
-            "ParleySim", "ParleyCampaign", "CParleyAllocCounter",
+            "ParleySim", "ParleyCampaign", "ParleyCall", "CParleyAllocCounter",
         ]
     ),
 ]
@@ -108,15 +108,16 @@ let tests: [Target] = [
     .testTarget(name: "CLibrariesTests",
                 dependencies: ["COpus", "CSndFile", "CPocketSphinx", "CYAML", "CSQLite", "CSpeexDSP", "CParleyAPM"]),
     .testTarget(name: "ParleyRealtimeTests", dependencies: ["ParleyRealtime"]),
-    .testTarget(name: "ParleyYAMLTests", dependencies: ["ParleyYAML"]),
+    .testTarget(name: "ParleyYAMLTests", dependencies: ["ParleyYAML"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyCodecsTests", dependencies: ["ParleyCodecs"]),
     .testTarget(name: "ParleyRTPTests", dependencies: ["ParleyRTP"]),
     .testTarget(name: "ParleySDPTests", dependencies: ["ParleySDP"]),
-    .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP"]),
+    .testTarget(name: "ParleySIPTests", dependencies: ["ParleySIP"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyAudioTests", dependencies: ["ParleyAudio", "ParleyCodecs"]),
-    .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"]),
-    .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"]),
+    .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"], exclude: ["Fixtures"]),
+    .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
+    .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"]),
     .testTarget(name: "ParleyAdminTests", dependencies: ["ParleyAdmin"]),
 ]
 

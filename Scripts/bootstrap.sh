@@ -12,6 +12,8 @@ packages=(
   libmicrohttpd-dev
   # test peers and tools: SIPp, test speech and prompts, packet capture
   sip-tester espeak-ng sox tshark
+  # a venv for the Python test server of the network recognizer
+  python3-venv
 )
 
 missing=()

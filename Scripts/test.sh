@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Bootstrap → fixtures → build → run every test. Non-zero on any failure.
+# Bootstrap → fixtures → test servers → build → run every test. Non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./Scripts/bootstrap.sh
 ./Scripts/fixtures.sh
+# The Vosk-protocol test server (PyPI pocketsphinx in a venv under .data/) the network
+# recognizer is tested against.
+./Scripts/asr-test-server/setup.sh
 jobs=${PARLEY_BUILD_JOBS:-$(nproc)}
 echo "test: building (debug, $jobs jobs)"
 swift build --build-tests -j "$jobs"

@@ -82,6 +82,16 @@ extern "C" void parley_apm_destroy(parley_apm *h) {
     delete h;
 }
 
+extern "C" int parley_apm_set_echo_suppression(parley_apm *h, int level) {
+    if (h == nullptr) return webrtc::AudioProcessing::kNullPointerError;
+    if (h->echo != PARLEY_APM_ECHO_AEC) return 0;
+    webrtc::EchoCancellation::SuppressionLevel l =
+        level <= 0 ? webrtc::EchoCancellation::kLowSuppression
+        : level == 1 ? webrtc::EchoCancellation::kModerateSuppression
+                     : webrtc::EchoCancellation::kHighSuppression;
+    return h->apm->echo_cancellation()->set_suppression_level(l);
+}
+
 static int load_frame(parley_apm *h, const int16_t *frame, int samples) {
     if (h == nullptr || frame == nullptr) return webrtc::AudioProcessing::kNullPointerError;
     if (samples != samples_per_10ms(h->sample_rate_hz)) return webrtc::AudioProcessing::kBadDataLengthError;

@@ -3,9 +3,8 @@
 /// and heap allocations on the per-frame path counted by the malloc interposer
 /// (CParleyAllocCounter, linked into this binary only).
 ///
-/// Codec figures come from `BenchCodecs.swift`: point `codecFigures` and
-/// `codecFramePathStep` below at `BenchCodecs.figures` / `BenchCodecs.framePathStep`
-/// when that file is present. The codec step then runs inside the counted frame path.
+/// Codec figures come from `BenchCodecs.swift` (G.711, Opus, resampler); the codec step
+/// (μ-law decode → resample 8→16 kHz → μ-law encode) runs inside the counted frame path.
 import CParleyAllocCounter
 import Dispatch
 import Foundation
@@ -13,14 +12,12 @@ import ParleyRealtime
 import Synchronization
 
 enum BenchCore {
-    // MARK: codec hooks (filled by BenchCodecs.swift)
+    // MARK: codec hooks (BenchCodecs.swift)
 
     /// Extra figures (name, value) appended to the report, e.g. `g711_roundtrip_us_per_20ms`.
-    /// Codecs: `static let codecFigures: (() -> [(String, Double)])? = BenchCodecs.figures`
-    static let codecFigures: (@Sendable () -> [(String, Double)])? = nil
+    static let codecFigures: (@Sendable () -> [(String, Double)])? = BenchCodecs.figures
     /// One frame's worth of codec work, run on every iteration of the counted frame path.
-    /// Codecs: `static let codecFramePathStep: (() -> Void)? = BenchCodecs.framePathStep`
-    static let codecFramePathStep: (@Sendable () -> Void)? = nil
+    static let codecFramePathStep: (@Sendable () -> Void)? = BenchCodecs.framePathStep
 
     // MARK: command
 

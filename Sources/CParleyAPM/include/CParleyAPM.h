@@ -42,6 +42,10 @@ typedef struct parley_apm_echo_metrics {
 parley_apm *parley_apm_create(const parley_apm_config *config);
 void parley_apm_destroy(parley_apm *apm);
 
+/* AEC non-linear suppression: 0 low, 1 moderate, 2 high (the default after create).
+   Lower levels keep more of the caller's voice in double talk. Setup only, not per frame. */
+int parley_apm_set_echo_suppression(parley_apm *apm, int level);
+
 /* The far-end (what Parley played) 10 ms frame, before the matching capture frame. */
 int parley_apm_process_reverse(parley_apm *apm, const int16_t *frame, int samples);
 

@@ -1,0 +1,192 @@
+import Foundation
+
+/// Echo cancellation for one call: webrtc AEC or AECM over the samples Parley actually
+/// played, aligned by play time (RTP timestamps → sample time), plus noise suppression,
+/// optional AGC and the APM voice flag. The canceller runs only while a prompt plays or its
+/// tail may still echo; otherwise a second APM instance without echo control does noise
+/// suppression and the voice flag alone (cheaper). Setup allocates; `process` does not.
+public final class EchoCanceller {
+    public enum Mode: Sendable, Equatable { case aec, aecm, off }
+
+    public struct Configuration: Sendable, Equatable {
+        public var mode: Mode
+        public var noiseSuppression: Bool
+        public var gainControl: Bool
+        /// Longest echo path searched (played sample to its echo).
+        public var maxDelayMs: Int
+        /// How long after the last played sound, beyond the echo delay, the canceller stays on.
+        public var tailMs: Int
+        /// AEC non-linear suppression (low keeps more of the caller in double talk).
+        public var suppression: Suppression
+
+        public enum Suppression: Int, Sendable, Equatable { case low = 0, moderate = 1, high = 2 }
+
+        public init(mode: Mode = .aec, noiseSuppression: Bool = true, gainControl: Bool = false,
+                    maxDelayMs: Int = 300, tailMs: Int = 150, suppression: Suppression = .moderate) {
+            self.suppression = suppression
+            self.mode = mode
+            self.noiseSuppression = noiseSuppression
+            self.gainControl = gainControl
+            self.maxDelayMs = maxDelayMs
+            self.tailMs = tailMs
+        }
+    }
+
+    public let format: AudioFormat
+    public let configuration: Configuration
+    private let canceller: AudioProcessing?
+    private let listener: AudioProcessing
+    private(set) var reference: EchoReference
+    private var lastSoundEndSampleTime: Int64 = .min / 2
+    private var linearFilter = LinearEchoFilter()
+    /// Residual energy (mean square) after the linear echo filter for the last frame; the
+    /// raw capture energy when no delay is known or the canceller is idle.
+    private(set) var linearResidualEnergy: Float = 0
+    /// What the linear filter removes from echo-dominated frames (dB).
+    public private(set) var linearErleDb: Float = 0
+    /// Whether the last frame went through the echo canceller.
+    public private(set) var isActive = false
+    /// Frames processed with the canceller on / off (for CPU accounting).
+    public private(set) var activeFrameCount = 0
+    public private(set) var idleFrameCount = 0
+    /// Non-zero return codes from the APM (frames passed through unprocessed).
+    public private(set) var processingErrorCount = 0
+
+    public init(format: AudioFormat, configuration: Configuration = Configuration()) throws(AudioError) {
+        self.format = format
+        self.configuration = configuration
+        let echo: AudioProcessing.EchoMode = switch configuration.mode {
+        case .aec: .aec
+        case .aecm: .aecm
+        case .off: .off
+        }
+        canceller = configuration.mode == .off ? nil : try AudioProcessing(
+            sampleRate: format.sampleRate, echo: echo, noiseSuppression: configuration.noiseSuppression,
+            gainControl: configuration.gainControl, voiceDetection: true, delayAgnostic: true,
+            extendedFilter: true)
+        listener = try AudioProcessing(
+            sampleRate: format.sampleRate, echo: .off, noiseSuppression: configuration.noiseSuppression,
+            gainControl: configuration.gainControl, voiceDetection: true, delayAgnostic: false,
+            extendedFilter: false)
+        reference = EchoReference(format: format, maxDelayMs: configuration.maxDelayMs)
+        if let canceller, canceller.setEchoSuppression(level: configuration.suppression.rawValue) != 0 {
+            throw AudioError(.processorRejected, "echo suppression level \(configuration.suppression)")
+        }
+    }
+
+    /// Whether echo of our own audio may be present in the frame that starts at `sampleTime`.
+    public func echoExpected(atSampleTime sampleTime: Int64) -> Bool {
+        let delay = reference.isDelayConfident ? reference.delayMs + 30 : configuration.maxDelayMs
+        return sampleTime < lastSoundEndSampleTime + Int64(format.samples(ms: delay + configuration.tailMs))
+    }
+
+    /// Processes one tick. `capture` is the caller's frame, `played` what Parley played in the
+    /// same tick (`playedIsSilent`: nothing played), both starting at `sampleTime`.
+    /// Afterwards `output` holds the cleaned frame and `hasVoice` the APM voice flag.
+    /// `nearEndActive`: the caller is talking (double talk): the delay estimate holds still.
+    func process(capture: borrowing [Int16], played: borrowing [Int16], playedIsSilent: Bool, sampleTime: Int64,
+                 nearEndActive: Bool = false) {
+        if !playedIsSilent {
+            var loud = false
+            for i in 0..<format.frameSamples where played[i] > 64 || played[i] < -64 { loud = true; break }
+            if loud { lastSoundEndSampleTime = sampleTime + Int64(format.frameSamples) }
+        }
+        let active = canceller != nil && echoExpected(atSampleTime: sampleTime)
+        reference.write(played: played, playedIsSilent: playedIsSilent, capture: capture,
+                        sampleTime: sampleTime, updateEstimate: active && !nearEndActive)
+        isActive = active
+        if active && reference.isDelayConfident {
+            let resets = linearFilter.resetCount
+            linearResidualEnergy = linearFilter.process(
+                capture: capture, reference: reference, startSampleTime: sampleTime,
+                delaySamples: reference.fineDelay, adapt: !nearEndActive)
+            if linearFilter.resetCount != resets { linearErleDb = 0 }
+        } else {
+            var e: Float = 0
+            for i in 0..<format.frameSamples { e += Float(capture[i]) * Float(capture[i]) }
+            linearResidualEnergy = e / Float(format.frameSamples)
+        }
+        let apm = active ? canceller! : listener
+        for i in 0..<format.frameSamples { apm.frame[i] = capture[i] }
+        if active {
+            activeFrameCount += 1
+            let rc = playedIsSilent ? apm.processReverse(silence: ()) : apm.processReverse(played)
+            let delay = reference.isDelayConfident ? reference.delayMs : 0
+            if rc != 0 || apm.processCapture(streamDelayMs: delay) != 0 { processingErrorCount += 1 }
+        } else {
+            idleFrameCount += 1
+            if apm.processCapture(streamDelayMs: 0) != 0 { processingErrorCount += 1 }
+        }
+        lastProcessor = apm
+    }
+
+    private var lastProcessor: AudioProcessing?
+
+    /// The cleaned frame of the last `process` call.
+    var output: [Int16] { lastProcessor?.frame ?? listener.frame }
+    /// Energy of the cleaned frame in dBFS (mean square re full scale; -100 for silence).
+    func outputEnergyDbfs() -> Float {
+        let frame = lastProcessor?.frame ?? listener.frame
+        var sum: Float = 0
+        for v in frame { sum += Float(v) * Float(v) }
+        let meanSquare = sum / Float(frame.count)
+        return meanSquare > 0 ? 10 * log10(meanSquare / 1073741824) : -100
+    }
+
+    func echoCorrelation() -> Float? { reference.echoCorrelation() }
+    var maxPlayedEnergyInEchoWindow: Float { reference.maxPlayedEnergyInEchoWindow }
+
+    /// The APM voice flag of the last frame.
+    public var hasVoice: Bool { lastProcessor?.hasVoice ?? false }
+
+    /// Echo path gain (dB, negative: the ERL) learnt from echo-dominated frames; starts at
+    /// -6 dB, the loudest echo the pipeline is specified for.
+    public private(set) var echoPathGainDb: Float = -6
+    /// What the canceller removes from echo-dominated frames (dB), -1 until measured.
+    public private(set) var measuredErleDb: Float = -1
+    private var echoFrames = 0
+
+    /// Learns the echo path gain and the canceller's enhancement from a frame the echo
+    /// dominates (correlation ≥ 0.9 with the reference at the estimated delay).
+    func learnEcho(captureEnergy: Float, cleanedDbfs: Float, correlation: Float?) {
+        guard let correlation, correlation >= 0.9 else { return }
+        let played = reference.playedEnergyAtDelay()
+        guard played > 1000, captureEnergy > 0 else { return }
+        let captureDb = 10 * log10(captureEnergy / 1073741824)
+        let gain = 10 * log10(captureEnergy / played)
+        echoFrames += 1
+        let rate: Float = echoFrames < 20 ? 0.2 : 0.05
+        echoPathGainDb += rate * (gain - echoPathGainDb)
+        if linearResidualEnergy > 0 {
+            let linear = 10 * log10(captureEnergy / linearResidualEnergy)
+            linearErleDb += 0.1 * (max(0, linear) - linearErleDb)
+        }
+        let erle = captureDb - cleanedDbfs
+        measuredErleDb = measuredErleDb < 0 ? erle : measuredErleDb + 0.05 * (erle - measuredErleDb)
+    }
+
+    /// Echo energy expected to remain after the linear filter.
+    func expectedResidualEchoEnergy() -> Float {
+        expectedEchoEnergy() * exp(-linearErleDb * 0.230258509)
+    }
+
+    /// Echo energy expected in the newest frame: played energy at the delay × path gain.
+    func expectedEchoEnergy() -> Float {
+        reference.playedEnergyAtDelay() * exp(echoPathGainDb * 0.230258509)
+    }
+
+    /// Echo figures so far (APM metrics plus the pipeline's own delay estimate).
+    public func metrics() -> EchoMetrics {
+        var m = canceller?.echoMetrics() ?? EchoMetrics(
+            valid: false, echoReturnLossDb: 0, echoReturnLossEnhancementDb: 0, residualEchoReturnLossDb: 0,
+            apmDelayMedianMs: -1, apmDelayStdMs: -1, estimatedDelayMs: -1, delayConfidence: 0)
+        m.estimatedDelayMs = reference.isDelayConfident ? reference.delayMs : -1
+        m.delayConfidence = Double(reference.coarseCorrelation)
+        if echoFrames > 0 {
+            m.valid = true
+            m.echoReturnLossDb = Int((-echoPathGainDb).rounded())
+            m.echoReturnLossEnhancementDb = Int(measuredErleDb.rounded())
+        }
+        return m
+    }
+}

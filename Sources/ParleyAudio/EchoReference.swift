@@ -1,0 +1,184 @@
+/// What Parley played, indexed by play time (sample time from RTP timestamps), and what it
+/// heard back: the history the echo canceller and the echo-aware speech gate read from.
+///
+/// Per frame: the played frame is written at its sample time, the capture frame likewise;
+/// the coarse delay estimator gets four 2.5 ms sub-blocks; every few frames a sample-exact
+/// search refines the delay around the coarse estimate; `echoCorrelation()` then measures the
+/// normalized cross-correlation between the last 20 ms of capture and the reference at that
+/// delay. Echo alone correlates near 1; a caller talking over it pulls the value down.
+struct EchoReference {
+    let format: AudioFormat
+    let maxDelayMs: Int
+    private var played: [Int16]
+    private var heard: [Int16]
+    /// Per-frame energy of what was played (mean square), ring indexed by frame number.
+    private var playedFrameEnergy: [Float]
+    private var estimator: EchoDelayEstimator
+    private(set) var fineDelaySamples = -1
+    private var framesSinceRefine = 0
+    private var refinedFromLagBlocks = -1
+    /// Scratch for the sample-exact delay search (contiguous copies of the two signals).
+    private var searchCapture: [Float]
+    private var searchPlayed: [Float]
+    /// Sample time just past the newest frame written.
+    private(set) var endSampleTime: Int64 = 0
+
+    init(format: AudioFormat, maxDelayMs: Int) {
+        self.format = format
+        self.maxDelayMs = maxDelayMs
+        let span = format.samples(ms: maxDelayMs + 100)
+        played = [Int16](repeating: 0, count: span)
+        heard = [Int16](repeating: 0, count: format.samples(ms: 80))
+        playedFrameEnergy = [Float](repeating: 0, count: maxDelayMs / AudioFormat.frameMs + 4)
+        estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
+        searchCapture = [Float](repeating: 0, count: format.samples(ms: 40))
+        searchPlayed = [Float](repeating: 0, count: format.samples(ms: 40) + 2 * format.samples(ms: 4) + 1)
+    }
+
+    /// A delay has been found (the estimate is kept through double talk, when the coarse
+    /// correlation drops).
+    var isDelayConfident: Bool { fineDelaySamples >= 0 }
+    var delayMs: Int { fineDelaySamples >= 0 ? fineDelaySamples * 1000 / format.sampleRate : Int(estimator.delayMs) }
+    var coarseCorrelation: Float { estimator.bestCorrelation }
+
+    /// A played sample by sample time (0 before the start or beyond the history).
+    @inline(__always) func played(at t: Int64) -> Float {
+        guard t >= 0, t < endSampleTime, endSampleTime - t <= Int64(played.count) else { return 0 }
+        return Float(played[Int(t % Int64(played.count))])
+    }
+
+    var fineDelay: Int { fineDelaySamples }
+
+    @inline(__always) private func playedSample(_ t: Int64) -> Int16 {
+        played[Int(t % Int64(played.count))]
+    }
+    @inline(__always) private func heardSample(_ t: Int64) -> Int16 {
+        heard[Int(t % Int64(heard.count))]
+    }
+
+    /// Largest played frame energy over the possible echo window (now back to `maxDelayMs`).
+    var maxPlayedEnergyInEchoWindow: Float {
+        var m: Float = 0
+        for e in playedFrameEnergy where e > m { m = e }
+        return m
+    }
+
+    /// Mean-square energy of what was played one (estimated) delay before the newest frame.
+    func playedEnergyAtDelay() -> Float {
+        guard fineDelaySamples >= 0 else { return maxPlayedEnergyInEchoWindow }
+        let n = format.frameSamples
+        var sum: Float = 0
+        let start = endSampleTime - Int64(n) - Int64(fineDelaySamples)
+        guard start >= 0 else { return 0 }
+        for i in 0..<n {
+            let v = Float(playedSample(start + Int64(i)))
+            sum += v * v
+        }
+        return sum / Float(n)
+    }
+
+    /// Writes one tick: `playedFrame` (silence when nil) and `captureFrame`, both starting at
+    /// `sampleTime`. `updateEstimate` is false when the echo path is idle.
+    mutating func write(played playedFrame: borrowing [Int16], playedIsSilent: Bool,
+                        capture captureFrame: borrowing [Int16], sampleTime: Int64, updateEstimate: Bool) {
+        let n = format.frameSamples
+        let pc = Int64(played.count)
+        let hc = Int64(heard.count)
+        var energy: Float = 0
+        for i in 0..<n {
+            let p: Int16 = playedIsSilent ? 0 : playedFrame[i]
+            played[Int((sampleTime + Int64(i)) % pc)] = p
+            heard[Int((sampleTime + Int64(i)) % hc)] = captureFrame[i]
+            energy += Float(p) * Float(p)
+        }
+        let frameIndex = Int((sampleTime / Int64(n)) % Int64(playedFrameEnergy.count))
+        playedFrameEnergy[frameIndex] = energy / Float(n)
+        endSampleTime = sampleTime + Int64(n)
+
+        let active = updateEstimate && maxPlayedEnergyInEchoWindow > 1000
+        let block = n / 4
+        for b in 0..<4 {
+            var r: Float = 0
+            var c: Float = 0
+            for i in (b * block)..<((b + 1) * block) {
+                let p = Float(playedIsSilent ? 0 : playedFrame[i])
+                let q = Float(captureFrame[i])
+                r += p * p
+                c += q * q
+            }
+            estimator.push(referenceAmplitude: (r / Float(block)).squareRoot(),
+                           captureAmplitude: (c / Float(block)).squareRoot(), update: active)
+        }
+        // Refine when the coarse estimate moved, else twice a second (the search is the
+        // costliest step of the echo path).
+        if active && estimator.isConfident {
+            framesSinceRefine += 1
+            if fineDelaySamples < 0 || estimator.bestLagBlocks != refinedFromLagBlocks || framesSinceRefine >= 50 {
+                framesSinceRefine = 0
+                refinedFromLagBlocks = estimator.bestLagBlocks
+                refineDelay()
+            }
+        }
+    }
+
+    /// Sample-exact search around the coarse estimate over the last 40 ms.
+    private mutating func refineDelay() {
+        let window = format.samples(ms: 40)
+        let coarse = Int(estimator.delayMs * Double(format.sampleRate) / 1000)
+        let spread = format.samples(ms: 4)
+        let lo = max(0, coarse - spread)
+        let hi = min(format.samples(ms: maxDelayMs), coarse + spread)
+        let end = endSampleTime
+        guard end - Int64(window) - Int64(hi) >= 0, lo <= hi else { return }
+        // searchPlayed[j] = played[end - window - hi + j], so lag L starts at j = hi - L.
+        let start = end - Int64(window)
+        for i in 0..<window { searchCapture[i] = Float(heardSample(start + Int64(i))) }
+        let span = window + (hi - lo)
+        for j in 0..<span { searchPlayed[j] = Float(playedSample(start - Int64(hi) + Int64(j))) }
+        var syy: Float = 0
+        for i in 0..<window { syy += searchCapture[i] * searchCapture[i] }
+        var bestLag = -1
+        var best: Float = 0.3
+        for lag in lo...hi {
+            let offset = hi - lag
+            var sxy: Float = 0
+            var sxx: Float = 0
+            for i in 0..<window {
+                let x = searchPlayed[offset + i]
+                sxy += x * searchCapture[i]
+                sxx += x * x
+            }
+            let d = (sxx * syy).squareRoot()
+            let c = d > 0 ? sxy / d : 0
+            if c > best { best = c; bestLag = lag }
+        }
+        if bestLag >= 0 { fineDelaySamples = bestLag }
+    }
+
+    /// Normalized cross-correlation of capture[end-window, end) with played[.. - lag].
+    private func correlation(end: Int64, window: Int, lag: Int) -> Float {
+        var sxy: Float = 0
+        var sxx: Float = 0
+        var syy: Float = 0
+        let start = end - Int64(window)
+        for i in 0..<window {
+            let t = start + Int64(i)
+            let y = Float(heardSample(t))
+            let x = Float(playedSample(t - Int64(lag)))
+            sxy += x * y
+            sxx += x * x
+            syy += y * y
+        }
+        let d = (sxx * syy).squareRoot()
+        return d > 0 ? sxy / d : 0
+    }
+
+    /// Correlation of the last 20 ms of capture with the reference at the refined delay;
+    /// nil when the delay is not known yet.
+    func echoCorrelation() -> Float? {
+        guard isDelayConfident else { return nil }
+        let window = format.samples(ms: 20)
+        guard endSampleTime - Int64(window) - Int64(fineDelaySamples) >= 0 else { return nil }
+        return correlation(end: endSampleTime, window: window, lag: fineDelaySamples)
+    }
+}

@@ -1,0 +1,132 @@
+/// The per-call listening pipeline, run by the media engine once per 10 ms frame:
+/// echo cancellation (reference = what was played, by RTP timestamp) → speech frame
+/// classification (APM voice flag, energy, echo gate) → voice activity → barge-in →
+/// endpointing, with in-band DTMF detection on the raw capture beside it.
+///
+/// `prepare(format:)` allocates everything; `process(captureFrame:playedFrame:rtpTimestamp:)`
+/// does not allocate, lock or log. Events go into the preallocated `events` list, playback
+/// actions first. Control inputs (prompt start, recognizer words/partials/final, listen mode)
+/// are latched and applied at the start of the next frame, so every decision happens on a
+/// frame boundary in sample time. Not thread-safe: one media thread owns one pipeline.
+public final class ListeningPipeline {
+    public let configuration: ListeningConfiguration
+    public private(set) var format: AudioFormat?
+    /// This tick's events (valid until the next `process` call).
+    public internal(set) var events = FixedList<PipelineEvent>()
+
+    var echo: EchoCanceller?
+    var classifier: SpeechFrameClassifier
+    var voiceActivity: VoiceActivityDetector
+    var bargeIn: BargeInController
+    var endpointer: Endpointer
+    var dtmf: DTMFToneDetector?
+    var features: UtteranceFeatureCollector?
+    var capture: [Int16] = []
+    var played: [Int16] = []
+
+    // Sample time, unwrapped from RTP timestamps.
+    var firstTimestamp: UInt32?
+    var lastTimestamp: UInt32 = 0
+    var sampleTime: Int64 = 0
+
+    // Prompt playback as the pipeline tracks it.
+    var plan: PromptPlan?
+    var playing = false
+    var playbackStartSampleTime: Int64 = 0
+    var playbackOffsetMs = 0
+    var frozenPositionMs = 0
+
+    // Latched control inputs.
+    var pendingPlan: PromptPlan?
+    var pendingPromptFinished = false
+    var pendingListenMode: Endpointer.ListenMode?
+    var pendingWords: Int?
+    var pendingHint: PartialHint?
+    var pendingFinal = false
+
+    /// Frames rejected (wrong length or not prepared); events dropped on a full list.
+    public internal(set) var rejectedFrameCount = 0
+    public internal(set) var droppedEventCount = 0
+
+    public init(configuration: ListeningConfiguration = ListeningConfiguration()) {
+        self.configuration = configuration
+        classifier = SpeechFrameClassifier(configuration: configuration.frameClassifier)
+        voiceActivity = VoiceActivityDetector(configuration: configuration.voiceActivity)
+        bargeIn = BargeInController(configuration: configuration.bargeIn)
+        endpointer = Endpointer(configuration: configuration.endpointer)
+    }
+
+    /// Allocates the stages for `format` (8 or 16 kHz, 10 ms frames).
+    public func prepare(format: AudioFormat) throws(AudioError) {
+        self.format = format
+        echo = try EchoCanceller(format: format, configuration: configuration.echo)
+        dtmf = configuration.dtmf.map { DTMFToneDetector(format: format, configuration: $0) }
+        features = UtteranceFeatureCollector(format: format)
+        capture = [Int16](repeating: 0, count: format.frameSamples)
+        played = [Int16](repeating: 0, count: format.frameSamples)
+    }
+
+    // MARK: Control inputs (applied at the next frame)
+
+    /// A prompt starts playing with the next frame (position 0).
+    public func startPrompt(_ plan: PromptPlan) {
+        pendingPlan = plan
+        pendingPromptFinished = false
+    }
+
+    /// The prompt was stopped or ran out by the engine's own decision: start listening.
+    public func finishPrompt() { pendingPromptFinished = true }
+
+    /// Listen for the caller's turn (arms the no-input timer) in `mode`.
+    public func listen(mode: Endpointer.ListenMode = .normal) { pendingListenMode = mode }
+
+    /// From the recognizer: meaningful words in the current partial (backchannels excluded,
+    /// see `PartialHint.meaningfulWordCount`) and its hint.
+    public func recognizerPartial(words: Int, hint: PartialHint) {
+        pendingWords = words
+        pendingHint = hint
+    }
+
+    public func recognizerFinal() { pendingFinal = true }
+
+    // MARK: Queries
+
+    /// The last frame after echo cancellation and noise suppression (what the recognizer
+    /// should hear), valid until the next `process` call. Does not allocate.
+    public func withCleanedFrame<R>(_ body: (Span<Int16>) -> R) -> R {
+        let frame = echo?.output ?? capture
+        return body(frame.span)
+    }
+
+    public var echoMetrics: EchoMetrics? { echo?.metrics() }
+    public var voiceActivityState: VoiceActivityDetector.State { voiceActivity.state }
+    public var bargeInState: BargeInController.State { bargeIn.state }
+    public var endpointerState: Endpointer.State { endpointer.state }
+    public var noiseFloorDb: Float { classifier.noiseFloorDb }
+    /// Sample time (since the first frame) of the frame processed last.
+    public var currentSampleTime: Int64 { sampleTime }
+
+    func clearEvents() {
+        droppedEventCount += events.dropped
+        events = FixedList()
+    }
+
+    func emit(_ event: PipelineEvent) { events.append(event) }
+
+    /// Playback actions go before everything else in the tick's list.
+    func emitFirst(_ event: PipelineEvent) {
+        var index = 0
+        for e in events {
+            switch e {
+            case .stopPlayback, .resumePlayback: index += 1
+            default: break
+            }
+        }
+        events.insert(event, at: min(index, events.count))
+    }
+
+    public var promptPositionMs: Int {
+        guard let format, playing else { return frozenPositionMs }
+        return playbackOffsetMs + format.ms(samples: sampleTime - playbackStartSampleTime)
+    }
+}

@@ -1,0 +1,55 @@
+/// Finds a voicemail beep: one frequency between `lowHz` and `highHz` holding most of the
+/// frame energy, steady (within one bank step) for at least `minBeepMs`. Goertzel filter
+/// bank, coefficients computed at setup; `process` does not allocate.
+public struct BeepDetector: Sendable {
+    public let sampleRateHz: Int
+    public let minBeepMs: Int
+    let frequenciesHz: [Double]
+    let coefficients: [Double]
+    let stepHz: Double
+    var elapsedMs = 0
+    var toneStartMs: Int?
+    var toneBin = -1
+    var minToneShare = 0.6
+    var minLevelDbfs = -40.0
+
+    public init(sampleRateHz: Int = 8000, lowHz: Double = 600, highHz: Double = 2100, stepHz: Double = 25,
+                minBeepMs: Int = 150) {
+        self.sampleRateHz = sampleRateHz
+        self.minBeepMs = minBeepMs
+        self.stepHz = stepHz
+        var f: [Double] = []
+        var hz = lowHz
+        while hz <= highHz { f.append(hz); hz += stepHz }
+        frequenciesHz = f
+        coefficients = f.map { ToneAnalysis.coefficient(frequencyHz: $0, sampleRateHz: Double(sampleRateHz)) }
+    }
+
+    /// Feeds one frame; returns the beep when a steady tone of sufficient length ends.
+    public mutating func process(_ frame: Span<Int16>) -> BeepDetection? {
+        let frameMs = frame.count * 1000 / sampleRateHz
+        let energy = ToneAnalysis.energy(frame)
+        let level = ToneAnalysis.levelDbfs(energy: energy, count: frame.count)
+        var bestBin = -1
+        var bestShare = 0.0
+        if level >= minLevelDbfs {
+            for i in 0..<coefficients.count {
+                let share = ToneAnalysis.toneShare(frame, coefficient: coefficients[i], energy: energy)
+                if share > bestShare { bestShare = share; bestBin = i }
+            }
+        }
+        let frameStart = elapsedMs
+        elapsedMs += frameMs
+        let tonal = bestShare >= minToneShare
+        if tonal, toneStartMs != nil, abs(bestBin - toneBin) <= 1 {
+            return nil   // the tone goes on
+        }
+        var result: BeepDetection?
+        if let start = toneStartMs, frameStart - start >= minBeepMs {
+            result = BeepDetection(startMs: start, endMs: frameStart, frequencyHz: Int(frequenciesHz[toneBin].rounded()))
+        }
+        toneStartMs = tonal ? frameStart : nil
+        toneBin = tonal ? bestBin : -1
+        return result
+    }
+}

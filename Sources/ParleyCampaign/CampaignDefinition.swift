@@ -1,0 +1,83 @@
+import Foundation
+
+/// A validated outbound campaign (the YAML format is described in docs/campaigns.md).
+public struct CampaignDefinition: Sendable, Equatable {
+    public var id: String
+    /// Dialogue script run on answered calls (e.g. examples/demo/demo.yaml).
+    public var script: String
+    /// Name of the SIP trunk calls go out through.
+    public var trunk: String
+    /// Caller ID presented on outbound calls (E.164).
+    public var callerID: String
+    /// Path of the contact list (CSV).
+    public var contacts: String
+    public var maxConcurrentCalls: Int
+    public var callsPerSecond: Double
+    /// Seconds of ringing before the attempt is cancelled and counted as no answer.
+    public var ringTimeoutSec: Int
+    /// Time zone for contacts whose list row names none.
+    public var defaultTimeZone: TimeZone
+    public var schedule: CallingSchedule
+    public var retry: RetryPolicy
+    /// Normalized E.164 numbers never to call.
+    public var doNotCall: Set<String>
+    public var frequencyCap: FrequencyCap?
+    public var variants: VariantAssigner?
+    /// Leave a voicemail message after the beep when a machine answers.
+    public var leaveVoicemail: Bool
+    /// Tag whose presence marks a conversion in the statistics.
+    public var conversionTag: String?
+
+    public init(id: String, script: String, trunk: String, callerID: String, contacts: String,
+                maxConcurrentCalls: Int, callsPerSecond: Double, ringTimeoutSec: Int = 30,
+                defaultTimeZone: String, schedule: CallingSchedule, retry: RetryPolicy,
+                doNotCall: [String] = [], frequencyCap: FrequencyCap? = nil,
+                variants: VariantAssigner? = nil, leaveVoicemail: Bool = false,
+                conversionTag: String? = nil) throws(CampaignError) {
+        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw CampaignError(.invalidDefinition, "id must be letters, digits, '-' or '_'")
+        }
+        guard !script.isEmpty else { throw CampaignError(.invalidDefinition, "script is required") }
+        guard !trunk.isEmpty else { throw CampaignError(.invalidDefinition, "trunk is required") }
+        guard let caller = PhoneNumber.normalizedE164(callerID) else {
+            throw CampaignError(.invalidNumber, "caller_id is not E.164")
+        }
+        guard !contacts.isEmpty else { throw CampaignError(.invalidDefinition, "contacts is required") }
+        guard (1...10_000).contains(maxConcurrentCalls) else {
+            throw CampaignError(.invalidDefinition, "max_concurrent_calls must be 1 … 10000")
+        }
+        guard callsPerSecond > 0, callsPerSecond <= 10_000 else {
+            throw CampaignError(.invalidDefinition, "calls_per_second must be in (0, 10000]")
+        }
+        guard (5...300).contains(ringTimeoutSec) else {
+            throw CampaignError(.invalidDefinition, "ring_timeout_sec must be 5 … 300")
+        }
+        guard let zone = TimeZone(identifier: defaultTimeZone) else {
+            throw CampaignError(.invalidTimeZone, "unknown time zone '\(defaultTimeZone)'")
+        }
+        guard !schedule.windows.isEmpty else { throw CampaignError(.invalidWindow, "at least one calling window") }
+        var dnc = Set<String>()
+        for (index, number) in doNotCall.enumerated() {
+            guard let normalized = PhoneNumber.normalizedE164(number) else {
+                throw CampaignError(.invalidNumber, "do_not_call entry \(index + 1) is not E.164")
+            }
+            dnc.insert(normalized)
+        }
+        self.id = id
+        self.script = script
+        self.trunk = trunk
+        self.callerID = caller
+        self.contacts = contacts
+        self.maxConcurrentCalls = maxConcurrentCalls
+        self.callsPerSecond = callsPerSecond
+        self.ringTimeoutSec = ringTimeoutSec
+        self.defaultTimeZone = zone
+        self.schedule = schedule
+        self.retry = retry
+        self.doNotCall = dnc
+        self.frequencyCap = frequencyCap
+        self.variants = variants
+        self.leaveVoicemail = leaveVoicemail
+        self.conversionTag = conversionTag
+    }
+}

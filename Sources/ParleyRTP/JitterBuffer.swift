@@ -1,0 +1,227 @@
+/// Adaptive jitter buffer for one call. Packets go in as they arrive (`put`), one frame
+/// comes out per media tick (`get`), or a "conceal" instruction. Storage is allocated
+/// once at `init`; `put` and `get` copy payload bytes and never allocate, lock or log.
+///
+/// - Ordering: slots indexed by extended sequence number; reordered packets fall into place.
+/// - Duplicates (same packet twice, or after playout) and late packets are dropped and counted.
+/// - Adaptive depth: target = frame + 4 × interarrival jitter (RFC 3550 A.8), raised on late
+///   packets, within [minDepthMs, maxDepthMs].
+/// - Clock skew (e.g. ±100 ppm): a smoothed fill level above target + 1.5 frames drops one
+///   frame; below target − 1.5 frames a conceal tick is inserted instead of advancing.
+public struct JitterBuffer: Sendable {
+    struct Slot: Sendable, BitwiseCopyable {
+        var sequence: Int64 = .min   // never a real extended sequence number
+        var timestamp: UInt32 = 0
+        var payloadBytes: Int = 0
+        var payloadType: UInt8 = 0
+        var marker = false
+        /// true: holds a frame waiting for playout; false with `sequence` set: already played.
+        var filled = false
+    }
+
+    public let configuration: JitterBufferConfiguration
+    var slots: [Slot]
+    var storage: [UInt8]
+    var extender = SequenceExtender()
+    var started = false
+    var playing = false
+    /// Next extended sequence number to play.
+    var nextSequence: Int64 = 0
+    var highestSequence: Int64 = -1
+    var lastTimestamp: UInt32 = 0
+    var filledCount = 0
+    var targetFrames: Int
+    var lateBoostFrames = 0
+    var ticksSinceLate = 0
+    /// Smoothed fill level in frames.
+    var levelAverage: Double = 0
+    var transit: Int64 = 0
+    var hasTransit = false
+    var jitterQ4: Int64 = 0
+    public private(set) var statistics = JitterBufferStatistics()
+
+    public init(configuration: JitterBufferConfiguration) {
+        self.configuration = configuration
+        slots = Array(repeating: Slot(), count: configuration.slotCount)
+        storage = Array(repeating: 0, count: configuration.slotCount * configuration.maxPayloadBytes)
+        targetFrames = (configuration.initialDepthMs + configuration.frameMs - 1) / configuration.frameMs
+        statistics.targetDepthMs = targetFrames * configuration.frameMs
+    }
+
+    /// Frames from the next one to play to the newest received (gaps included).
+    public var spanFrames: Int { started ? max(0, Int(highestSequence - nextSequence + 1)) : 0 }
+    public var targetDepthMs: Int { targetFrames * configuration.frameMs }
+
+    /// Forgets all packets (new SSRC, re-INVITE); statistics are kept.
+    public mutating func reset() {
+        for i in slots.indices { slots[i] = Slot() }
+        extender.reset()
+        started = false
+        playing = false
+        filledCount = 0
+        hasTransit = false
+        highestSequence = -1
+    }
+
+    /// Stores one packet. `arrival` is the local media clock in the stream's RTP
+    /// timestamp units (for the jitter estimate).
+    @discardableResult
+    public mutating func put(header: RTPHeader, payload: Span<UInt8>, arrival: UInt32) -> JitterBufferPutResult {
+        guard payload.count <= configuration.maxPayloadBytes else {
+            statistics.oversized &+= 1
+            return .oversized
+        }
+        var restarted = false
+        if started {
+            let d = RTPSequence.distance(from: UInt16(truncatingIfNeeded: highestSequence), to: header.sequenceNumber)
+            if abs(d) > 2 * slots.count + 100 {
+                statistics.resets &+= 1
+                reset()
+                restarted = true
+            }
+        }
+        let sequence = extender.extend(header.sequenceNumber)
+        if !started {
+            started = true
+            nextSequence = sequence
+            highestSequence = sequence - 1
+            levelAverage = 0
+        }
+        let index = slotIndex(sequence)
+        if sequence < nextSequence {
+            if sequence >= nextSequence - Int64(slots.count) && slots[index].sequence == sequence {
+                statistics.duplicate &+= 1
+                return .duplicate
+            }
+            statistics.late &+= 1
+            lateBoostFrames = min(lateBoostFrames + 1, configuration.maxFrames)
+            ticksSinceLate = 0
+            return .late
+        }
+        if slots[index].filled && slots[index].sequence == sequence {
+            statistics.duplicate &+= 1
+            return .duplicate
+        }
+        // Too far ahead of the playout point: drop the oldest frames to make room.
+        while sequence - nextSequence >= Int64(slots.count) {
+            discardNext()
+        }
+        if sequence < highestSequence { statistics.reordered &+= 1 }
+        if sequence > highestSequence { highestSequence = sequence }
+        updateJitter(timestamp: header.timestamp, arrival: arrival)
+
+        if slots[index].filled { filledCount -= 1 }   // stale frame of an older lap
+        slots[index] = Slot(sequence: sequence, timestamp: header.timestamp, payloadBytes: payload.count,
+                            payloadType: header.payloadType, marker: header.marker, filled: true)
+        filledCount += 1
+        let base = index * configuration.maxPayloadBytes
+        do {
+            var destination = storage.mutableSpan   // one uniqueness check, not one per byte
+            for i in 0..<payload.count { destination[base + i] = payload[i] }
+        }
+        statistics.received &+= 1
+        return restarted ? .restarted : .stored
+    }
+
+    /// One tick: copies the next frame into `payload` (which should hold `maxPayloadBytes`),
+    /// or tells the caller to conceal, or to play silence while buffering.
+    public mutating func get(into payload: inout MutableSpan<UInt8>) -> JitterBufferOutput {
+        guard started else { return .buffering }
+        adaptTarget()
+        let span = spanFrames
+        levelAverage += (Double(span) - levelAverage) / 32
+        statistics.currentDepthMs = span * configuration.frameMs
+        if !playing {
+            guard span >= targetFrames else { return .buffering }
+            playing = true
+            levelAverage = Double(span)
+        }
+        if filledCount == 0 {
+            // Underrun: nothing ahead. Stretch and refill to the target.
+            playing = false
+            return stretch()
+        }
+        let target = Double(targetFrames)
+        if span > configuration.maxFrames || levelAverage > target + 1.5 {
+            discardNext()
+            levelAverage -= 1
+        } else if levelAverage < target - 1.5 && span < targetFrames {
+            levelAverage += 1
+            return stretch()
+        }
+        let index = slotIndex(nextSequence)
+        let slot = slots[index]
+        let sequence = nextSequence
+        nextSequence += 1
+        guard slot.filled && slot.sequence == sequence else {
+            statistics.missing &+= 1
+            statistics.concealed &+= 1
+            lastTimestamp = lastTimestamp &+ UInt32(truncatingIfNeeded: configuration.frameSamples)
+            return .conceal(timestamp: lastTimestamp)
+        }
+        slots[index].filled = false
+        filledCount -= 1
+        let n = min(slot.payloadBytes, payload.count)
+        let base = index * configuration.maxPayloadBytes
+        do {
+            let source = storage.span
+            for i in 0..<n { payload[i] = source[base + i] }
+        }
+        lastTimestamp = slot.timestamp
+        statistics.played &+= 1
+        return .frame(JitterBufferFrame(sequenceNumber: UInt16(truncatingIfNeeded: sequence), extendedSequenceNumber: sequence,
+                                        timestamp: slot.timestamp, payloadType: slot.payloadType, marker: slot.marker,
+                                        payloadBytes: n))
+    }
+
+    /// Slot of an extended sequence number (which may be negative just after the start).
+    @inline(__always) func slotIndex(_ sequence: Int64) -> Int {
+        let n = Int64(slots.count)
+        return Int(((sequence % n) + n) % n)
+    }
+
+    mutating func stretch() -> JitterBufferOutput {
+        statistics.stretched &+= 1
+        statistics.concealed &+= 1
+        return .conceal(timestamp: lastTimestamp &+ UInt32(truncatingIfNeeded: configuration.frameSamples))
+    }
+
+    /// Drops the frame at the playout point (present or not) and advances.
+    mutating func discardNext() {
+        let index = slotIndex(nextSequence)
+        if slots[index].filled && slots[index].sequence == nextSequence {
+            slots[index].filled = false
+            filledCount -= 1
+            lastTimestamp = slots[index].timestamp
+            statistics.discarded &+= 1
+        } else {
+            statistics.missing &+= 1
+        }
+        nextSequence += 1
+    }
+
+    mutating func updateJitter(timestamp: UInt32, arrival: UInt32) {
+        let t = Int64(Int32(bitPattern: arrival &- timestamp))
+        if hasTransit {
+            let d = abs(t - transit)
+            // Ignore jumps beyond a second (talkspurt gaps, timestamp resets).
+            if d < Int64(configuration.clockRate) { jitterQ4 += d - ((jitterQ4 + 8) >> 4) }
+        }
+        transit = t
+        hasTransit = true
+        statistics.jitterMicroseconds = Int((jitterQ4 >> 4) * 1_000_000 / Int64(max(1, configuration.clockRate)))
+    }
+
+    mutating func adaptTarget() {
+        ticksSinceLate += 1
+        if ticksSinceLate >= 500 && lateBoostFrames > 0 {   // decay a late-packet boost every ~10 s at 20 ms
+            lateBoostFrames -= 1
+            ticksSinceLate = 0
+        }
+        let frameSamples = Int64(max(1, configuration.frameSamples))
+        let jitterSamples = jitterQ4 >> 4
+        let wanted = Int((frameSamples + 4 * jitterSamples + frameSamples - 1) / frameSamples) + lateBoostFrames
+        targetFrames = min(max(wanted, configuration.minFrames), configuration.maxFrames)
+        statistics.targetDepthMs = targetFrames * configuration.frameMs
+    }
+}

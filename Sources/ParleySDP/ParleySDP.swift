@@ -1,4 +1,0 @@
-/// ParleySDP — see DESIGN.md for this module's place in the layers.
-public enum ParleySDPModule {
-    public static let name = "ParleySDP"
-}

@@ -1,4 +1,0 @@
-/// ParleySIP — see DESIGN.md for this module's place in the layers.
-public enum ParleySIPModule {
-    public static let name = "ParleySIP"
-}

@@ -1,0 +1,85 @@
+import Synchronization
+
+/// Decoders are heavy (tens of MB each: acoustic model, dictionary, optionally the LM),
+/// so they are leased per utterance, not per call. The pool creates decoders on demand
+/// up to `maximumDecoders` and keeps returned ones for reuse.
+final class DecoderPool: Sendable {
+    struct Counters: Sendable, Hashable {
+        var created: Int
+        var idle: Int
+        var leased: Int
+    }
+
+    private struct State {
+        var idle: [PocketSphinxDecoder] = []
+        var created = 0
+        var leased = 0
+    }
+
+    let model: SpeechModelPaths
+    let kind: PocketSphinxDecoder.Kind
+    let maximumDecoders: Int
+    private let state = Mutex(State())
+
+    init(model: SpeechModelPaths, kind: PocketSphinxDecoder.Kind, maximumDecoders: Int) {
+        self.model = model
+        self.kind = kind
+        self.maximumDecoders = maximumDecoders
+    }
+
+    /// Creates `count` decoders ahead of the first utterances (model loading is slow).
+    func prewarm(_ count: Int) throws(SpeechError) {
+        var made: [PocketSphinxDecoder] = []
+        for _ in 0..<min(count, maximumDecoders) { made.append(try PocketSphinxDecoder(model: model, kind: kind)) }
+        let fresh = made
+        state.withLock { state in
+            state.idle.append(contentsOf: fresh)
+            state.created += fresh.count
+        }
+    }
+
+    /// An idle decoder, or a new one while under the maximum.
+    func lease() throws(SpeechError) -> PocketSphinxDecoder {
+        enum Outcome { case reuse(PocketSphinxDecoder), create, exhausted }
+        let outcome: Outcome = state.withLock { state in
+            if let decoder = state.idle.popLast() {
+                state.leased += 1
+                return .reuse(decoder)
+            }
+            if state.created < maximumDecoders {
+                state.created += 1
+                state.leased += 1
+                return .create
+            }
+            return .exhausted
+        }
+        switch outcome {
+        case .reuse(let decoder):
+            return decoder
+        case .exhausted:
+            throw SpeechError(.poolExhausted, "all \(maximumDecoders) \(kind.rawValue) decoders are leased")
+        case .create:
+            do {
+                return try PocketSphinxDecoder(model: model, kind: kind)
+            } catch {
+                state.withLock { state in
+                    state.created -= 1
+                    state.leased -= 1
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Returns a leased decoder. A decoder that failed mid-utterance is dropped instead.
+    func giveBack(_ decoder: PocketSphinxDecoder, healthy: Bool = true) {
+        state.withLock { state in
+            state.leased -= 1
+            if healthy { state.idle.append(decoder) } else { state.created -= 1 }
+        }
+    }
+
+    var counters: Counters {
+        state.withLock { Counters(created: $0.created, idle: $0.idle.count, leased: $0.leased) }
+    }
+}

@@ -1,0 +1,117 @@
+import Synchronization
+
+/// The default engine: pocketsphinx en-us (16 kHz model; 8 kHz input is upsampled).
+/// Grammar mode compiles the hints' intent phrases into JSGF with a garbage branch;
+/// large-vocabulary mode decodes with the statistical language model.
+public final class EmbeddedRecognizer: SpeechRecognizer {
+    public struct Configuration: Sendable {
+        public var model: SpeechModelPaths
+        /// Upper bound on grammar-mode decoders (~30 MB each).
+        public var maximumGrammarDecoders: Int
+        /// Upper bound on large-vocabulary decoders (~90 MB each); 0 disables the mode.
+        public var maximumLanguageModelDecoders: Int
+        /// Grammar decoders loaded at start.
+        public var prewarmGrammarDecoders: Int
+        /// Large-vocabulary decoders loaded at start.
+        public var prewarmLanguageModelDecoders: Int = 0
+        /// Threads that drain rings and run the decoders.
+        public var workerThreads: Int
+        /// How often a worker drains rings when not woken.
+        public var pollIntervalMs: Int
+        /// Audio the ring holds before it drops (the engine's allowed lag).
+        public var ringCapacityMs: Int
+        /// How often a partial hypothesis is taken, in audio time.
+        public var partialIntervalMs: Int
+        /// Weight of the grammar's garbage (filler-word loop) branch; 0 leaves it out.
+        /// With pocketsphinx 5prealpha the loop out-scores in-grammar speech at any
+        /// weight we tried, so rejection relies on `rejectionScorePerFrame` by default.
+        public var garbageWeight: Double
+        /// Out-of-grammar threshold: path score per 10 ms frame of recognized words.
+        /// In-grammar espeak-ng speech over μ-law scores about -20…-70, speech forced
+        /// into the grammar -100…-210.
+        public var rejectionScorePerFrame: Double
+
+        public init(model: SpeechModelPaths = .debianEnglish, maximumGrammarDecoders: Int = 8,
+                    maximumLanguageModelDecoders: Int = 2, prewarmGrammarDecoders: Int = 1,
+                    workerThreads: Int = 2, pollIntervalMs: Int = 10, ringCapacityMs: Int = 10_000,
+                    partialIntervalMs: Int = 300, garbageWeight: Double = 0,
+                    rejectionScorePerFrame: Double = -90) {
+            self.rejectionScorePerFrame = rejectionScorePerFrame
+            self.model = model
+            self.maximumGrammarDecoders = maximumGrammarDecoders
+            self.maximumLanguageModelDecoders = maximumLanguageModelDecoders
+            self.prewarmGrammarDecoders = prewarmGrammarDecoders
+            self.workerThreads = workerThreads
+            self.pollIntervalMs = pollIntervalMs
+            self.ringCapacityMs = ringCapacityMs
+            self.partialIntervalMs = partialIntervalMs
+            self.garbageWeight = garbageWeight
+        }
+    }
+
+    public let configuration: Configuration
+    let grammarPool: DecoderPool
+    let languageModelPool: DecoderPool
+    private let workers: [EngineWorker]
+    private let nextWorker = Atomic<Int>(0)
+
+    public init(configuration: Configuration = Configuration()) throws(SpeechError) {
+        try configuration.model.validate()
+        self.configuration = configuration
+        grammarPool = DecoderPool(model: configuration.model, kind: .grammar,
+                                  maximumDecoders: configuration.maximumGrammarDecoders)
+        languageModelPool = DecoderPool(model: configuration.model, kind: .largeVocabulary,
+                                        maximumDecoders: configuration.maximumLanguageModelDecoders)
+        try grammarPool.prewarm(configuration.prewarmGrammarDecoders)
+        try languageModelPool.prewarm(configuration.prewarmLanguageModelDecoders)
+        workers = (0..<max(1, configuration.workerThreads)).map {
+            EngineWorker(name: "parley-asr-\($0)", pollIntervalMs: configuration.pollIntervalMs)
+        }
+    }
+
+    deinit { workers.forEach { $0.stop() } }
+
+    /// Decoders created / idle / leased, per mode.
+    public var poolCounters: (grammar: (created: Int, idle: Int, leased: Int),
+                              largeVocabulary: (created: Int, idle: Int, leased: Int)) {
+        let g = grammarPool.counters, l = languageModelPool.counters
+        return ((g.created, g.idle, g.leased), (l.created, l.idle, l.leased))
+    }
+
+    public func startUtterance(_ hints: RecognitionHints) throws(SpeechError) -> RecognitionSession {
+        guard hints.language.lowercased().hasPrefix("en") else {
+            throw SpeechError(.unsupportedLanguage, "the embedded engine has an en-us model only; use the network engine")
+        }
+        guard hints.sampleRateHz == 8000 || hints.sampleRateHz == 16000 else {
+            throw SpeechError(.unsupportedSampleRate, "\(hints.sampleRateHz) Hz")
+        }
+        let pool = hints.mode == .grammar ? grammarPool : languageModelPool
+        let decoder = try pool.lease()
+        var grammar: GrammarCompiler.Grammar?
+        do {
+            switch hints.mode {
+            case .grammar:
+                let compiled = try GrammarCompiler(garbageWeight: configuration.garbageWeight)
+                    .compile(hints.intents, isKnownWord: decoder.hasWord)
+                try decoder.useGrammar(compiled.jsgf, key: compiled.key)
+                grammar = compiled
+            case .largeVocabulary:
+                try decoder.useLanguageModel()
+            }
+            try decoder.startUtterance()
+        } catch {
+            pool.giveBack(decoder, healthy: error.code == .invalidGrammar)
+            throw error
+        }
+        let index = nextWorker.add(1, ordering: .relaxed).oldValue % workers.count
+        let worker = workers[index]
+        let session = RecognitionSession(
+            hints: hints, ringCapacitySamples: hints.sampleRateHz * configuration.ringCapacityMs / 1000,
+            onControl: { worker.wake() })
+        let job = EmbeddedJob(session: session, decoder: decoder, pool: pool, grammar: grammar,
+                              partialIntervalSamples: 16 * configuration.partialIntervalMs,
+                              rejectionScorePerFrame: configuration.rejectionScorePerFrame)
+        worker.add(job)
+        return session
+    }
+}

@@ -1,0 +1,52 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A job an engine worker steps: drain the ring, decode, emit. Returns false when done.
+protocol EngineJob: AnyObject, Sendable {
+    func step() -> Bool
+}
+
+/// A thread that steps its jobs every `pollIntervalMs`, or at once when woken (end of
+/// speech, cancel, a new job). The media thread never wakes it: it only writes rings.
+final class EngineWorker: Sendable {
+    private let jobs = Mutex<[any EngineJob]>([])
+    let wakeSignal = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+    let pollIntervalMs: Int
+
+    init(name: String, pollIntervalMs: Int) {
+        self.pollIntervalMs = pollIntervalMs
+        let thread = Thread { [self] in self.run() }
+        thread.name = name
+        thread.start()
+    }
+
+    var jobCount: Int { jobs.withLock { $0.count } }
+
+    func add(_ job: any EngineJob) {
+        jobs.withLock { $0.append(job) }
+        wakeSignal.signal()
+    }
+
+    func wake() { wakeSignal.signal() }
+
+    func stop() {
+        // Pairs with the acquire load in `run`.
+        stopped.store(true, ordering: .releasing)
+        wakeSignal.signal()
+    }
+
+    private func run() {
+        while !stopped.load(ordering: .acquiring) {
+            _ = wakeSignal.wait(timeout: .now() + .milliseconds(pollIntervalMs))
+            let current = jobs.withLock { $0 }
+            var finished: [ObjectIdentifier] = []
+            for job in current where !job.step() { finished.append(ObjectIdentifier(job)) }
+            if !finished.isEmpty {
+                let done = Set(finished)
+                jobs.withLock { $0.removeAll { done.contains(ObjectIdentifier($0)) } }
+            }
+        }
+    }
+}

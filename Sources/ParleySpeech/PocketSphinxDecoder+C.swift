@@ -1,0 +1,150 @@
+// Safety invariants (unsafe code in this file):
+// - `decoder` is created once in `init` (ps_init) and released once in `deinit` (ps_free);
+//   the config is owned by the decoder after ps_init (we drop our reference right away).
+// - A decoder is used by one thread at a time: `DecoderPool` leases it to a single
+//   utterance, and only that utterance's engine worker calls it. The type is therefore
+//   `@unchecked Sendable` for the hand-over between threads, never for sharing.
+// - Strings returned by the library (ps_get_hyp, ps_seg_word) are copied into Swift
+//   Strings before the next library call; strings we must free (ps_lookup_word) are freed.
+// - `process` passes a pointer into a Swift array for the duration of the call only.
+import CPocketSphinx
+import Foundation
+
+/// One pocketsphinx decoder (acoustic model + dictionary, optionally the large LM).
+final class PocketSphinxDecoder: @unchecked Sendable {
+    struct Hypothesis: Sendable {
+        var text: String
+        var words: [WordTiming]
+        var score: Int32
+        var confidence: Double
+    }
+
+    enum Kind: String, Sendable { case grammar, largeVocabulary }
+
+    private let decoder: OpaquePointer
+    let kind: Kind
+    /// Grammar cache key → search name, so a state's grammar is compiled once per decoder.
+    private var searchNames: [String: String] = [:]
+    private var activeSearch = ""
+    private static let lmSearch = "parley_lm"
+    private static let frameMs = 10
+
+    init(model: SpeechModelPaths, kind: Kind) throws(SpeechError) {
+        Self.silenceLogsOnce
+        var arguments = [
+            "-hmm", model.acousticModel, "-dict", model.dictionary,
+            "-samprate", "16000", "-logfn", "/dev/null",
+        ]
+        if kind == .largeVocabulary { arguments += ["-lm", model.languageModel] }
+        var cStrings = arguments.map { strdup($0) }
+        defer { cStrings.forEach { free($0) } }
+        let config = cStrings.withUnsafeMutableBufferPointer { buffer in
+            parley_ps_config(Int32(buffer.count), buffer.baseAddress)
+        }
+        guard let config else { throw SpeechError(.decoderFailure, "pocketsphinx rejected its configuration") }
+        defer { cmd_ln_free_r(config) }
+        guard let decoder = ps_init(config) else {
+            throw SpeechError(.decoderFailure, "pocketsphinx could not load the model at \(model.acousticModel)")
+        }
+        self.decoder = decoder
+        self.kind = kind
+        if kind == .largeVocabulary { activeSearch = Self.lmSearch; searchNames["lm"] = String(cString: ps_get_search(decoder)) }
+    }
+
+    deinit { ps_free(decoder) }
+
+    private static let silenceLogsOnce: Void = { parley_ps_silence_logs() }()
+
+    /// True when the dictionary knows `word`.
+    func hasWord(_ word: String) -> Bool {
+        guard let phones = ps_lookup_word(decoder, word) else { return false }
+        parley_ps_free_string(phones)
+        return true
+    }
+
+    /// Adds a word with its phones (space separated, CMU set) unless already present.
+    func addWord(_ word: String, phones: String) throws(SpeechError) {
+        if hasWord(word) { return }
+        if ps_add_word(decoder, word, phones, 1) < 0 {
+            throw SpeechError(.invalidGrammar, "could not add a word to the dictionary")
+        }
+    }
+
+    /// Activates the grammar `jsgf`, compiling it the first time `key` is seen.
+    func useGrammar(_ jsgf: String, key: String) throws(SpeechError) {
+        if let name = searchNames[key] {
+            if activeSearch != name {
+                guard ps_set_search(decoder, name) == 0 else { throw SpeechError(.decoderFailure, "ps_set_search") }
+                activeSearch = name
+            }
+            return
+        }
+        let name = "g\(searchNames.count)"
+        guard ps_set_jsgf_string(decoder, name, jsgf) == 0 else {
+            throw SpeechError(.invalidGrammar, "pocketsphinx rejected the JSGF grammar")
+        }
+        guard ps_set_search(decoder, name) == 0 else { throw SpeechError(.decoderFailure, "ps_set_search") }
+        searchNames[key] = name
+        activeSearch = name
+    }
+
+    /// Activates the large-vocabulary language model (only for `.largeVocabulary` decoders).
+    func useLanguageModel() throws(SpeechError) {
+        guard kind == .largeVocabulary, let name = searchNames["lm"] else {
+            throw SpeechError(.decoderFailure, "this decoder was loaded without a language model")
+        }
+        if activeSearch != name {
+            guard ps_set_search(decoder, name) == 0 else { throw SpeechError(.decoderFailure, "ps_set_search") }
+            activeSearch = name
+        }
+    }
+
+    /// Starts a new stream (frame numbers, hence word timings, restart at 0) and utterance.
+    func startUtterance() throws(SpeechError) {
+        guard ps_start_stream(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_stream") }
+        guard ps_start_utt(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_utt") }
+    }
+
+    /// Feeds 16 kHz samples `samples[0..<count]`.
+    func process(_ samples: [Int16], count: Int) throws(SpeechError) {
+        if count == 0 { return }
+        let status = samples.withUnsafeBufferPointer { buffer in
+            ps_process_raw(decoder, buffer.baseAddress, count, 0, 0)
+        }
+        guard status >= 0 else { throw SpeechError(.decoderFailure, "ps_process_raw") }
+    }
+
+    func endUtterance() throws(SpeechError) {
+        guard ps_end_utt(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_end_utt") }
+    }
+
+    /// The current best hypothesis; `withWords` walks the segments (word timings).
+    func hypothesis(withWords: Bool) -> Hypothesis? {
+        var score: Int32 = 0
+        guard let hyp = ps_get_hyp(decoder, &score) else { return nil }
+        let text = String(cString: hyp)
+        var words: [WordTiming] = []
+        if withWords {
+            let logmath = ps_get_logmath(decoder)
+            var segment = ps_seg_iter(decoder)
+            while let current = segment {
+                let word = String(cString: ps_seg_word(current))
+                var startFrame: Int32 = 0
+                var endFrame: Int32 = 0
+                ps_seg_frames(current, &startFrame, &endFrame)
+                var acoustic: Int32 = 0, language: Int32 = 0, backoff: Int32 = 0
+                let probability = ps_seg_prob(current, &acoustic, &language, &backoff)
+                let confidence = min(1, max(0, logmath_exp(logmath, probability)))
+                words.append(WordTiming(word: word, startMs: Int(startFrame) * Self.frameMs,
+                                        endMs: Int(endFrame + 1) * Self.frameMs, confidence: confidence))
+                segment = ps_seg_next(current)
+            }
+        }
+        let probability = ps_get_prob(decoder)
+        let confidence = min(1, max(0, logmath_exp(ps_get_logmath(decoder), probability)))
+        return Hypothesis(text: text, words: words, score: score, confidence: confidence)
+    }
+
+    /// Frames (10 ms) decoded in the current utterance.
+    var frameCount: Int { Int(ps_get_n_frames(decoder)) }
+}

@@ -1,0 +1,128 @@
+// Safety invariants (unsafe code in this file):
+// - `descriptor` is a socket owned by this object: opened in `init`, closed exactly once
+//   by `close()` or `deinit`; after close it is -1 and every call fails with an error.
+// - The object is used by one thread at a time (the utterance's network worker);
+//   `@unchecked Sendable` covers only the hand-over to that thread.
+// - Pointers passed to the C calls (sockaddr from getaddrinfo, Swift array storage for
+//   send/recv) are valid for the duration of each call only; the addrinfo list is freed
+//   with freeaddrinfo before `init` returns.
+// - Sends use MSG_NOSIGNAL, so a peer that went away yields EPIPE, not SIGPIPE.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A non-blocking TCP client socket with per-call timeouts (poll).
+final class TCPConnection: @unchecked Sendable {
+    private var descriptor: Int32 = -1
+
+    /// Connects to `host:port` within `timeoutMs` (each resolved address in turn).
+    init(host: String, port: Int, timeoutMs: Int) throws(SpeechError) {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw SpeechError(.connectFailed, "cannot resolve \(host)")
+        }
+        defer { freeaddrinfo(list) }
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+        var lastError = "no address"
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            candidate = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+                            | Int32(SOCK_CLOEXEC.rawValue), 0)
+            if fd < 0 { lastError = String(cString: strerror(errno)); continue }
+            var noDelay: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+            if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
+                descriptor = fd
+                return
+            }
+            guard errno == EINPROGRESS else {
+                lastError = String(cString: strerror(errno))
+                Glibc.close(fd)
+                continue
+            }
+            let remaining = Self.millisecondsUntil(deadline)
+            if Self.poll(fd, events: Int16(POLLOUT), timeoutMs: remaining) {
+                var socketError: Int32 = 0
+                var length = socklen_t(MemoryLayout<Int32>.size)
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &socketError, &length)
+                if socketError == 0 {
+                    descriptor = fd
+                    return
+                }
+                lastError = String(cString: strerror(socketError))
+            } else {
+                lastError = "timed out"
+            }
+            Glibc.close(fd)
+        }
+        throw SpeechError(.connectFailed, "\(host):\(port): \(lastError)")
+    }
+
+    deinit { close() }
+
+    func close() {
+        if descriptor >= 0 {
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
+    }
+
+    /// Sends every byte of `bytes[0..<count]`, waiting at most `timeoutMs` for buffer space
+    /// (the network engine's back-pressure limit).
+    func send(_ bytes: [UInt8], timeoutMs: Int) throws(SpeechError) {
+        guard descriptor >= 0 else { throw SpeechError(.connectionLost, "socket closed") }
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes { raw in
+                Glibc.send(descriptor, raw.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if sent > 0 { offset += sent; continue }
+            if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+                let remaining = Self.millisecondsUntil(deadline)
+                if remaining == 0 || !Self.poll(descriptor, events: Int16(POLLOUT), timeoutMs: remaining) {
+                    throw SpeechError(.timeout, "the server did not take audio within \(timeoutMs) ms")
+                }
+                continue
+            }
+            throw SpeechError(.connectionLost, "send: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Up to `maximumBytes` bytes; nil if none arrived within `timeoutMs`. Throws when the
+    /// peer closed or reset the connection.
+    func receive(maximumBytes: Int, timeoutMs: Int) throws(SpeechError) -> [UInt8]? {
+        guard descriptor >= 0 else { throw SpeechError(.connectionLost, "socket closed") }
+        var buffer = [UInt8](repeating: 0, count: maximumBytes)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { raw in recv(descriptor, raw.baseAddress, maximumBytes, 0) }
+            if count > 0 { return Array(buffer[0..<count]) }
+            if count == 0 { throw SpeechError(.connectionLost, "the server closed the connection") }
+            if errno == EINTR { continue }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else {
+                throw SpeechError(.connectionLost, "recv: \(String(cString: strerror(errno)))")
+            }
+            if timeoutMs == 0 || !Self.poll(descriptor, events: Int16(POLLIN), timeoutMs: timeoutMs) { return nil }
+        }
+    }
+
+    private static func poll(_ fd: Int32, events: Int16, timeoutMs: Int) -> Bool {
+        var entry = pollfd(fd: fd, events: events, revents: 0)
+        while true {
+            let ready = Glibc.poll(&entry, 1, Int32(clamping: timeoutMs))
+            if ready < 0 && errno == EINTR { continue }
+            return ready > 0
+        }
+    }
+
+    private static func millisecondsUntil(_ deadline: ContinuousClock.Instant) -> Int {
+        let left = ContinuousClock.now.duration(to: deadline)
+        return max(0, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ParleyAudio
-
-@Test func moduleLinks() {
-    #expect(ParleyAudioModule.name == "ParleyAudio")
-}

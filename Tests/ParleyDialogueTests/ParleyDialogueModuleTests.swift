@@ -1,6 +1,0 @@
-import Testing
-@testable import ParleyDialogue
-
-@Test func moduleLinks() {
-    #expect(ParleyDialogueModule.name == "ParleyDialogue")
-}

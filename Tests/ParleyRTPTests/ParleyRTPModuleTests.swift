@@ -1,6 +1,0 @@
-import Testing
-@testable import ParleyRTP
-
-@Test func moduleLinks() {
-    #expect(ParleyRTPModule.name == "ParleyRTP")
-}

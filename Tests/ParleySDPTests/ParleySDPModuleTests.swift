@@ -1,6 +1,0 @@
-import Testing
-@testable import ParleySDP
-
-@Test func moduleLinks() {
-    #expect(ParleySDPModule.name == "ParleySDP")
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ParleySIP
-
-@Test func moduleLinks() {
-    #expect(ParleySIPModule.name == "ParleySIP")
-}

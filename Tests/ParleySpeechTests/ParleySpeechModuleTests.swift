@@ -1,6 +1,0 @@
-import Testing
-@testable import ParleySpeech
-
-@Test func moduleLinks() {
-    #expect(ParleySpeechModule.name == "ParleySpeech")
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ParleyYAML
-
-@Test func moduleLinks() {
-    #expect(ParleyYAMLModule.name == "ParleyYAML")
-}
