@@ -34,9 +34,11 @@ final class TestClient {
     var received: [UInt8] = []
     var closed = false
 
-    init(port: UInt16) throws {
+    convenience init(port: UInt16) throws { try self.init(address: .ipv4Loopback(port: port)) }
+
+    init(address: SocketAddress) throws {
         loop = try EventLoop()
-        connection = try TCPConnection.connect(to: .ipv4Loopback(port: port))
+        connection = try TCPConnection.connect(to: address)
         try loop.register(fd: connection.fileDescriptor, interest: [.readable, .writable]) { _ in }
         let deadline = Monotonic.nowMs() + 5000
         while true {
@@ -54,6 +56,12 @@ final class TestClient {
 
     deinit {
         loop.shutdown()
+        connection.close()
+    }
+
+    /// Closes the connection from this side.
+    func close() {
+        loop.unregister(fd: connection.fileDescriptor)
         connection.close()
     }
 
@@ -279,10 +287,9 @@ final class FakeBackend: AdminBackend {
     }
 }
 
-/// An admin server on 127.0.0.1 (kernel-chosen port) with its own loop thread.
+/// An admin server on 127.0.0.1 (kernel-chosen port) on libmicrohttpd's thread.
 final class AdminFixture {
     static let token = "t0ken-for-tests"
-    let loop: EventLoop
     let server: AdminServer
     let backend: FakeBackend
     let metrics: MetricsRegistry
@@ -291,21 +298,17 @@ final class AdminFixture {
     init(backend: FakeBackend = FakeBackend(), configure: (inout AdminServer.Configuration) -> Void = { _ in }) throws {
         var configuration = AdminServer.Configuration(listenAddress: .ipv4Loopback(port: 0), token: Self.token)
         configure(&configuration)
-        loop = try EventLoop()
         metrics = MetricsRegistry(constantLabels: ["node": "node-a"])
         self.backend = backend
-        server = AdminServer(configuration: configuration, backend: backend, metrics: metrics, loop: loop)
+        server = AdminServer(configuration: configuration, backend: backend, metrics: metrics)
         try server.start()
         port = try #require(server.localAddress?.port)
-        try loop.start(name: "admin-test")
     }
 
     func client() throws -> TestClient { try TestClient(port: port) }
 
     func close() {
-        loop.stop()
         server.stop()
-        loop.shutdown()
     }
 }
 

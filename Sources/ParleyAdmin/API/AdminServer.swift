@@ -12,19 +12,20 @@ public final class AdminServer: Sendable {
         /// Paths served without a token.
         public var openPaths: Set<String>
         public var limits: HTTPLimits
+        /// A connection with nothing received or sent for this long is closed (whole
+        /// seconds, rounded up; see `HTTPServer.Configuration.idleTimeoutMs`).
         public var idleTimeoutMs: Int
-        public var requestTimeoutMs: Int
+        /// Connections over this many wait in the listen backlog until one closes.
         public var maxConnections: Int
 
         public init(listenAddress: SocketAddress = .ipv4Loopback(port: 8089), token: String?,
                     openPaths: Set<String> = ["/healthz", "/metrics"], limits: HTTPLimits = HTTPLimits(),
-                    idleTimeoutMs: Int = 30_000, requestTimeoutMs: Int = 10_000, maxConnections: Int = 64) {
+                    idleTimeoutMs: Int = 30_000, maxConnections: Int = 64) {
             self.listenAddress = listenAddress
             self.token = token
             self.openPaths = openPaths
             self.limits = limits
             self.idleTimeoutMs = idleTimeoutMs
-            self.requestTimeoutMs = requestTimeoutMs
             self.maxConnections = maxConnections
         }
     }
@@ -37,8 +38,8 @@ public final class AdminServer: Sendable {
     let http: HTTPServer
 
     /// The daemon's entry point: `backend` answers the API, `metrics` is exposed at
-    /// `/metrics`, `loop` carries the sockets (the caller starts and stops it).
-    public init(configuration: Configuration, backend: any AdminBackend, metrics: MetricsRegistry, loop: EventLoop) {
+    /// `/metrics`. The sockets run on libmicrohttpd's own thread once `start()` is called.
+    public init(configuration: Configuration, backend: any AdminBackend, metrics: MetricsRegistry) {
         self.configuration = configuration
         self.backend = backend
         self.metrics = metrics
@@ -48,20 +49,23 @@ public final class AdminServer: Sendable {
         self.router = router
         let httpConfiguration = HTTPServer.Configuration(
             listenAddress: configuration.listenAddress, limits: configuration.limits,
-            idleTimeoutMs: configuration.idleTimeoutMs, requestTimeoutMs: configuration.requestTimeoutMs,
-            maxConnections: configuration.maxConnections)
-        self.http = HTTPServer(configuration: httpConfiguration, loop: loop) { request in
+            idleTimeoutMs: configuration.idleTimeoutMs, maxConnections: configuration.maxConnections)
+        self.http = HTTPServer(configuration: httpConfiguration) { request in
             await AdminServer.respond(to: request, auth: auth, router: router, metrics: metrics)
         }
     }
 
-    public func start() throws(RealtimeError) { try http.start() }
+    /// Binds and starts serving on libmicrohttpd's thread.
+    public func start() throws(HTTPServerError) { try http.start() }
 
-    /// Stops listening and closes connections (on the loop thread or after the loop stopped).
+    /// Stops listening and closes connections; returns when the server thread has ended.
     public func stop() { http.stop() }
 
     /// The bound address once started.
     public var localAddress: SocketAddress? { http.localAddress }
+
+    /// Open HTTP connections (0 when not running).
+    public var connectionCount: Int { http.connectionCount }
 
     /// Auth, routing and request counting for one request (also usable without sockets).
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {

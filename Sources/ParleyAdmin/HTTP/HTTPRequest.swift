@@ -1,6 +1,5 @@
-// HTTPRequest — one parsed HTTP/1.1 request: method, origin-form target split into path
-// and query, headers in arrival order, and the Content-Length body.
-// Depends on nothing outside the standard library (it is compiled into the fuzz driver).
+// HTTPRequest — one HTTP/1.1 request as libmicrohttpd delivered it: method, the target as
+// sent split into path and query, headers in arrival order, and the body.
 
 public struct HTTPHeader: Sendable, Equatable {
     public var name: String
@@ -40,16 +39,6 @@ public struct HTTPRequest: Sendable, Equatable {
     public func header(_ name: String) -> String? {
         let lowered = name.lowercased()
         return headers.first { $0.name.lowercased() == lowered }?.value
-    }
-
-    /// Whether the connection stays open after the response (RFC 9112 §9.3).
-    public var keepAlive: Bool {
-        let tokens = (header("Connection") ?? "").lowercased().split(separator: ",").map {
-            $0.trimmingSpaces()
-        }
-        if tokens.contains("close") { return false }
-        if minorVersion == 0 { return tokens.contains("keep-alive") }
-        return true
     }
 
     /// Path segments, percent-decoded; nil when a segment has an invalid escape.
@@ -112,14 +101,5 @@ public struct HTTPRequest: Sendable, Equatable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
         }
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> String {
-        var s = self[...]
-        while let first = s.first, first == " " || first == "\t" { s = s.dropFirst() }
-        while let last = s.last, last == " " || last == "\t" { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -1,5 +1,6 @@
-// HTTPResponse — status, headers and body, and its HTTP/1.1 wire form. The writer adds
-// `Content-Length`, `Connection` and `Date`-free framing; handlers set content type.
+// HTTPResponse — status, headers and body as a handler answers them. The transport
+// (libmicrohttpd) writes the status line, `Content-Length`, `Connection` and `Date`;
+// handlers set the content type.
 import Foundation
 
 public struct HTTPResponse: Sendable, Equatable {
@@ -22,47 +23,9 @@ public struct HTTPResponse: Sendable, Equatable {
         return headers.first { $0.name.lowercased() == lowered }?.value
     }
 
-    /// The response on the wire. `keepAlive` false adds `Connection: close`.
-    /// A response to HEAD carries the length but not the body.
-    public func serialized(keepAlive: Bool, headOnly: Bool = false) -> [UInt8] {
-        var head = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
-        for header in headers where !Self.framingHeaders.contains(header.name.lowercased()) {
-            head += "\(header.name): \(header.value)\r\n"
-        }
-        head += "Content-Length: \(body.count)\r\n"
-        if !keepAlive { head += "Connection: close\r\n" }
-        head += "\r\n"
-        var bytes = Array(head.utf8)
-        if !headOnly { bytes.append(contentsOf: body) }
-        return bytes
-    }
-
+    /// Headers the transport writes itself (libmicrohttpd frames the body); a handler's
+    /// own values for them are not sent.
     static let framingHeaders: Set<String> = ["content-length", "connection", "transfer-encoding"]
-
-    public static func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 201: return "Created"
-        case 202: return "Accepted"
-        case 204: return "No Content"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 408: return "Request Timeout"
-        case 409: return "Conflict"
-        case 413: return "Content Too Large"
-        case 414: return "URI Too Long"
-        case 422: return "Unprocessable Content"
-        case 431: return "Request Header Fields Too Large"
-        case 500: return "Internal Server Error"
-        case 501: return "Not Implemented"
-        case 503: return "Service Unavailable"
-        case 505: return "HTTP Version Not Supported"
-        default: return "Status \(status)"
-        }
-    }
 }
 
 // MARK: JSON helpers

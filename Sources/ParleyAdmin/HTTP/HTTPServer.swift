@@ -1,11 +1,10 @@
-// HTTPServer — HTTP/1.1 on the realtime EventLoop: nonblocking accept, incremental
-// parsing, keep-alive and pipelining (one request in flight per connection, answered in
-// order), idle and request timeouts, a connection limit.
+// HTTPServer — the admin API's HTTP/1.1 transport on libmicrohttpd: one internal polling
+// thread does the sockets, parsing, keep-alive, pipelining, HEAD, `100-continue`, the
+// connection limit and the connection timeout. Each complete request is handed to a
+// `Task` running the async handler while its connection is suspended; the answer is
+// stored and the connection resumed, so the polling thread never waits on an `await`.
 //
-// Concurrency: socket events and all connection state changes run on the loop thread;
-// the state sits in a `Mutex` so that the type is plainly `Sendable`. Requests are handed
-// to a `Task` running the async handler; the response is posted back with
-// `loop.execute`, so the loop thread never waits on an `await`.
+// The calls into libmicrohttpd and its callbacks are in HTTPServer+C.swift.
 import ParleyRealtime
 import Synchronization
 
@@ -13,286 +12,110 @@ public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var listenAddress: SocketAddress
         public var limits: HTTPLimits
-        /// A connection with no request under way is closed after this long.
+        /// A connection on which nothing is received or sent for this long is closed
+        /// (libmicrohttpd counts whole seconds: rounded up, at least 1 s). This covers a
+        /// request that stops arriving half way as well as an idle keep-alive connection.
         public var idleTimeoutMs: Int
-        /// A request whose head and body do not arrive within this long gets 408.
-        public var requestTimeoutMs: Int
+        /// More simultaneous connections are not accepted: they wait in the listen backlog
+        /// until one closes (libmicrohttpd stops accepting at the limit).
         public var maxConnections: Int
 
         public init(listenAddress: SocketAddress, limits: HTTPLimits = HTTPLimits(), idleTimeoutMs: Int = 30_000,
-                    requestTimeoutMs: Int = 10_000, maxConnections: Int = 64) {
+                    maxConnections: Int = 64) {
             self.listenAddress = listenAddress
             self.limits = limits
             self.idleTimeoutMs = idleTimeoutMs
-            self.requestTimeoutMs = requestTimeoutMs
             self.maxConnections = maxConnections
         }
-    }
 
-    struct Connection {
-        let id: UInt64
-        let socket: TCPConnection
-        var parser: HTTPRequestParser
-        var outbound: [UInt8] = []
-        var inFlight = false
-        var closeAfterWrite = false
-        var readClosed = false
-        var wantsWritable = false
-        var lastActivityMs: Int64
-        /// When the first byte of the request being received arrived.
-        var requestStartedMs: Int64?
+        var connectionTimeoutSeconds: UInt32 { UInt32(clamping: max(1, (idleTimeoutMs + 999) / 1000)) }
     }
 
     struct State {
-        var listener: TCPListener?
-        var sweepTimer: EventLoopTimerID?
-        var connections: [Int32: Connection] = [:]
-        var nextConnectionID: UInt64 = 1
-        var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
-        var acceptedCount = 0
-        var rejectedCount = 0
+        var daemon: MHDDaemonRef?
+        var localAddress: SocketAddress?
+        /// Set by `stop()`: no request is suspended any more, and none is resumed.
+        var stopping = false
+        /// Connections suspended while their request is being handled, by outcome.
+        var suspended: [ObjectIdentifier: MHDConnectionRef] = [:]
     }
 
     public let configuration: Configuration
-    public let loop: EventLoop
     let handler: HTTPHandler
     let state = Mutex(State())
 
     /// `handler` runs in a Task for every request; it may suspend freely.
-    public init(configuration: Configuration, loop: EventLoop, handler: @escaping HTTPHandler) {
+    public init(configuration: Configuration, handler: @escaping HTTPHandler) {
         self.configuration = configuration
-        self.loop = loop
         self.handler = handler
     }
 
     /// The bound address (port 0 in the configuration: the kernel's choice). Nil until started.
-    public var localAddress: SocketAddress? { state.withLock { $0.listener?.localAddress } }
+    public var localAddress: SocketAddress? { state.withLock { $0.localAddress } }
 
-    public var connectionCount: Int { state.withLock { $0.connections.count } }
+    /// Connections libmicrohttpd holds now (0 when not running).
+    public var connectionCount: Int { state.withLock { s in s.daemon.map { Int($0.connectionCount) } ?? 0 } }
 
-    /// Binds, listens and starts serving on the loop (which the caller runs).
-    public func start() throws(RealtimeError) {
-        let listener = try TCPListener.listen(on: configuration.listenAddress)
-        state.withLock { $0.listener = listener }
-        do {
-            try loop.register(fd: listener.fileDescriptor, interest: .readable) { [self] _ in acceptPending() }
-            let sweepMs = max(10, min(configuration.idleTimeoutMs, configuration.requestTimeoutMs) / 4)
-            let timer = try loop.scheduleTimer(afterMs: sweepMs, repeatEveryMs: sweepMs) { [self] in sweep() }
-            state.withLock { $0.sweepTimer = timer }
-        } catch {
-            loop.unregister(fd: listener.fileDescriptor)
-            listener.close()
-            state.withLock { $0.listener = nil }
-            throw error
+    /// Binds, listens and starts libmicrohttpd's polling thread.
+    public func start() throws(HTTPServerError) {
+        let running = state.withLock { $0.daemon != nil }
+        if running { throw HTTPServerError(.alreadyStarted) }
+        let daemon = try MHDDaemonRef.start(server: self)
+        var bound = configuration.listenAddress
+        let port = daemon.boundPort
+        if port != 0, let address = SocketAddress(host: bound.host, port: port) { bound = address }
+        state.withLock { s in
+            s.daemon = daemon
+            s.localAddress = bound
+            s.stopping = false
         }
     }
 
-    /// Stops listening and closes every connection. Responses still being computed are dropped.
-    /// Run it on the loop thread, or after the loop has stopped.
+    /// Stops listening and closes every connection; answers still being computed are
+    /// dropped. Returns when libmicrohttpd's thread has finished. Safe to call twice.
     public func stop() {
-        let (listener, timer, connections) = state.withLock { s in
-            defer { s.listener = nil; s.sweepTimer = nil; s.connections.removeAll() }
-            return (s.listener, s.sweepTimer, Array(s.connections))
+        let daemon = state.withLock { s -> MHDDaemonRef? in
+            s.stopping = true
+            // libmicrohttpd must not be stopped with suspended connections: resume them
+            // (their handlers' answers, when they come, find nothing to resume).
+            for connection in s.suspended.values { connection.resume() }
+            s.suspended.removeAll()
+            defer { s.daemon = nil; s.localAddress = nil }
+            return s.daemon
         }
-        if let timer { loop.cancelTimer(timer) }
-        if let listener {
-            loop.unregister(fd: listener.fileDescriptor)
-            listener.close()
-        }
-        for (fd, connection) in connections {
-            loop.unregister(fd: fd)
-            connection.socket.close()
-        }
+        daemon?.stop()
     }
 
-    // MARK: loop thread
+    // MARK: called from the polling thread (HTTPServer+C.swift)
 
-    private func acceptPending() {
-        guard let listener = state.withLock({ $0.listener }) else { return }
-        while true {
-            switch listener.accept() {
-            case .wouldBlock, .failed:
-                return
-            case .accepted(let socket, _):
-                let admitted = state.withLock { s -> UInt64? in
-                    guard s.connections.count < configuration.maxConnections else {
-                        s.rejectedCount += 1
-                        return nil
-                    }
-                    let id = s.nextConnectionID
-                    s.nextConnectionID += 1
-                    s.acceptedCount += 1
-                    s.connections[socket.fileDescriptor] = Connection(
-                        id: id, socket: socket, parser: HTTPRequestParser(limits: configuration.limits),
-                        lastActivityMs: Monotonic.nowMs())
-                    return id
-                }
-                guard admitted != nil else {
-                    let busy = HTTPResponse.error(status: 503, code: "too_many_connections", message: "connection limit reached")
-                    _ = socket.write(busy.serialized(keepAlive: false))
-                    socket.close()
-                    continue
-                }
-                let fd = socket.fileDescriptor
-                do {
-                    try loop.register(fd: fd, interest: .readable) { [self] events in handleEvents(fd: fd, events: events) }
-                } catch {
-                    close(fd: fd)
-                }
-            }
-        }
-    }
-
-    private func handleEvents(fd: Int32, events: IOEvents) {
-        if events.contains(.writable) { flush(fd: fd) }
-        if events.contains(.readable) || events.contains(.hangup) || events.contains(.error) { readAvailable(fd: fd) }
-    }
-
-    private func readAvailable(fd: Int32) {
-        enum Outcome { case keep, close }
-        let outcome = state.withLock { s -> Outcome in
-            guard var connection = s.connections[fd] else { return .keep }
-            defer { s.connections[fd] = connection }
-            while !connection.readClosed {
-                switch connection.socket.read(into: &s.readBuffer) {
-                case .transferred(let n):
-                    if n == 0 { return .keep }
-                    let now = Monotonic.nowMs()
-                    connection.lastActivityMs = now
-                    if connection.parser.bufferedByteCount == 0 && connection.requestStartedMs == nil {
-                        connection.requestStartedMs = now
-                    }
-                    connection.parser.append(s.readBuffer[0..<n])
-                    // Pipelined input beyond one full request while one is in flight: stop reading.
-                    if connection.parser.bufferedByteCount > configuration.limits.maxHeaderBytes + configuration.limits.maxBodyBytes {
-                        return .close
-                    }
-                case .wouldBlock:
-                    return .keep
-                case .closed:
-                    connection.readClosed = true
-                case .failed:
-                    return .close
-                }
-            }
-            return .keep
-        }
-        if outcome == .close { return close(fd: fd) }
-        let readClosed = state.withLock { $0.connections[fd]?.readClosed ?? false }
-        if readClosed { try? loop.modify(fd: fd, interest: []) }
-        pump(fd: fd)
-    }
-
-    /// Starts the next buffered request if none is in flight; closes when finished.
-    private func pump(fd: Int32) {
-        enum Step { case none, dispatch(HTTPRequest, UInt64), respond, close }
-        let step = state.withLock { s -> Step in
-            guard var connection = s.connections[fd] else { return .none }
-            defer { s.connections[fd] = connection }
-            if connection.inFlight || connection.closeAfterWrite { return .none }
-            switch connection.parser.next() {
-            case .request(let request):
-                connection.inFlight = true
-                connection.requestStartedMs = connection.parser.bufferedByteCount > 0 ? Monotonic.nowMs() : nil
-                return .dispatch(request, connection.id)
-            case .failed(let error):
-                let response = HTTPResponse.error(status: error.status, code: error.code.rawValue,
-                                                  message: "malformed request")
-                connection.outbound.append(contentsOf: response.serialized(keepAlive: false))
-                connection.closeAfterWrite = true
-                return .respond
-            case .needMoreData:
-                return connection.readClosed && connection.outbound.isEmpty ? .close : .none
-            }
-        }
-        switch step {
-        case .none: return
-        case .close: close(fd: fd)
-        case .respond: flush(fd: fd)
-        case .dispatch(let request, let id):
-            let handler = self.handler
-            Task { [self] in
-                let response = await handler(request)
-                loop.execute { [self] in complete(fd: fd, id: id, request: request, response: response) }
-            }
-        }
-    }
-
-    private func complete(fd: Int32, id: UInt64, request: HTTPRequest, response: HTTPResponse) {
-        let current = state.withLock { s -> Bool in
-            guard var connection = s.connections[fd], connection.id == id else { return false }
-            defer { s.connections[fd] = connection }
-            let keepAlive = request.keepAlive && !(connection.readClosed && connection.parser.bufferedByteCount == 0)
-            connection.outbound.append(contentsOf: response.serialized(keepAlive: keepAlive, headOnly: request.method == "HEAD"))
-            connection.inFlight = false
-            connection.lastActivityMs = Monotonic.nowMs()
-            if !keepAlive { connection.closeAfterWrite = true }
+    /// Hands a complete request to the handler and suspends its connection. False when the
+    /// server is stopping (the caller answers 503 at once).
+    func dispatch(_ exchange: HTTPExchange, on connection: MHDConnectionRef) -> Bool {
+        let outcome = exchange.outcome
+        let admitted = state.withLock { s -> Bool in
+            guard !s.stopping else { return false }
+            connection.suspend()
+            s.suspended[ObjectIdentifier(outcome)] = connection
             return true
         }
-        if current { flush(fd: fd) }
+        guard admitted else { return false }
+        let request = exchange.request
+        let handler = self.handler
+        Task { [self] in
+            let response = await handler(request)
+            complete(outcome, with: response)
+        }
+        return true
     }
 
-    private func flush(fd: Int32) {
-        enum Next { case none, wait, pump, close }
-        let next = state.withLock { s -> Next in
-            guard var connection = s.connections[fd] else { return .none }
-            defer { s.connections[fd] = connection }
-            while !connection.outbound.isEmpty {
-                switch connection.socket.write(connection.outbound) {
-                case .transferred(let n):
-                    connection.outbound.removeFirst(n)
-                case .wouldBlock:
-                    if connection.wantsWritable { return .none }
-                    connection.wantsWritable = true
-                    return .wait
-                case .closed, .failed:
-                    return .close
-                }
-            }
-            connection.wantsWritable = false
-            return connection.closeAfterWrite ? .close : .pump
-        }
-        switch next {
-        case .none: return
-        case .close: close(fd: fd)
-        case .wait: try? loop.modify(fd: fd, interest: [.readable, .writable])
-        case .pump:
-            let readClosed = state.withLock { $0.connections[fd]?.readClosed ?? true }
-            try? loop.modify(fd: fd, interest: readClosed ? [] : .readable)
-            pump(fd: fd)
-        }
-    }
+    var isStopping: Bool { state.withLock { $0.stopping } }
 
-    private func close(fd: Int32) {
-        guard let connection = state.withLock({ $0.connections.removeValue(forKey: fd) }) else { return }
-        loop.unregister(fd: fd)
-        connection.socket.close()
-    }
-
-    private func sweep() {
-        let now = Monotonic.nowMs()
-        let (idle, late) = state.withLock { s -> ([Int32], [Int32]) in
-            var idle: [Int32] = []
-            var late: [Int32] = []
-            for (fd, c) in s.connections where !c.inFlight && c.outbound.isEmpty && !c.closeAfterWrite {
-                if let started = c.requestStartedMs, c.parser.bufferedByteCount > 0 {
-                    if now - started > Int64(configuration.requestTimeoutMs) { late.append(fd) }
-                } else if now - c.lastActivityMs > Int64(configuration.idleTimeoutMs) {
-                    idle.append(fd)
-                }
-            }
-            return (idle, late)
-        }
-        for fd in idle { close(fd: fd) }
-        for fd in late {
-            state.withLock { s in
-                guard var c = s.connections[fd] else { return }
-                let response = HTTPResponse.error(status: 408, code: "request_timeout", message: "request not received in time")
-                c.outbound.append(contentsOf: response.serialized(keepAlive: false))
-                c.closeAfterWrite = true
-                s.connections[fd] = c
-            }
-            flush(fd: fd)
+    /// Stores the answer and resumes the connection, unless the server stopped meanwhile.
+    private func complete(_ outcome: HTTPExchangeOutcome, with response: HTTPResponse) {
+        state.withLock { s in
+            guard let connection = s.suspended.removeValue(forKey: ObjectIdentifier(outcome)) else { return }
+            outcome.set(response)
+            connection.resume()
         }
     }
 }
