@@ -59,6 +59,25 @@ private let token = AdminFixture.token
         }
     }
 
+    @Test func targetReachesTheRouterAsSent() async throws {
+        try await blocking {
+            let fixture = try AdminFixture()
+            defer { fixture.close() }
+            let client = try fixture.client()
+            // The path is decoded once, by the router: %2D is "-", and %2F stays inside one segment.
+            #expect(try client.request("GET", "/v1/calls/c%2D1", token: token).status == 200)
+            #expect(try client.request("GET", "/v1/calls/c%2F1/hangup", token: token, body: "").status == 405)
+            // Query values are percent-decoded with "+" as a space.
+            let export = try client.request("GET", "/v1/calls/export?disposition=no%20answer+yet&script=d%C3%A9mo",
+                                            token: token)
+            #expect(export.status == 200)
+            let query = fixture.backend.state.withLock { $0.exportQueries.last }
+            #expect(query?.disposition == "no answer yet")
+            #expect(query?.script == "démo")
+            #expect(try client.request("GET", "/v1/calls/%zz", token: token).status == 400)
+        }
+    }
+
     @Test func malformedRequestGets400AndClose() async throws {
         try await blocking {
             let fixture = try AdminFixture()
@@ -71,6 +90,34 @@ private let token = AdminFixture.token
             #expect(response.header("Connection") == "close")
             #expect(client.waitForClose())
             #expect(fixture.backend.state.withLock { $0.exportQueries.isEmpty })
+        }
+    }
+
+    @Test func invalidContentLengthGets400() async throws {
+        try await blocking {
+            let fixture = try AdminFixture()
+            defer { fixture.close() }
+            let client = try fixture.client()
+            try client.send("POST /v1/campaigns HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(token)\r\nContent-Length: 12x\r\n\r\n")
+            #expect(try client.readResponse().status == 400)
+            #expect(client.waitForClose())
+            #expect(fixture.backend.state.withLock { $0.campaignBodies.isEmpty })
+        }
+    }
+
+    @Test func expectContinueGets100BeforeTheBody() async throws {
+        try await blocking {
+            let fixture = try AdminFixture()
+            defer { fixture.close() }
+            let client = try fixture.client()
+            let body = "{\"name\":\"later\"}"
+            try client.send("POST /v1/campaigns HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(token)\r\n"
+                            + "Expect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            #expect(try client.readResponse().status == 100)
+            try client.send(body)
+            let created = try client.readResponse()
+            #expect(created.status == 201)
+            #expect(try created.json()["name"] as? String == "later")
         }
     }
 
@@ -257,11 +304,16 @@ private let token = AdminFixture.token
             let slow = try fixture.client()
             try slow.send("POST /v1/scripts/reload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(token)\r\n\r\n")
             #expect(fixture.backend.reloadHeld.wait(timeout: .now() + 5) == .success)
-            // The connection is suspended in libmicrohttpd: stop resumes it and closes it.
+            // The connection is suspended in libmicrohttpd: stop resumes it and closes it,
+            // with a 503 when libmicrohttpd's thread gets to it before shutting down.
             fixture.server.stop()
             #expect(fixture.server.localAddress == nil)
             #expect(slow.waitForClose())
-            #expect(slow.received.isEmpty)
+            if !slow.received.isEmpty {
+                let response = try slow.readResponse()
+                #expect(response.status == 503)
+                #expect(try (response.json()["error"] as? [String: Any])?["code"] as? String == "unavailable")
+            }
             // The answer that comes after the stop finds no connection to resume.
             fixture.backend.releaseReload()
         }
