@@ -5,7 +5,7 @@ import Testing
 
 private let token = AdminFixture.token
 
-/// The HTTP layer over real sockets on 127.0.0.1.
+/// The HTTP layer (libmicrohttpd) over real sockets on 127.0.0.1 and ::1.
 @Suite struct HTTPServerTests {
 
     @Test func keepAliveServesTwoRequestsOnOneConnection() async throws {
