@@ -19,6 +19,7 @@ let systemLibraries: [Target] = [
     .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
     .systemLibrary(name: "CWebRTCAPM", pkgConfig: "webrtc-audio-processing",
                    providers: [.apt(["libwebrtc-audio-processing-dev"])]),
+    .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 ]
 
 let cShims: [Target] = [
@@ -82,7 +83,7 @@ let level4: [Target] = [
 // MARK: L5 — admin HTTP API and metrics
 
 let level5: [Target] = [
-    .target(name: "ParleyAdmin", dependencies: ["ParleyCall", "ParleyCampaign", "ParleyStore"]),
+    .target(name: "ParleyAdmin", dependencies: ["ParleyCall", "ParleyCampaign", "ParleyStore", "CMicroHTTPD"]),
 ]
 
 // MARK: L6 — executables
@@ -122,6 +123,7 @@ let tests: [Target] = [
     .testTarget(name: "ClusterTests", dependencies: []),
     .testTarget(name: "ParleyMediaTests", dependencies: ["ParleyMedia", "ParleyRTP", "ParleyCodecs", "ParleyRealtime", "ParleyAudio"]),
     .testTarget(name: "ParleySIPStackTests", dependencies: ["ParleySIP", "ParleySDP", "ParleyRealtime"], exclude: ["Scenarios"]),
+    .testTarget(name: "ParleyAdminTests", dependencies: ["ParleyAdmin"]),
 ]
 
 let package = Package(
