@@ -117,6 +117,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
+    .testTarget(name: "ParleySimTests", dependencies: ["ParleySim"], exclude: ["Fixtures"]),
 ]
 
 let package = Package(
