@@ -2,8 +2,8 @@ import Foundation
 
 /// Log band energies of 8 kHz audio: eight band-pass filters (RBJ biquads, 250–3300 Hz,
 /// half an octave apart) whose energies are summed over 10 ms blocks and reported per
-/// 40 ms window every 10 ms, in dB. Log energies make a fingerprint that ignores gain;
-/// the telephone band and 40 ms windows keep it stable through G.711, a few ms of offset
+/// 30 ms window every 10 ms, in dB. Log energies make a fingerprint that ignores gain;
+/// the telephone band and 30 ms windows keep it stable through G.711, a few ms of offset
 /// and moderate noise.
 ///
 /// Everything is allocated in `init`; `push` does no allocation.
@@ -12,11 +12,11 @@ struct BandEnergyAnalyzer: Sendable {
     /// 10 ms at 8 kHz.
     static let blockSamples = 80
     static let blockMs = 10
-    /// Blocks summed into one window (40 ms).
-    static let windowBlocks = 4
+    /// Blocks summed into one window (30 ms).
+    static let windowBlocks = 3
     static let centreFrequenciesHz: [Double] = [250, 360, 520, 750, 1_080, 1_550, 2_230, 3_200]
-    /// Added to the mean power before the log: −70 dBFS, so digital silence is finite.
-    static let powerFloor: Float = 100
+    /// Added to the mean power before the log: −60 dBFS, so silence and faint noise look alike.
+    static let powerFloor: Float = 1_000
 
     private var coefficients: [Float]       // b0 b1 b2 a1 a2 per band
     private var state: [Float]              // x1 x2 y1 y2 per band

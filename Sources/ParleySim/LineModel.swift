@@ -5,12 +5,15 @@ import Foundation
 /// SNR to what the caller sends. Deterministic for a seed; the delay line and noise state
 /// are allocated in `init`, `receive` and `transmit` never allocate.
 ///
-/// Per tick: `receive` the bot's frame first, then `transmit` the caller's frame.
+/// Per tick: `receive` the bot's frame first, then `transmit` the caller's frame, of the
+/// same length (at most `maxFrameSamples`).
 public struct LineModel: Sendable {
     public let configuration: LineConfiguration
     /// Linear echo gain, 10^(−ERL/20).
     public let echoGain: Float
     public let echoDelaySamples: Int
+    /// Longest frame `receive`/`transmit` take (256 ms at 8 kHz).
+    public static let maxFrameSamples = 2_048
     var delayLine: [Int16]
     var writeIndex = 0
     var readIndex = 0
@@ -27,7 +30,7 @@ public struct LineModel: Sendable {
         let echo = configuration.echo
         echoGain = echo.map { Float(pow(10, -$0.returnLossDb / 20)) } ?? 0
         echoDelaySamples = (echo?.delayMs ?? 0) * sampleRateHz / 1_000
-        delayLine = [Int16](repeating: 0, count: echoDelaySamples + 1)
+        delayLine = [Int16](repeating: 0, count: echoDelaySamples + Self.maxFrameSamples)
         writeIndex = echoDelaySamples
         random = SplitMix64(seed: configuration.seed)
         talkerState = [Float](repeating: 0, count: Self.talkerCount)

@@ -3,7 +3,7 @@ import ParleyCodecs
 
 /// Hears the bot: identifies which of the script's prompts is playing from the 8 kHz
 /// audio the caller receives, by matching a streaming log-band-energy fingerprint
-/// against the prompt recordings (normalised correlation of 240 ms of band envelopes,
+/// against the prompt recordings (cosine similarity of 250 ms of band-energy changes,
 /// searched over every alignment of every recording, then tracked).
 ///
 /// Feed it all received audio in order (silence included, so its clock is the caller's
@@ -16,13 +16,19 @@ import ParleyCodecs
 public struct PromptRecognizer: Sendable {
     /// Tuning; the defaults suit the demo prompts through G.711 with noise at 20 dB SNR.
     public struct Configuration: Sendable, Equatable {
-        /// Frames (20 ms apart) compared per decision: 12 → 240 ms of audio.
-        public var windowFrames = 12
+        /// 10 ms frames compared per decision: 25 → 250 ms of audio.
+        public var windowFrames = 25
         /// Score needed to recognise a prompt when none is playing.
-        public var matchThreshold: Float = 0.70
+        public var matchThreshold: Float = 0.65
         /// Score that keeps a recognised prompt tracked.
         public var trackThreshold: Float = 0.40
-        /// A best match must beat the best other prompt by this much.
+        /// Consecutive decisions (20 ms apart) a match must hold before it is reported.
+        public var confirmDecisions = 3
+        /// Score each confirming decision needs.
+        public var confirmThreshold: Float = 0.6
+        /// Mean score a confirmed match needs.
+        public var confirmMean: Float = 0.75
+        /// A confirmed match must beat any other prompt's live match by this much.
         public var ambiguityMargin: Float = 0.05
         /// Silence that ends a prompt (ms).
         public var endSilenceMs = 120
@@ -64,9 +70,12 @@ public struct PromptRecognizer: Sendable {
         case ended(End)
     }
 
-    /// Bands flatter than this (standard deviation, dB) are not compared.
-    static let minBandDeviationDb: Float = 0.5
-    static let frameStride = 2
+    /// Deltas are clipped to ±this (dB), so onsets and offsets do not dominate a window.
+    static let maxDeltaDb: Float = 6
+    /// Decisions are taken every this many 10 ms blocks.
+    static let decisionBlocks = 2
+    /// A live window with less change than this (norm of its deltas, dB) is not compared.
+    static let minWindowNorm: Float = 10
 
     public let configuration: Configuration
     public let references: [PromptReference]
@@ -79,12 +88,14 @@ public struct PromptRecognizer: Sendable {
     var ring: [Float]
     var ringActive: [Bool]
     var window: [Float]
-    var windowNorms: [Float]
+    var windowNorm: Float = 0
     var noiseFloorDb: Float = -75
     var lastActiveMs = 0
     var silentRunMs = 0
     var onsetMs = 0
     var track: Track?
+    var hypotheses: [Hypothesis]
+    var hypothesisCount = 0
     var events: [Event?]
     var eventHead = 0
     var eventCount = 0
@@ -97,6 +108,15 @@ public struct PromptRecognizer: Sendable {
         var positionAtLastActive: Int
         var startMs: Int
         var lastGoodMs: Int
+    }
+
+    /// A match being confirmed.
+    struct Hypothesis: Sendable {
+        var reference: Int
+        var position: Int
+        var count: Int
+        var scoreSum: Float
+        var mean: Float { scoreSum / Float(count) }
     }
 
     /// Fingerprints every fixed recording of the catalog's prompts, loaded at 8 kHz.
@@ -125,15 +145,15 @@ public struct PromptRecognizer: Sendable {
         let n = configuration.windowFrames
         self.references = recordings.map {
             PromptReference(prompt: $0.0, variant: $0.1, segmentIndex: $0.2, isFirst: $0.3, isLast: $0.4,
-                            samples: $0.5, windowFrames: n, frameStride: Self.frameStride)
+                            samples: $0.5, windowFrames: n)
         }
         let bands = BandEnergyAnalyzer.bandCount
-        ringFrames = (n - 1) * Self.frameStride + 1
+        ringFrames = n + 1
         ring = [Float](repeating: 0, count: ringFrames * bands)
         ringActive = [Bool](repeating: false, count: ringFrames)
         window = [Float](repeating: 0, count: n * bands)
-        windowNorms = [Float](repeating: 0, count: bands)
         events = [Event?](repeating: nil, count: 16)
+        hypotheses = [Hypothesis](repeating: Hypothesis(reference: 0, position: 0, count: 0, scoreSum: 0), count: 6)
     }
 
     /// The prompt playing now, if one is recognised.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The fingerprint of one prompt recording (one fixed segment of a prompt variant):
-/// log band energies every 10 ms, which frames carry sound, and for each alignment the
-/// per-band norms of the mean-free window the recognizer compares against.
+/// the change of log band energies every 10 ms, which frames carry sound, and for each
+/// alignment the norm of the window the recognizer compares against.
 public struct PromptReference: Sendable {
     public var prompt: String
     public var variant: String
@@ -14,67 +14,69 @@ public struct PromptReference: Sendable {
     public var isLast: Bool
     /// 10 ms frames.
     public let frameCount: Int
-    /// frameCount × bandCount log energies (dB), frame-major.
+    /// frameCount × bandCount log-energy deltas (dB), frame-major.
     let frames: [Float]
-    /// Per frame: louder than the recording's peak level − 35 dB.
+    /// Per frame: louder than the recording's peak level − 25 dB.
     let active: [Bool]
     /// Alignments that fit a whole window: `frameCount − span + 1` (0 when too short).
     let alignmentCount: Int
-    /// alignmentCount × bandCount: norm of each band's mean-free strided window; 0 when
-    /// the band is too flat to compare.
+    /// Per alignment: the norm of its window of deltas.
     let norms: [Float]
 
     /// Duration in ms.
     public var durationMs: Int { frameCount * BandEnergyAnalyzer.blockMs }
 
     public init(prompt: String, variant: String, segmentIndex: Int, isFirst: Bool, isLast: Bool,
-                samples: [Int16], windowFrames: Int, frameStride: Int) {
+                samples: [Int16], windowFrames: Int) {
         self.prompt = prompt
         self.variant = variant
         self.segmentIndex = segmentIndex
         self.isFirst = isFirst
         self.isLast = isLast
-        let (frames, levels) = BandEnergyAnalyzer.analyse(samples)
+        let (energies, levels) = BandEnergyAnalyzer.analyse(samples)
         let bands = BandEnergyAnalyzer.bandCount
-        self.frames = frames
+        self.frames = Self.deltas(energies, bands: bands)
         self.frameCount = levels.count
         let peak = levels.max() ?? -100
-        self.active = levels.map { $0 > peak - 35 }
-        let span = (windowFrames - 1) * frameStride + 1
-        let alignments = max(0, levels.count - span + 1)
+        self.active = levels.map { $0 > peak - 25 }
+        let alignments = max(0, levels.count - windowFrames + 1)
         self.alignmentCount = alignments
-        var norms = [Float](repeating: 0, count: alignments * bands)
-        let minNorm = PromptRecognizer.minBandDeviationDb * Float(windowFrames).squareRoot()
+        var norms = [Float](repeating: 0, count: alignments)
+        let width = windowFrames * bands
         for k in 0..<alignments {
-            for b in 0..<bands {
-                var sum: Float = 0, sumSquares: Float = 0
-                for t in 0..<windowFrames {
-                    let v = frames[(k + t * frameStride) * bands + b]
-                    sum += v; sumSquares += v * v
-                }
-                let n = Float(windowFrames)
-                let norm = max(0, sumSquares - sum * sum / n).squareRoot()
-                norms[k * bands + b] = norm >= minNorm ? norm : 0
-            }
+            var sumSquares: Float = 0
+            for i in 0..<width { sumSquares += frames[k * bands + i] * frames[k * bands + i] }
+            norms[k] = sumSquares.squareRoot()
         }
         self.norms = norms
     }
 
-    /// Mean over bands of the normalised correlation between the live window (mean-free,
-    /// `live`, windowFrames × bands, with `liveNorms`) and this recording at alignment `k`.
-    /// Flat bands count as 0, so silence never matches.
-    func score(at k: Int, live: [Float], liveNorms: [Float], windowFrames: Int, frameStride: Int) -> Float {
-        let bands = BandEnergyAnalyzer.bandCount
-        var total: Float = 0
-        for b in 0..<bands {
-            let refNorm = norms[k * bands + b], liveNorm = liveNorms[b]
-            guard refNorm > 0, liveNorm > 0 else { continue }
-            var dot: Float = 0
-            for t in 0..<windowFrames {
-                dot += live[t * bands + b] * frames[(k + t * frameStride) * bands + b]
+    /// Frame-to-frame change of each band's log energy (the first frame's is 0): less the
+    /// frame's mean change across bands: how the spectrum's shape moves, which tells one
+    /// utterance from another; gain, tilt and plain loudness changes drop out.
+    static func deltas(_ energies: [Float], bands: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: energies.count)
+        var f = bands
+        while f + bands <= energies.count {
+            var mean: Float = 0
+            for b in 0..<bands { mean += energies[f + b] - energies[f + b - bands] }
+            mean /= Float(bands)
+            for b in 0..<bands {
+                out[f + b] = max(-PromptRecognizer.maxDeltaDb, min(PromptRecognizer.maxDeltaDb, energies[f + b] - energies[f + b - bands] - mean))
             }
-            total += dot / (refNorm * liveNorm)
+            f += bands
         }
-        return total / Float(bands)
+        return out
+    }
+
+    /// Cosine similarity between the live window (`live`, windowFrames × bands of deltas,
+    /// norm `liveNorm`) and this recording's window at alignment `k`.
+    func score(at k: Int, live: [Float], liveNorm: Float, width: Int) -> Float {
+        let refNorm = norms[k]
+        guard refNorm > 0, liveNorm > 0 else { return 0 }
+        let base = k * BandEnergyAnalyzer.bandCount
+        var dot: Float = 0
+        for i in 0..<width { dot += live[i] * frames[base + i] }
+        return dot / (refNorm * liveNorm)
     }
 }

@@ -54,9 +54,10 @@ public struct SimReport: Sendable {
 
     /// A fixed-width table: one row per measure, then the failures by reason.
     public func table() -> String {
-        func cell(_ v: Int?) -> String { (v.map(String.init) ?? "-").leftPadded(7) }
+        func cell(_ v: Int?) -> String { (v.map(String.init) ?? "-").leftPadded(8) }
         var lines = ["calls: \(attempted) attempted, \(answered) answered, \(passed) passed, \(failed) failed",
-                     "measure (ms)       count     p50     p95     p99     max"]
+                     "measure (ms)".padding(toLength: 15, withPad: " ", startingAt: 0)
+                        + ["count", "p50", "p95", "p99", "max"].map { $0.leftPadded(8) }.joined()]
         for (name, s) in [("setup", setup), ("first prompt", firstPrompt), ("response", response), ("barge-in", bargeIn)] {
             let m = s.summary
             lines.append(name.padding(toLength: 15, withPad: " ", startingAt: 0) + String(m.count).leftPadded(8)
