@@ -8,7 +8,7 @@ import ParleyCodecs
 ///
 /// Feed it all received audio in order (silence included, so its clock is the caller's
 /// RTP clock) with `process(_:)`, then drain `nextEvent()`. It reports a prompt's start
-/// (name, confidence, back-dated start time) about 250 ms into the prompt, and its end:
+/// (name, confidence, back-dated start time) about 400 ms into the prompt, and its end:
 /// finished (the last recording played to its end) or interrupted.
 ///
 /// Set-up (`init`) loads and fingerprints the recordings and allocates everything;
@@ -23,11 +23,11 @@ public struct PromptRecognizer: Sendable {
         /// Score that keeps a recognised prompt tracked.
         public var trackThreshold: Float = 0.40
         /// Consecutive decisions (20 ms apart) a match must hold before it is reported.
-        public var confirmDecisions = 3
+        public var confirmDecisions = 8
         /// Score each confirming decision needs.
-        public var confirmThreshold: Float = 0.6
+        public var confirmThreshold: Float = 0.7
         /// Mean score a confirmed match needs.
-        public var confirmMean: Float = 0.75
+        public var confirmMean: Float = 0.8
         /// A confirmed match must beat any other prompt's live match by this much.
         public var ambiguityMargin: Float = 0.05
         /// Silence that ends a prompt (ms).

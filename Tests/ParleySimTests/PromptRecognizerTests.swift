@@ -38,15 +38,15 @@ import Testing
     @Test func identifiesPromptsFromTheirStartThroughMuLaw() throws {
         let f = try fromStart(noise: false)
         print("prompt recognition from the start, μ-law: \(f.correct)/\(f.trials) correct, \(f.dated) dated within 60 ms, detection latency ms \(f.latenciesMs.sorted()); misses \(f.failures)")
-        #expect(f.correct * 100 >= f.trials * 70, "\(f.failures)")
+        #expect(f.correct * 100 >= f.trials * 90, "\(f.failures)")
         #expect(f.dated == f.correct, "a correct first match is dated to the prompt's start")
-        #expect(f.latenciesMs.allSatisfy { $0 <= 400 }, "\(f.latenciesMs)")
+        #expect(f.latenciesMs.allSatisfy { $0 <= 600 }, "\(f.latenciesMs)")
     }
 
     @Test func identifiesPromptsFromTheirStartThroughMuLawWithNoise() throws {
         let f = try fromStart(noise: true)
         print("prompt recognition from the start, μ-law + white noise 20 dB SNR: \(f.correct)/\(f.trials) correct, latency ms \(f.latenciesMs.sorted()); misses \(f.failures)")
-        #expect(f.correct * 100 >= f.trials * 50, "\(f.failures)")
+        #expect(f.correct * 100 >= f.trials * 85, "\(f.failures)")
     }
 
     @Test func identifiesPromptsFromTheirMiddle() throws {
