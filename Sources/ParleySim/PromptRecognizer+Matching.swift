@@ -57,7 +57,7 @@ extension PromptRecognizer {
         var reference: Int
         var alignment: Int
         var score: Float
-        /// Best score of any other prompt.
+        /// Best score seen of another prompt (approximate: single pass).
         var rival: Float
     }
 
@@ -82,18 +82,7 @@ extension PromptRecognizer {
                 }
             }
         }
-        // The rival may have been measured against an earlier best of the same prompt as the
-        // final best; recompute it exactly when close.
         guard var result = best else { return nil }
-        if rivalScore > result.score - configuration.ambiguityMargin * 2 {
-            rivalScore = -1
-            let winner = references[result.reference].prompt
-            for ref in references where ref.prompt != winner {
-                for k in 0..<ref.alignmentCount {
-                    rivalScore = max(rivalScore, ref.score(at: k, live: window, liveNorm: windowNorm, width: width))
-                }
-            }
-        }
         result.rival = rivalScore
         return result
     }
