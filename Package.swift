@@ -124,6 +124,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleyMediaTests", dependencies: ["ParleyMedia", "ParleyRTP", "ParleyCodecs", "ParleyRealtime", "ParleyAudio"]),
     .testTarget(name: "ParleySIPStackTests", dependencies: ["ParleySIP", "ParleySDP", "ParleyRealtime"], exclude: ["Scenarios"]),
     .testTarget(name: "ParleyAdminTests", dependencies: ["ParleyAdmin"]),
+    .testTarget(name: "ParleySimTests", dependencies: ["ParleySim"], exclude: ["Fixtures"]),
 ]
 
 let package = Package(

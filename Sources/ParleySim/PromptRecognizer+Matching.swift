@@ -1,0 +1,235 @@
+extension PromptRecognizer {
+    /// One 10 ms block completed: store its frame, update activity, decide every 20 ms.
+    mutating func block() {
+        let bands = BandEnergyAnalyzer.bandCount
+        let newest = analyzer.blockCount - 1
+        let slot = newest % ringFrames
+        analyzer.frame(into: &ring, at: slot * bands)
+        let level = analyzer.lastBlockLevelDb
+        // Noise floor: follows the quietest block down at once, creeps up 20 dB/s.
+        noiseFloorDb = level < noiseFloorDb ? level : noiseFloorDb + 0.2
+        let active = level > noiseFloorDb + 9 && level > -65
+        ringActive[slot] = active
+        for i in 0..<hypothesisCount { hypotheses[i].position += 1 }
+        if var t = track {
+            t.position += 1
+            if active { t.positionAtLastActive = t.position }
+            track = t
+        }
+        if active {
+            if silentRunMs >= 300 || analyzer.blockCount == 1 { onsetMs = nowMs - BandEnergyAnalyzer.blockMs }
+            silentRunMs = 0
+            lastActiveMs = nowMs
+        } else {
+            silentRunMs += BandEnergyAnalyzer.blockMs
+        }
+        guard analyzer.blockCount >= ringFrames, analyzer.blockCount % Self.decisionBlocks == 0 else { return }
+        let activeFraction = buildWindow(newest: newest)
+        decide(activeFraction: activeFraction)
+    }
+
+    /// The last `windowFrames` deltas of the live band energies, their norm, and the
+    /// share of the window's frames that carry sound.
+    mutating func buildWindow(newest: Int) -> Float {
+        let bands = BandEnergyAnalyzer.bandCount
+        let n = configuration.windowFrames
+        var activeCount = 0
+        var squares: Float = 0
+        for t in 0..<n {
+            let slot = (newest - (n - 1 - t)) % ringFrames
+            let previous = (slot + ringFrames - 1) % ringFrames
+            if ringActive[slot] { activeCount += 1 }
+            var mean: Float = 0
+            for b in 0..<bands { mean += ring[slot * bands + b] - ring[previous * bands + b] }
+            mean /= Float(bands)
+            for b in 0..<bands {
+                let d = max(-Self.maxDeltaDb, min(Self.maxDeltaDb, ring[slot * bands + b] - ring[previous * bands + b] - mean))
+                window[t * bands + b] = d
+                squares += d * d
+            }
+        }
+        let norm = squares.squareRoot()
+        windowNorm = norm >= Self.minWindowNorm ? norm : 0
+        return Float(activeCount) / Float(n)
+    }
+
+    struct Candidate {
+        var reference: Int
+        var alignment: Int
+        var score: Float
+        /// Best score seen of another prompt (approximate: single pass).
+        var rival: Float
+    }
+
+    /// Best alignment over every recording.
+    func search() -> Candidate? {
+        guard windowNorm > 0 else { return nil }
+        var best: Candidate?
+        var rivalScore: Float = -1
+        let width = configuration.windowFrames * BandEnergyAnalyzer.bandCount
+        for (j, ref) in references.enumerated() {
+            for k in 0..<ref.alignmentCount {
+                let s = ref.score(at: k, live: window, liveNorm: windowNorm, width: width)
+                if let b = best {
+                    if s > b.score {
+                        if references[b.reference].prompt != ref.prompt { rivalScore = max(rivalScore, b.score) }
+                        best = Candidate(reference: j, alignment: k, score: s, rival: -1)
+                    } else if references[b.reference].prompt != ref.prompt {
+                        rivalScore = max(rivalScore, s)
+                    }
+                } else {
+                    best = Candidate(reference: j, alignment: k, score: s, rival: -1)
+                }
+            }
+        }
+        guard var result = best else { return nil }
+        result.rival = rivalScore
+        return result
+    }
+
+    /// Best score of recording `j` within ±2 frames of `position`, and where.
+    func verify(_ j: Int, position: Int) -> (position: Int, score: Float) {
+        let ref = references[j]
+        let n = configuration.windowFrames
+        let k0 = position - (n - 1)
+        guard ref.alignmentCount > 0, k0 >= -2, k0 < ref.alignmentCount + 2 else { return (position, -1) }
+        var bestK = 0, bestScore: Float = -1
+        for k in max(0, k0 - 2)...min(ref.alignmentCount - 1, max(0, k0 + 2)) {
+            let s = ref.score(at: k, live: window, liveNorm: windowNorm, width: n * BandEnergyAnalyzer.bandCount)
+            if s > bestScore { bestScore = s; bestK = k }
+        }
+        return (bestK + n - 1, bestScore)
+    }
+
+    /// Evidence over time: the best alignment of each decision becomes a hypothesis; a
+    /// hypothesis survives while its recording keeps matching where time says it should.
+    /// Returns one confirmed by `confirmDecisions` consecutive matches with no rival
+    /// prompt close behind, as a candidate.
+    mutating func confirmHypotheses(activeFraction: Float) -> Candidate? {
+        var kept = 0
+        for i in 0..<hypothesisCount {
+            var h = hypotheses[i]
+            let (position, score) = verify(h.reference, position: h.position)
+            guard score >= configuration.confirmThreshold else { continue }
+            h.position = position
+            h.count += 1
+            h.scoreSum += score
+            hypotheses[kept] = h
+            kept += 1
+        }
+        hypothesisCount = kept
+        if activeFraction >= configuration.minActiveFraction, let c = search(), c.score >= configuration.matchThreshold {
+            let position = c.alignment + configuration.windowFrames - 1
+            let known = hypotheses[0..<hypothesisCount].contains {
+                $0.reference == c.reference && abs($0.position - position) <= 3
+            }
+            if !known {
+                let h = Hypothesis(reference: c.reference, position: position, count: 1, scoreSum: c.score)
+                if hypothesisCount < hypotheses.count {
+                    hypotheses[hypothesisCount] = h
+                    hypothesisCount += 1
+                } else if let weakest = (0..<hypothesisCount).min(by: { hypotheses[$0].count < hypotheses[$1].count }) {
+                    hypotheses[weakest] = h
+                }
+            }
+        }
+        var best: Int?
+        for i in 0..<hypothesisCount where hypotheses[i].count >= configuration.confirmDecisions
+            && hypotheses[i].mean >= configuration.confirmMean {
+            if let b = best, hypotheses[b].mean >= hypotheses[i].mean { continue }
+            best = i
+        }
+        guard let b = best else { return nil }
+        let winner = hypotheses[b]
+        let prompt = references[winner.reference].prompt
+        for i in 0..<hypothesisCount where i != b && references[hypotheses[i].reference].prompt != prompt
+            && hypotheses[i].count >= 2 && hypotheses[i].mean > winner.mean - configuration.ambiguityMargin {
+            return nil
+        }
+        hypothesisCount = 0
+        return Candidate(reference: winner.reference, alignment: winner.position - (configuration.windowFrames - 1),
+                         score: winner.mean, rival: -1)
+    }
+
+    mutating func decide(activeFraction: Float) {
+        let now = nowMs
+        let blockMs = BandEnergyAnalyzer.blockMs
+        let span = configuration.windowFrames
+        guard var t = track else {
+            guard let c = confirmHypotheses(activeFraction: activeFraction) else { return }
+            begin(c, now: now)
+            return
+        }
+        let ref = references[t.reference]
+        let pastEnd = t.position >= ref.frameCount
+        let inGap = pastEnd && !ref.isLast
+        // Follow the tracked recording within ±20 ms.
+        var good = false
+        let k0 = t.position - (span - 1)
+        if k0 >= -2, k0 < ref.alignmentCount + 2, ref.alignmentCount > 0 {
+            var bestK = -1, bestScore: Float = -1
+            for k in max(0, k0 - 2)...min(ref.alignmentCount - 1, max(0, k0 + 2)) {
+                let s = ref.score(at: k, live: window, liveNorm: windowNorm,
+                                  width: configuration.windowFrames * BandEnergyAnalyzer.bandCount)
+                if s > bestScore { bestScore = s; bestK = k }
+            }
+            if bestScore >= configuration.trackThreshold {
+                t.position = bestK + span - 1
+                t.lastGoodMs = now
+                good = true
+            }
+        }
+        // Silence the recording does not explain ends the prompt.
+        let refQuiet = t.position < ref.frameCount && !ref.active[max(0, t.position)]
+        let silenceLimit = inGap ? configuration.gapSilenceMs : configuration.endSilenceMs
+        if silentRunMs >= silenceLimit && !refQuiet {
+            track = nil
+            finish(t, endMs: lastActiveMs, now: now)
+            return
+        }
+        if good { hypothesisCount = 0 }
+        if !good, let c = confirmHypotheses(activeFraction: activeFraction) {
+            let cand = references[c.reference]
+            let continues = cand.prompt == ref.prompt && cand.variant == ref.variant
+                && (cand.segmentIndex > ref.segmentIndex || (c.reference == t.reference && !pastEnd))
+            if continues {
+                t.reference = c.reference
+                t.position = c.alignment + span - 1
+                t.positionAtLastActive = t.position
+                t.lastGoodMs = now
+                track = t
+                return
+            }
+            let newStart = now - (c.alignment + span) * blockMs
+            track = nil
+            finish(t, endMs: min(lastActiveMs, max(t.startMs, newStart - blockMs)), now: now)
+            begin(c, now: now)
+            return
+        }
+        let lostLimit = inGap ? configuration.lostMs * 4 : configuration.lostMs
+        if !good && now - t.lastGoodMs >= lostLimit && !refQuiet {
+            track = nil
+            finish(t, endMs: t.lastGoodMs, now: now)
+            return
+        }
+        track = t
+    }
+
+    mutating func begin(_ c: Candidate, now: Int) {
+        let ref = references[c.reference]
+        let position = c.alignment + configuration.windowFrames - 1
+        let segmentStart = now - (position + 1) * BandEnergyAnalyzer.blockMs
+        let start = ref.isFirst ? segmentStart : min(segmentStart, onsetMs)
+        track = Track(reference: c.reference, position: position, positionAtLastActive: position,
+                      startMs: start, lastGoodMs: now)
+        emit(.started(Start(prompt: ref.prompt, variant: ref.variant, confidence: Double(c.score), startMs: start,
+                            detectedMs: now, offsetMs: c.alignment * BandEnergyAnalyzer.blockMs)))
+    }
+
+    mutating func finish(_ t: Track, endMs: Int, now: Int) {
+        let ref = references[t.reference]
+        let toleranceFrames = configuration.finishToleranceMs / BandEnergyAnalyzer.blockMs
+        let finished = ref.isLast && t.positionAtLastActive >= ref.frameCount - toleranceFrames
+        emit(.ended(End(prompt: ref.prompt, endMs: endMs, detectedMs: now, interrupted: !finished)))
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import ParleySim
+
+/// Prompt recognition on the demo prompts. Accuracy is measured over every prompt and
+/// printed; the floors asserted are what the current fingerprint reaches (see docs/sim.md).
+@Suite struct PromptRecognizerTests {
+    static let prompts = Demo.catalog.prompts.map(\.name)
+
+    struct Figures {
+        var trials = 0, correct = 0, dated = 0
+        var latenciesMs: [Int] = []
+        var failures: [String] = []
+    }
+
+    /// First 1 s of each prompt after 500 ms of silence; the first detection must name it.
+    func fromStart(noise: Bool) throws -> Figures {
+        var f = Figures()
+        let leadMs = 500
+        for name in Self.prompts {
+            let audio = Array(try Demo.render(name).prefix(8_000))
+            var signal = silence(ms: leadMs) + audio + silence(ms: 300)
+            if noise { signal = addNoise(signal, snrDb: 20) }
+            let events = recognize(muLaw(signal))
+            f.trials += 1
+            guard let start = events.first?.start else { f.failures.append("\(name): nothing"); continue }
+            if start.prompt == name {
+                f.correct += 1
+                f.latenciesMs.append(start.detectedMs - leadMs)
+                if abs(start.startMs - leadMs) <= 60 { f.dated += 1 }
+            } else {
+                f.failures.append("\(name): heard \(start.prompt)")
+            }
+        }
+        return f
+    }
+
+    @Test func identifiesPromptsFromTheirStartThroughMuLaw() throws {
+        let f = try fromStart(noise: false)
+        print("prompt recognition from the start, μ-law: \(f.correct)/\(f.trials) correct, \(f.dated) dated within 60 ms, detection latency ms \(f.latenciesMs.sorted()); misses \(f.failures)")
+        #expect(f.correct * 100 >= f.trials * 90, "\(f.failures)")
+        #expect(f.dated == f.correct, "a correct first match is dated to the prompt's start")
+        #expect(f.latenciesMs.allSatisfy { $0 <= 600 }, "\(f.latenciesMs)")
+    }
+
+    @Test func identifiesPromptsFromTheirStartThroughMuLawWithNoise() throws {
+        let f = try fromStart(noise: true)
+        print("prompt recognition from the start, μ-law + white noise 20 dB SNR: \(f.correct)/\(f.trials) correct, latency ms \(f.latenciesMs.sorted()); misses \(f.failures)")
+        #expect(f.correct * 100 >= f.trials * 85, "\(f.failures)")
+    }
+
+    @Test func identifiesPromptsFromTheirMiddle() throws {
+        var correct = 0, failures: [String] = []
+        for name in Self.prompts {
+            let audio = try Demo.render(name)
+            let middle = Array(audio[(audio.count / 2)...].prefix(8_000))
+            let events = recognize(muLaw(middle + silence(ms: 300)))
+            if events.first?.start?.prompt == name { correct += 1 } else {
+                failures.append("\(name): \(events.first?.start?.prompt ?? "nothing")")
+            }
+        }
+        print("prompt recognition from the middle, μ-law: \(correct)/\(Self.prompts.count); misses \(failures)")
+        #expect(correct * 100 >= Self.prompts.count * 50, "\(failures)")
+    }
+
+    @Test func interruptedPromptIsReportedInterrupted() throws {
+        let audio = try Demo.render("one_moment")
+        let cutMs = 1_200
+        let events = recognize(muLaw(silence(ms: 300) + Array(audio.prefix(cutMs * 8)) + silence(ms: 800)))
+        #expect(events.first?.start?.prompt == "one_moment", "\(events)")
+        let end = try #require(events.compactMap(\.end).first, "\(events)")
+        #expect(end.interrupted)
+        #expect(abs(end.endMs - (300 + cutMs)) <= 60, "end \(end.endMs)")
+    }
+
+    @Test func silenceMatchesNothing() {
+        #expect(recognize(silence(ms: 3_000)).isEmpty)
+        #expect(recognize(muLaw(addNoise(silence(ms: 3_000) + [1000], snrDb: 20))).isEmpty)
+    }
+}
