@@ -153,6 +153,8 @@ extension CampaignYAMLReader {
             return rule
         } catch {
             let mark = outcome == .answered ? pair.key.mark : (delay < 0 ? delayNode.mark : maxNode.mark)
+            var error = error
+            error.detail = error.detail.replacingOccurrences(of: "for \(outcome.rawValue):", with: "for \(pair.name):")
             report(error, at: mark)
             return nil
         }
@@ -183,7 +185,6 @@ extension CampaignYAMLReader {
         guard let node else { return .some(nil) }
         guard let items = sequence(node, key: "campaign.ab") else { return nil }
         var variants: [VariantAssigner.Variant] = []
-        var weightNodes: [YAMLNode] = []
         var seen: [String: YAMLMark] = [:]
         var valid = true
         for (i, item) in items.enumerated() {
@@ -201,21 +202,23 @@ extension CampaignYAMLReader {
                 valid = false
                 continue
             }
+            let variant = VariantAssigner.Variant(name: name, weight: weight)
             if let first = seen[name] {
-                let duplicate = CampaignError(.invalidDefinition, "variant names must be unique")
-                report(.campaign(duplicate.code),
-                       "\(duplicate.detail): '\(name)' is also at line \(first.line), column \(first.column)", at: nameNode.mark)
+                // The assigner's own check, on this name twice.
+                do throws(CampaignError) { _ = try VariantAssigner(variants: [variant, variant]) } catch {
+                    report(.campaign(error.code),
+                           "\(error.detail): '\(name)' is also at line \(first.line), column \(first.column)", at: nameNode.mark)
+                }
                 valid = false
                 continue
             }
             seen[name] = nameNode.mark
             if weight < 0 {
-                report(CampaignError(.invalidDefinition, "variant weights must be ≥ 0 and not all 0"), at: weightNode.mark)
+                _ = check(at: weightNode.mark) { () throws(CampaignError) in try VariantAssigner(variants: [variant]) }
                 valid = false
                 continue
             }
-            variants.append(VariantAssigner.Variant(name: name, weight: weight))
-            weightNodes.append(weightNode)
+            variants.append(variant)
         }
         guard valid else { return nil }
         do throws(CampaignError) {
