@@ -118,7 +118,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
-    .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"]),
+    .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall"], exclude: ["Fixtures"]),
     .testTarget(name: "ClusterTests", dependencies: []),
     .testTarget(name: "ParleyMediaTests", dependencies: ["ParleyMedia", "ParleyRTP", "ParleyCodecs", "ParleyRealtime", "ParleyAudio"]),

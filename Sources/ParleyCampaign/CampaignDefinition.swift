@@ -34,34 +34,19 @@ public struct CampaignDefinition: Sendable, Equatable {
                 doNotCall: [String] = [], frequencyCap: FrequencyCap? = nil,
                 variants: VariantAssigner? = nil, leaveVoicemail: Bool = false,
                 conversionTag: String? = nil) throws(CampaignError) {
-        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-            throw CampaignError(.invalidDefinition, "id must be letters, digits, '-' or '_'")
-        }
+        try Self.validateID(id)
         guard !script.isEmpty else { throw CampaignError(.invalidDefinition, "script is required") }
         guard !trunk.isEmpty else { throw CampaignError(.invalidDefinition, "trunk is required") }
-        guard let caller = PhoneNumber.normalizedE164(callerID) else {
-            throw CampaignError(.invalidNumber, "caller_id is not E.164")
-        }
+        let caller = try Self.validateCallerID(callerID)
         guard !contacts.isEmpty else { throw CampaignError(.invalidDefinition, "contacts is required") }
-        guard (1...10_000).contains(maxConcurrentCalls) else {
-            throw CampaignError(.invalidDefinition, "max_concurrent_calls must be 1 … 10000")
-        }
-        guard callsPerSecond > 0, callsPerSecond <= 10_000 else {
-            throw CampaignError(.invalidDefinition, "calls_per_second must be in (0, 10000]")
-        }
-        guard (5...300).contains(ringTimeoutSec) else {
-            throw CampaignError(.invalidDefinition, "ring_timeout_sec must be 5 … 300")
-        }
-        guard let zone = TimeZone(identifier: defaultTimeZone) else {
-            throw CampaignError(.invalidTimeZone, "unknown time zone '\(defaultTimeZone)'")
-        }
+        try Self.validateMaxConcurrentCalls(maxConcurrentCalls)
+        try Self.validateCallsPerSecond(callsPerSecond)
+        try Self.validateRingTimeoutSec(ringTimeoutSec)
+        let zone = try Self.validateTimeZone(defaultTimeZone)
         guard !schedule.windows.isEmpty else { throw CampaignError(.invalidWindow, "at least one calling window") }
         var dnc = Set<String>()
         for (index, number) in doNotCall.enumerated() {
-            guard let normalized = PhoneNumber.normalizedE164(number) else {
-                throw CampaignError(.invalidNumber, "do_not_call entry \(index + 1) is not E.164")
-            }
-            dnc.insert(normalized)
+            dnc.insert(try Self.validateDoNotCallEntry(number, index: index))
         }
         self.id = id
         self.script = script
