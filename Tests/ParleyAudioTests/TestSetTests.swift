@@ -62,6 +62,13 @@ import ParleyAudio
         #expect(delays.count >= 20 && percentile(rest, 95) <= 100, "barge-in delay p95 \(percentile(rest, 95)) ms")
         // Known gap: a caller over a 6 dB-ERL echo and 10-20 dB SNR noise at once is heard
         // later (the spec's 100 ms is not met there); bounded so it cannot regress unseen.
+        // Why: at 10 dB SNR speech can only rise ~10 dB over the tracked floor, so the 9 dB
+        // voice margin is met late; at 20 dB SNR (white) the caller's first ~110 ms stay
+        // within ~3 dB of the floor in broadband energy. Lowering the margin is no fix: at
+        // 8/7/6 dB the whole-set p95 drops to 80/80/70 ms but babble noise-only clips stop
+        // the prompt (1/3/3 of them) and babble-in-noise clips stop before the onset. A
+        // per-band floor (speech onset energy sits below ~1 kHz, white noise is flat) is the
+        // candidate that could meet the spec without those false barge-ins.
         #expect(hardDelays.allSatisfy { $0 <= 200 }, "ERL 6 dB + noise delays \(hardDelays)")
         #expect(delayErrors.count >= 20 && delayErrors.allSatisfy { $0 <= 2 }, "echo delay estimate off")
     }
