@@ -4,9 +4,14 @@ extension SIPHeaderName {
     init(bytes: ArraySlice<UInt8>) {
         let n = bytes.count
         if n < SIPHeaderName.exactByLength.count {
-            for entry in SIPHeaderName.exactByLength[n] where entry.bytes.elementsEqual(bytes) {
-                self = entry.name
-                return
+            let base = bytes.startIndex
+            for entry in SIPHeaderName.exactByLength[n] where entry.bytes[0] == bytes[base] {
+                var k = 1
+                while k < n, entry.bytes[k] == bytes[base + k] { k += 1 }
+                if k == n {
+                    self = entry.name
+                    return
+                }
             }
         }
         self.init(String(decoding: bytes, as: UTF8.self))

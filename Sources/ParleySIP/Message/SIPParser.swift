@@ -72,7 +72,7 @@ extension SIPParser {
                 fail(SIPParseError(.missingEmptyLine, "Missing empty line after headers"))
             }
             guard let first = lines.first else { return .drop(SIPParseError(.empty, "Empty message")) }
-            readStartLine(bytes[first])
+            if !readCommonStartLine(bytes[first]) { readStartLine(bytes[first]) }
 
             // Unfold continuation lines and read header fields. A header without continuation
             // lines is read in place; folded ones are joined into `folded` first.
