@@ -66,6 +66,33 @@ enum SIPGrammar {
         return parts
     }
 
+    /// `splitOutsideQuotes(_:on:)` over bytes: the ranges (indices of `b`) between separators.
+    static func splitOutsideQuotes(_ b: ArraySlice<UInt8>, on separator: UInt8) -> [Range<Int>]? {
+        var parts: [Range<Int>] = []
+        var inQuotes = false, inAngle = false, escaped = false
+        var start = b.startIndex
+        var i = b.startIndex
+        while i < b.endIndex {
+            let c = b[i]
+            if inQuotes {
+                if escaped { escaped = false } else if c == backslash { escaped = true } else if c == dquote { inQuotes = false }
+            } else if c == dquote {
+                inQuotes = true
+            } else if c == UInt8(ascii: "<") {
+                inAngle = true
+            } else if c == UInt8(ascii: ">") {
+                inAngle = false
+            } else if c == separator && !inAngle {
+                parts.append(start..<i)
+                start = i + 1
+            }
+            i += 1
+        }
+        if inQuotes { return nil }
+        parts.append(start..<b.endIndex)
+        return parts
+    }
+
     /// Reads a quoted-string starting at `s.startIndex` (which must be `"`). Returns the
     /// raw quoted text (with quotes and escapes) and the rest, or nil when unterminated.
     static func quotedString(_ s: Substring) -> (quoted: Substring, rest: Substring)? {

@@ -29,6 +29,12 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
 
     public init(stringLiteral value: String) { self.init(value) }
 
+    init(name: String, key: String, id: Int16) {
+        self.name = name
+        self.key = key
+        self.id = id
+    }
+
     public var description: String { name }
     public static func == (a: SIPHeaderName, b: SIPHeaderName) -> Bool {
         if a.id >= 0 || b.id >= 0 { return a.id == b.id }
@@ -37,7 +43,7 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
     public func hash(into hasher: inout Hasher) { hasher.combine(key) }
 
     /// Whether values of this header are comma-separated lists (§7.3.1) that we split.
-    public var isList: Bool { SIPHeaderName.listKeys.contains(key) }
+    public var isList: Bool { id >= 0 ? SIPHeaderName.listByID[Int(id)] : SIPHeaderName.listKeys.contains(key) }
 
     public static let via: SIPHeaderName = "Via"
     public static let from: SIPHeaderName = "From"
@@ -116,6 +122,13 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
         var d: [String: Int16] = [:]
         for (i, key) in canonical.keys.sorted().enumerated() { d[key] = Int16(i) }
         return d
+    }()
+
+    /// `isList` for known names, indexed by id.
+    static let listByID: [Bool] = {
+        var table = [Bool](repeating: false, count: ids.count)
+        for (key, id) in ids { table[Int(id)] = listKeys.contains(key) }
+        return table
     }()
 
     static let listKeys: Set<String> = [

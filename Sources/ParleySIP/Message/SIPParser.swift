@@ -27,6 +27,8 @@ extension SIPParser {
         var message = SIPMessage(startLine: .response(statusCode: 0, reason: "", version: ""))
         var looksLikeRequest = false
         var firstError: SIPParseError?
+        /// The bytes of each header value, parallel to `message.headers`.
+        var valueBytes: [ArraySlice<UInt8>] = []
 
         init(bytes: [UInt8], limits: SIPLimits, framing: Framing) {
             self.bytes = bytes
@@ -46,6 +48,9 @@ extension SIPParser {
 
             // Header block end: the first empty line.
             var lines: [Range<Int>] = []
+            lines.reserveCapacity(32)
+            message.headers.reserveCapacity(24)
+            valueBytes.reserveCapacity(24)
             var lineStart = i
             var bodyStart: Int?
             var j = i
@@ -67,7 +72,7 @@ extension SIPParser {
                 fail(SIPParseError(.missingEmptyLine, "Missing empty line after headers"))
             }
             guard let first = lines.first else { return .drop(SIPParseError(.empty, "Empty message")) }
-            readStartLine(bytes[first])
+            if !readCommonStartLine(bytes[first]) { readStartLine(bytes[first]) }
 
             // Unfold continuation lines and read header fields. A header without continuation
             // lines is read in place; folded ones are joined into `folded` first.
@@ -149,6 +154,7 @@ extension SIPParser {
         }
 
         func isValidRequestURI(_ uri: String) -> Bool {
+            if SIPURI.quickCheck(ArraySlice(uri.utf8)) { return true }
             guard let colon = uri.utf8Index(of: UInt8(ascii: ":")), colon > uri.startIndex else { return false }
             let scheme = uri[uri.startIndex..<colon].lowercased()
             guard let f = scheme.utf8.first, (f | 0x20) >= 0x61, (f | 0x20) <= 0x7A,
@@ -184,25 +190,33 @@ extension SIPParser {
                 fail(SIPParseError(.headerValueTooLong, "Header value too long"))
                 return
             }
-            let name = SIPHeaderName(String(decoding: nameBytes, as: UTF8.self))
-            let value = String(decoding: line[valueStart..<valueEnd], as: UTF8.self)
-            guard name.isList, value.utf8.contains(UInt8(ascii: ",")) else {
-                message.headers.append(SIPMessage.Header(name, value))
+            let name = SIPHeaderName(bytes: nameBytes)
+            let valueBytes = line[valueStart..<valueEnd]
+            guard name.isList, valueBytes.contains(UInt8(ascii: ",")) else {
+                append(name, valueBytes)
                 return
             }
-            guard let pieces = SIPGrammar.splitOutsideQuotes(Substring(value), on: UInt8(ascii: ",")) else {
+            guard let pieces = SIPGrammar.splitOutsideQuotes(valueBytes, on: UInt8(ascii: ",")) else {
                 fail(SIPParseError(.unterminatedQuotedString, "Unterminated quoted string in \(name.name)"))
-                message.headers.append(SIPMessage.Header(name, value))
+                append(name, valueBytes)
                 return
             }
             var any = false
             for piece in pieces {
-                let v = SIPGrammar.trim(piece)
-                if v.isEmpty { continue }
+                var lo = piece.lowerBound, hi = piece.upperBound
+                while lo < hi, SIPGrammar.isWhitespace(line[lo]) { lo += 1 }
+                while hi > lo, SIPGrammar.isWhitespace(line[hi - 1]) { hi -= 1 }
+                if lo == hi { continue }
                 any = true
-                message.headers.append(SIPMessage.Header(name, String(v)))
+                append(name, line[lo..<hi])
             }
-            if !any { message.headers.append(SIPMessage.Header(name, "")) }
+            if !any { append(name, line[valueStart..<valueStart]) }
+        }
+
+        /// Appends a header and keeps its value bytes for validation.
+        mutating func append(_ name: SIPHeaderName, _ value: ArraySlice<UInt8>) {
+            message.headers.append(SIPMessage.Header(name, String(decoding: value, as: UTF8.self)))
+            valueBytes.append(value)
         }
 
         mutating func readBody(from start: Int) {
@@ -231,65 +245,6 @@ extension SIPParser {
                 return
             }
             message.body = Array(bytes[start..<(start + length)])
-        }
-
-        mutating func validate() {
-            for v in message.values(.via) {
-                do { _ = try SIPVia(parsing: v) } catch { fail(SIPParseError(error.code, "Bad Via header")); break }
-            }
-            for (name, label) in [(SIPHeaderName.via, "Via"), (.from, "From"), (.to, "To"), (.callID, "Call-ID"), (.cseq, "CSeq")]
-            where !message.contains(name) {
-                fail(SIPParseError(.missingHeader, "Missing \(label) header"))
-            }
-            for (name, label) in [(SIPHeaderName.from, "From"), (.to, "To")] {
-                let vals = message.values(name)
-                if vals.count > 1 { fail(SIPParseError(.malformedNameAddress, "More than one \(label) header")) }
-                if let v = vals.first {
-                    do { _ = try SIPNameAddress(parsing: v) } catch { fail(SIPParseError(error.code, "Bad \(label) header")) }
-                }
-            }
-            for (name, label) in [(SIPHeaderName.contact, "Contact"), (.route, "Route"), (.recordRoute, "Record-Route")] {
-                for v in message.values(name) {
-                    do { _ = try SIPNameAddress(parsing: v) } catch { fail(SIPParseError(error.code, "Bad \(label) header")); break }
-                }
-            }
-            if let callID = message.value(.callID) {
-                if callID.isEmpty || callID.utf8.contains(where: { $0 <= 0x20 }) || message.values(.callID).count > 1 {
-                    fail(SIPParseError(.malformedHeaderLine, "Bad Call-ID header"))
-                }
-            }
-            if let c = message.value(.cseq) {
-                do {
-                    let cseq = try SIPCSeq(parsing: c)
-                    if let m = message.method, cseq.method != m {
-                        fail(SIPParseError(.cseqMethodMismatch, "CSeq method does not match Request-Line"))
-                    }
-                } catch {
-                    fail(error)
-                }
-            }
-            if let mf = message.value(.maxForwards) {
-                if !(SIPGrammar.isDigits(mf) && mf.count <= 9 && (Int(mf) ?? 256) <= 255) {
-                    fail(SIPParseError(.malformedMaxForwards, "Bad Max-Forwards"))
-                }
-            }
-        }
-
-        func outcome() -> ParseOutcome {
-            guard let error = firstError else { return .message(message) }
-            guard looksLikeRequest, answerable() else { return .drop(error) }
-            return .badRequest(request: message, error: error)
-        }
-
-        /// Enough to build a response: a readable top Via sent-by, From, To, Call-ID and CSeq.
-        func answerable() -> Bool {
-            guard let top = message.value(.via) else { return false }
-            let head = top.utf8Split(UInt8(ascii: ";"), omittingEmpty: true, maxSplits: 1).first.map(String.init) ?? top
-            guard (try? SIPVia(parsing: head)) != nil else { return false }
-            for name in [SIPHeaderName.from, .to, .callID, .cseq] {
-                guard let v = message.value(name), !v.isEmpty else { return false }
-            }
-            return true
         }
     }
 }
