@@ -91,7 +91,9 @@ enum SIPQuickCheck {
             i += 1
             let portStart = i
             var port = 0
-            while i < end, b[i] >= 0x30, b[i] <= 0x39 {
+            // Stop after 6 digits: more can never be a port, and accumulating them would
+            // overflow (a long digit run in a hostile message must not trap).
+            while i < end, b[i] >= 0x30, b[i] <= 0x39, i - portStart < 6 {
                 port = port * 10 + Int(b[i] - 0x30)
                 i += 1
             }
