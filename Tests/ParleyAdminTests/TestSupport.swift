@@ -188,7 +188,7 @@ final class FakeBackend: AdminBackend {
                 AdminCallDetail(call: AdminCallSummary(callId: "c-1", direction: "inbound", state: "listening",
                                                        script: "demo", startedAtMs: 1_000, answeredAtMs: 1_200),
                                 tags: ["offer": "coupon"],
-                                turns: [AdminTurn(seq: 1, state: "greeting", prompt: "hello", bargedIn: true, bargeInMs: 180)]),
+                                turns: [TurnRecord(seq: 1, state: "greeting", prompt: "hello", bargedIn: true, bargeInMs: 180)]),
                 AdminCallDetail(call: AdminCallSummary(callId: "c-2", direction: "outbound", state: "ended",
                                                        startedAtMs: 500, endedAtMs: 900, disposition: "completed")),
             ]

@@ -1,3 +1,4 @@
+import ParleyStore
 // Values exchanged between the admin API and the daemon's backend. All are Codable: the
 // API writes them as JSON with these (snake_case) keys.
 
@@ -51,47 +52,13 @@ public struct AdminCallSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// One dialogue turn in `GET /v1/calls/{id}`.
-public struct AdminTurn: Codable, Sendable, Equatable {
-    public var seq: Int
-    public var state: String
-    public var prompt: String?
-    public var bargedIn: Bool
-    public var transcript: String?
-    public var intent: String?
-    public var confidence: Double?
-    public var emotion: String?
-    public var responseMs: Int?
-    public var bargeInMs: Int?
-
-    public init(seq: Int, state: String, prompt: String? = nil, bargedIn: Bool = false, transcript: String? = nil,
-                intent: String? = nil, confidence: Double? = nil, emotion: String? = nil, responseMs: Int? = nil,
-                bargeInMs: Int? = nil) {
-        self.seq = seq
-        self.state = state
-        self.prompt = prompt
-        self.bargedIn = bargedIn
-        self.transcript = transcript
-        self.intent = intent
-        self.confidence = confidence
-        self.emotion = emotion
-        self.responseMs = responseMs
-        self.bargeInMs = bargeInMs
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case seq, state, prompt, bargedIn = "barged_in", transcript, intent, confidence, emotion,
-             responseMs = "response_ms", bargeInMs = "barge_in_ms"
-    }
-}
-
 /// `GET /v1/calls/{id}`: the call, its tags and its turns.
 public struct AdminCallDetail: Codable, Sendable, Equatable {
     public var call: AdminCallSummary
     public var tags: [String: String]
-    public var turns: [AdminTurn]
+    public var turns: [TurnRecord]
 
-    public init(call: AdminCallSummary, tags: [String: String] = [:], turns: [AdminTurn] = []) {
+    public init(call: AdminCallSummary, tags: [String: String] = [:], turns: [TurnRecord] = []) {
         self.call = call
         self.tags = tags
         self.turns = turns

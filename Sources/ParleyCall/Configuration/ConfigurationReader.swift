@@ -65,26 +65,21 @@ struct ConfigurationReader {
 
     mutating func int(_ reader: YAMLMappingReader?, _ key: String, default fallback: Int,
                       in range: ClosedRange<Int>) -> Int {
-        guard let node = value(reader, key) else { return fallback }
-        do throws(YAMLError) {
-            let v = try node.int()
-            guard range.contains(v) else {
-                report(.invalidValue, "\(qualified(reader, key)) must be from \(range.lowerBound) to \(range.upperBound), found \(v)",
-                       at: node.mark)
-                return fallback
-            }
-            return v
-        } catch {
-            report(error, option: qualified(reader, key))
-            return fallback
-        }
+        number(reader, key, default: fallback, in: range) { node throws(YAMLError) in try node.int() }
     }
 
     mutating func double(_ reader: YAMLMappingReader?, _ key: String, default fallback: Double,
                          in range: ClosedRange<Double>) -> Double {
+        number(reader, key, default: fallback, in: range) { node throws(YAMLError) in try node.double() }
+    }
+
+    /// A number within `range`; out of range or of the wrong type is reported at the value.
+    mutating func number<T: Comparable>(_ reader: YAMLMappingReader?, _ key: String, default fallback: T,
+                                        in range: ClosedRange<T>,
+                                        _ parse: (YAMLNode) throws(YAMLError) -> T) -> T {
         guard let node = value(reader, key) else { return fallback }
         do throws(YAMLError) {
-            let v = try node.double()
+            let v = try parse(node)
             guard range.contains(v) else {
                 report(.invalidValue, "\(qualified(reader, key)) must be from \(range.lowerBound) to \(range.upperBound), found \(v)",
                        at: node.mark)

@@ -100,16 +100,10 @@ extension SIPStack {
         return true
     }
 
+    /// The session decides whether this ACK ends a 2xx retransmission (the INVITE's or a
+    /// re-INVITE's) and says so with `.stopRetransmission`.
     func ackReceived(call: Int, ack: SIPMessage) {
-        guard var state = calls[call] else { return }
-        // The ACK of any 2xx we retransmit stops it (also for re-INVITEs, which the
-        // session does not stop itself).
-        if let r = state.retransmitter, r.response.cseq?.sequence == ack.cseq?.sequence {
-            _ = state.retransmitter?.handle(.ack)
-            state.retransmitter = nil
-            calls[call] = state
-            cancelTimers(of: .call(call))
-        }
+        guard calls[call] != nil else { return }
         sessionEvent(call, .request(ack))
     }
 
