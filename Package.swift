@@ -119,7 +119,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
     .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"], exclude: ["Fixtures"]),
-    .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall", "ParleyRealtime", "ParleyStore"],
+    .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall", "ParleyRealtime", "ParleyStore", "ParleySIP"],
                 exclude: ["Fixtures"]),
     .testTarget(name: "ClusterTests", dependencies: []),
     .testTarget(name: "ParleyMediaTests", dependencies: ["ParleyMedia", "ParleyRTP", "ParleyCodecs", "ParleyRealtime", "ParleyAudio"]),
