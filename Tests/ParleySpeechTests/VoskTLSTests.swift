@@ -140,7 +140,7 @@ import Testing
                 "asr_error after \(elapsed)")
     }
 
-    @Test func plainWebSocketStillWorksAndIsNotMistakenForTLS() async throws {
+    @Test func plainWebSocketStillWorksAndWSSToItTimesOut() async throws {
         let plain = try AsrTestServer()
         defer { plain.kill() }
         let recognizer = try VoskRecognizer(configuration: .init(url: plain.url))
@@ -150,12 +150,46 @@ import Testing
         }
         #expect(result.grammarIntent == "stop_calling")
 
-        // wss:// to a server that does not speak TLS fails clearly, whatever it answers.
+        // wss:// to a plain WebSocket server: it waits for an HTTP request that never
+        // comes, so the TLS handshake gets no answer before the connect deadline.
         let mistaken = try VoskRecognizer(configuration: .init(url: "wss://127.0.0.1:\(plain.port)/", connectTimeoutMs: 1_000,
                                                                caFile: try Self.file("ca.pem")))
         let (error, _) = try await Self.connectError(mistaken)
-        #expect(error?.code == .connectFailed)
-        #expect(error?.context.contains("TLS handshake with 127.0.0.1:\(plain.port)") == true, "\(String(describing: error))")
+        #expect(error?.description == "connectFailed: no server within 1000 ms (timeout: TLS handshake with "
+                + "127.0.0.1:\(plain.port): no answer before the connect deadline)")
+    }
+
+    @Test func killedTLSServerProducesAsrErrorWithinTheTimeout() async throws {
+        let server = try Self.tlsServer("server")
+        let timeoutMs = 1_500
+        let recognizer = try VoskRecognizer(configuration: .init(url: server.url, connectTimeoutMs: 1_000,
+                                                                 responseTimeoutMs: timeoutMs, caFile: try Self.file("ca.pem")))
+        let audio = try SpeechFixtures.audio("yes-2")
+        let session = try recognizer.startUtterance(try VoskRecognizerTests.hints(.grammar))
+        VoskRecognizerTests.push(audio[..<(audio.count / 2)], into: session)
+        var iterator = session.events.makeAsyncIterator()
+        guard case .partial? = await iterator.next() else { // connected over TLS and answered
+            Issue.record("the server did not answer")
+            server.kill()
+            return
+        }
+        server.kill()
+        let killedAt = ContinuousClock.now
+        VoskRecognizerTests.push(audio[(audio.count / 2)...], into: session)
+        session.endOfSpeech()
+        var terminalEvent: RecognizerEvent?
+        while let event = await iterator.next() {
+            if case .partial = event { continue }
+            terminalEvent = event
+            break
+        }
+        let elapsed = killedAt.duration(to: ContinuousClock.now)
+        guard case .asrError(let error)? = terminalEvent else {
+            Issue.record("expected asr_error, got \(String(describing: terminalEvent))")
+            return
+        }
+        #expect([.connectionLost, .timeout].contains(error.code), "\(error)")
+        #expect(elapsed <= .milliseconds(timeoutMs + 500), "asr_error after \(elapsed)")
     }
 
     @Test func unreadableCAFileFailsAtConstruction() throws {
