@@ -22,6 +22,8 @@ import Glibc
 /// chain and host name (or IP address) verified, TLS 1.2 at least.
 final class TLSConnection: ByteStream, @unchecked Sendable {
     private let transport: TCPConnection
+    /// Kept for the connection's lifetime: its trust settings are the ones this
+    /// connection was verified with.
     private let context: TLSContext
     private var ssl: OpaquePointer?
     private let readBIO: OpaquePointer
