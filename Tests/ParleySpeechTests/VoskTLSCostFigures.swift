@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import ParleySpeech
 
@@ -44,14 +47,25 @@ import Testing
         let plainEndpoint = try WebSocketClient.Endpoint(url: plain.url)
         let secureEndpoint = try WebSocketClient.Endpoint(url: secure.url)
         let context = try TLSContext(caFile: caFile)
+        // The client's own CPU time (this thread's) is what TLS costs us independent of
+        // the server and of the machine's load.
         var plainConnectMs = Summary(samples: []), secureConnectMs = Summary(samples: [])
+        var plainCPUMs = Summary(samples: []), secureCPUMs = Summary(samples: [])
         for _ in 0..<Self.connectRounds {
             for (endpoint, isSecure) in [(plainEndpoint, false), (secureEndpoint, true)] {
                 let started = ContinuousClock.now
+                let cpuStarted = Self.threadCPUMs()
                 let client = try Self.open(endpoint, tls: isSecure ? context : nil)
+                let cpu = Self.threadCPUMs() - cpuStarted
                 let elapsed = Self.milliseconds(started.duration(to: .now))
                 client.close()
-                if isSecure { secureConnectMs.samples.append(elapsed) } else { plainConnectMs.samples.append(elapsed) }
+                if isSecure {
+                    secureConnectMs.samples.append(elapsed)
+                    secureCPUMs.samples.append(cpu)
+                } else {
+                    plainConnectMs.samples.append(elapsed)
+                    plainCPUMs.samples.append(cpu)
+                }
             }
         }
 
@@ -78,12 +92,14 @@ import Testing
             {"tls_context_ca_file_ms_p50":%.2f,"tls_context_system_store_ms_p50":%.2f,\
             "connect_ws_ms_p50":%.2f,"connect_wss_ms_p50":%.2f,"connect_ws_ms_p90":%.2f,"connect_wss_ms_p90":%.2f,\
             "connect_ws_ms_min":%.2f,"connect_wss_ms_min":%.2f,\
+            "connect_ws_client_cpu_ms_p50":%.3f,"connect_wss_client_cpu_ms_p50":%.3f,\
             "utterance_ws_ms_p50":%.2f,"utterance_wss_ms_p50":%.2f,"utterance_ws_ms_min":%.2f,"utterance_wss_ms_min":%.2f,\
             "rounds":{"connect":%d,"utterance":%d}}
             """, contextMs.percentile(0.5), systemContextMs.percentile(0.5),
             plainConnectMs.percentile(0.5), secureConnectMs.percentile(0.5),
             plainConnectMs.percentile(0.9), secureConnectMs.percentile(0.9),
             plainConnectMs.percentile(0), secureConnectMs.percentile(0),
+            plainCPUMs.percentile(0.5), secureCPUMs.percentile(0.5),
             plainUtteranceMs.percentile(0.5), secureUtteranceMs.percentile(0.5),
             plainUtteranceMs.percentile(0), secureUtteranceMs.percentile(0), Self.connectRounds, Self.utteranceRounds)
         print("vosk-tls-cost \(json)")
@@ -92,9 +108,17 @@ import Testing
             vosk-tls-cost  TLS context (system store) \(systemContextMs)
             vosk-tls-cost  connect ws://              \(plainConnectMs)
             vosk-tls-cost  connect wss://             \(secureConnectMs)
+            vosk-tls-cost  client CPU, connect ws://  \(plainCPUMs)
+            vosk-tls-cost  client CPU, connect wss:// \(secureCPUMs)
             vosk-tls-cost  utterance ws://            \(plainUtteranceMs)
             vosk-tls-cost  utterance wss://           \(secureUtteranceMs)
             """)
+    }
+
+    static func threadCPUMs() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1e6
     }
 
     static func open(_ endpoint: WebSocketClient.Endpoint, tls: TLSContext?) throws -> WebSocketClient {
