@@ -67,6 +67,8 @@ public actor CallSession {
     var utteranceCount = 0
     var timers: [DialogueTimer: Task<Void, Never>] = [:]
     var utteranceWatchdog: Task<Void, Never>?
+    /// The caller speaks but every decoder is busy (see `waitForDecoder`).
+    var waitingForDecoder: DecoderWait?
 
     // Records
     var turnSeq = 0
@@ -140,6 +142,8 @@ public actor CallSession {
         case .timerFired(let timer):
             timers[timer] = nil
             await apply(engine.handle(.timerFired(timer)))
+        case .retryUtterance:
+            if utterance == nil, waitingForDecoder != nil { startUtterance() }
         case .utteranceTimedOut(let number):
             guard let u = utterance, u.number == number else { return }
             endUtterance(cancel: true)
@@ -174,6 +178,8 @@ public enum CallSessionInput: Sendable {
     case media(MediaEvent)
     case recognition(utterance: Int, RecognizerEvent)
     case utteranceTimedOut(utterance: Int)
+    /// Try again to get a decoder for the caller's speech.
+    case retryUtterance
     case timerFired(DialogueTimer)
     /// The answer screening decided (outbound).
     case screened(OutboundScreenDecision)
@@ -192,6 +198,13 @@ struct PlaybackProgress {
     var remaining: Int
     /// The first file has started (its events are this playback's, not an earlier one's).
     var started = false
+}
+
+/// Caller speech waiting for a free decoder.
+struct DecoderWait {
+    /// Set when the caller's turn ended meanwhile.
+    var speechEndMs: Int64?
+    var endedAtNs: UInt64?
 }
 
 /// The recognizer utterance running now.
