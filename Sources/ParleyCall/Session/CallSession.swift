@@ -45,6 +45,8 @@ public actor CallSession {
     nonisolated let onEnded: @Sendable (CallSession) -> Void
     /// Outbound calls: decides between dialogue, voicemail message and hang-up.
     nonisolated let screen: (any OutboundAnswerScreen)?
+    /// Outbound calls: the dialer's attempt id.
+    public nonisolated let attemptID: String?
 
     var engine: DialogueEngine
     let variables: [String: String]
@@ -81,9 +83,10 @@ public actor CallSession {
 
     init(callId: String, sipCallId: String, services: CallServices, link: SIPLink, entry: ScriptCatalog.Entry,
          media: MediaChannelHandle, tap: RecognizerTap, variables: [String: String], offerAnswer: OfferAnswer,
-         summary: Summary, screen: (any OutboundAnswerScreen)? = nil,
+         summary: Summary, screen: (any OutboundAnswerScreen)? = nil, attemptID: String? = nil,
          onEnded: @escaping @Sendable (CallSession) -> Void) {
         self.screen = screen
+        self.attemptID = attemptID
         self.callId = callId
         self.sipCallId = sipCallId
         self.services = services
