@@ -201,7 +201,7 @@ extension CallManager {
         registry.withLock { $0[attempt.callId] = session }
         services.pump.add(attempt.media, tap: tap) { event in session.post(.media(event)) }
         Task { await session.run() }
-        session.post(.established)
+        session.post(.established(answer: nil))
         services.metrics.callStarted()
         services.log.info("outbound call answered", ["call_id": attempt.callId, "sip_call_id": attempt.sipCallId,
                                                      "script": attempt.entry.script.name])

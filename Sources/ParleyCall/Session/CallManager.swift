@@ -64,17 +64,26 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             stack.reject(call, statusCode: 404, reason: "No Script For This Number")
             return
         }
-        guard !invite.body.isEmpty, let offer = try? SessionDescription(parsing: invite.body) else {
-            stack.reject(call, statusCode: invite.body.isEmpty ? 488 : 400,
-                         reason: invite.body.isEmpty ? "Offer Required" : "Malformed SDP")
-            return
-        }
         let accepted: AcceptedOffer
-        switch accept(offer, prompts: entry.prompts) {
-        case .success(let a): accepted = a
-        case .failure(let status):
-            stack.reject(call, statusCode: status.code, reason: status.reason, extraHeaders: status.code == 503 ? retryAfter : [])
-            return
+        if invite.body.isEmpty {
+            // No offer (RFC 3261 §13.2.1): we offer in the 200, the answer comes in the ACK.
+            guard let made = offerInAnswer(prompts: entry.prompts) else {
+                stack.reject(call, statusCode: 503, reason: "Media Unavailable", extraHeaders: retryAfter)
+                return
+            }
+            accepted = made
+        } else {
+            guard let offer = try? SessionDescription(parsing: invite.body) else {
+                stack.reject(call, statusCode: 400, reason: "Malformed SDP")
+                return
+            }
+            switch accept(offer, prompts: entry.prompts) {
+            case .success(let a): accepted = a
+            case .failure(let status):
+                stack.reject(call, statusCode: status.code, reason: status.reason,
+                             extraHeaders: status.code == 503 ? retryAfter : [])
+                return
+            }
         }
         let callId = UUID().uuidString.lowercased()
         let sipCallId = invite.callID ?? ""
@@ -115,8 +124,8 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
         }
         guard let session = sessionsByCall[key] else { return }
         switch event {
-        case .established:
-            session.post(.established)
+        case .established(let ack):
+            session.post(.established(answer: ack.body.isEmpty ? nil : ack.body))
         case .ended:
             sessionsByCall[key] = nil
             session.post(.sip(event))
@@ -177,6 +186,31 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
         }
         handle.close()
         return .failure(Refusal(code: 488, reason: "Not Acceptable Here"))
+    }
+
+    /// For an INVITE without an offer: a channel on the first configured codec and our offer.
+    func offerInAnswer(prompts: PromptTable) -> AcceptedOffer? {
+        let config = services.configuration
+        guard let codec = config.media.codecs.first, let audioCodec = AudioCodec(rawValue: codec.configName) else { return nil }
+        let handle: MediaChannelHandle
+        do {
+            handle = try services.media.openChannel(MediaChannelConfiguration(
+                codec: codec, payloadType: codec.defaultPayloadType, telephoneEventPayloadType: 101,
+                ptimeMs: config.media.ptimeMs, remote: nil, mediaTimeoutMs: config.media.timeoutS * 1000,
+                listening: channelListening(), pipelineRateHz: 8000,
+                jitterBuffer: config.jitterBufferConfiguration(clockRate: codec.rtpClockRateHz),
+                cname: "parley@\(config.nodeID)"), prompts: prompts)
+        } catch {
+            return nil
+        }
+        var oaConfig = offerAnswerConfiguration(rtpPort: handle.localAddress.port)
+        oaConfig.codecs = [audioCodec]
+        var offerAnswer = OfferAnswer(configuration: oaConfig)
+        guard case .sendOffer(let offer)? = offerAnswer.handle(.makeOffer(direction: .sendrecv)).first else {
+            handle.close()
+            return nil
+        }
+        return AcceptedOffer(media: handle, offerAnswer: offerAnswer, answer: offer)
     }
 
     func channelConfiguration(for media: NegotiatedMedia, codec: Codec) -> MediaChannelConfiguration {

@@ -120,9 +120,20 @@ public actor CallSession {
     func handle(_ input: CallSessionInput) async {
         guard !finished else { return }
         switch input {
-        case .established:
+        case .established(let answer):
             guard !established else { return }
             established = true
+            if case .offerSent = offerAnswer.state {
+                // Our offer went in the 200; the ACK must carry the answer.
+                let accepted = answer.flatMap { try? SessionDescription(parsing: $0) }.map { sd in
+                    offerAnswer.handle(.remoteAnswer(sd)).contains { if case .negotiated = $0 { true } else { false } }
+                } ?? false
+                guard accepted else {
+                    recordEvent("offer_answer_failed")
+                    await finish(disposition: "failed", sendBye: true)
+                    return
+                }
+            }
             let now = services.store.clock.nowMs()
             services.store.callAnswered(callId: callId, atMs: now)
             summaryCell.withLock { $0.answeredAtMs = now; $0.state = "answered" }
@@ -176,8 +187,9 @@ public actor CallSession {
 
 /// Everything a call session reacts to.
 public enum CallSessionInput: Sendable {
-    /// The dialog is confirmed (ACK received, or 2xx to our INVITE).
-    case established
+    /// The dialog is confirmed (ACK received, or 2xx to our INVITE). `answer`: the ACK's
+    /// SDP when our offer went in the 200 (an INVITE without an offer).
+    case established(answer: [UInt8]?)
     case media(MediaEvent)
     case recognition(utterance: Int, RecognizerEvent)
     case utteranceTimedOut(utterance: Int)
