@@ -178,7 +178,8 @@ extension CallManager {
     }
 
     func answered(_ attempt: OutboundAttempt, key: CallKey, stack: SIPStack, call: SIPCallHandle) {
-        let tap = RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz)
+        let tap = RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz,
+                                recorder: recorder(for: attempt.media))
         var variables = attempt.request.variables
         if let variant = attempt.request.variant { variables["variant"] = variant }
         let summary = CallSession.Summary(callId: attempt.callId, direction: .outbound, state: "answered",

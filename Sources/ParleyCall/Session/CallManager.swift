@@ -98,7 +98,8 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             stack.reject(call, statusCode: 500, reason: "Store Unavailable")
             return
         }
-        let tap = RecognizerTap(sampleRateHz: accepted.media.configuration.pipelineRateHz)
+        let tap = RecognizerTap(sampleRateHz: accepted.media.configuration.pipelineRateHz,
+                                recorder: recorder(for: accepted.media))
         let summary = CallSession.Summary(callId: callId, direction: .inbound, state: "answering",
                                           script: entry.script.name, startedAtMs: now)
         let session = CallSession(callId: callId, sipCallId: sipCallId, services: services,
@@ -227,6 +228,12 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             ptimeMs: media.ptimeMs, remote: remote, mediaTimeoutMs: config.media.timeoutS * 1000,
             listening: listening, pipelineRateHz: 8000,
             jitterBuffer: config.jitterBufferConfiguration(clockRate: codec.rtpClockRateHz), cname: "parley@\(config.nodeID)")
+    }
+
+    /// A recorder for the call when `recordings.enabled`.
+    func recorder(for media: MediaChannelHandle) -> CallRecorder? {
+        guard services.configuration.recordings.enabled else { return nil }
+        return CallRecorder(sampleRateHz: media.configuration.pipelineRateHz, prompts: media.prompts)
     }
 
     func channelListening() -> ListeningConfiguration {

@@ -11,7 +11,8 @@ extension CallSession {
 
     func mediaEvent(_ event: MediaEvent) async {
         switch event {
-        case let .promptStarted(_, _, atMs):
+        case let .promptStarted(prompt, _, atMs):
+            tap.recorder?.promptStarted(prompt, atMs: atMs)
             guard var p = playback, !p.started else { return }
             p.started = true
             playback = p
@@ -67,7 +68,11 @@ extension CallSession {
         case .mediaTimeout:
             services.log.warning("no RTP from the caller", logFields)
             await finish(disposition: "media_timeout", sendBye: true)
-        case .speechStopped, .noInput, .latched, .statsReady, .closed, .promptStopped, .promptPaused, .promptResumed:
+        case let .promptStopped(_, _, _, atMs), let .promptPaused(_, _, atMs):
+            tap.recorder?.promptStopped(atMs: atMs)
+        case let .promptResumed(prompt, offsetSamples, atMs):
+            tap.recorder?.promptStarted(prompt, atMs: atMs, offsetSamples: Int(offsetSamples))
+        case .speechStopped, .noInput, .latched, .statsReady, .closed:
             break
         }
     }
