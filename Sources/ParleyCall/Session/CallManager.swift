@@ -108,6 +108,7 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
                                   onEnded: { [weak self] session in self?.ended(session) })
         sessionsByCall[CallKey(stack: ObjectIdentifier(stack), call: call)] = session
         registry.withLock { $0[callId] = session }
+        updateAvailability()
         for name in defaulted { session.recordEvent("variable_defaulted", ["variable": name]) }
         services.pump.add(accepted.media, tap: tap) { event in session.post(.media(event)) }
         Task { await session.run() }
