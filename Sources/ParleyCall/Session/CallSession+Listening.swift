@@ -177,12 +177,7 @@ extension CallSession {
         switch event {
         case .partial(let result):
             let words = PartialHint.meaningfulWordCount(result.text)
-            let hint: PartialHintCode = switch PartialHint.classify(result.text) {
-            case .complete: .complete
-            case .incomplete: .incomplete
-            case .digits: .digits
-            }
-            media.send(.recognizerPartial(words: Int32(clamping: words), hint: hint))
+            media.send(.recognizerPartial(words: Int32(clamping: words), hint: endpointHint(result.text)))
         case .final(let result):
             endUtterance(cancel: false)
             media.send(.recognizerFinal)
@@ -195,6 +190,19 @@ extension CallSession {
             services.metrics.recognizerError(engine: services.recognizerEngine)
             services.log.warning("recognition failed", logFields.merging(["error": error.code.rawValue]) { a, _ in a })
             if listening != nil { await apply(engine.handle(.asrError)) }
+        }
+    }
+
+    /// Semantic endpointing: a partial that already answers the state (it resolves to one of
+    /// the intents listened for) ends the turn after a short silence; anything else waits
+    /// longer (see `CallManager.endpointer`); digit strings wait longest.
+    func endpointHint(_ text: String) -> PartialHintCode {
+        switch PartialHint.classify(text) {
+        case .digits: return .digits
+        case .incomplete: return .incomplete
+        case .complete:
+            guard let spec = listening, !text.isEmpty else { return .incomplete }
+            return entry.resolver.resolve(text, candidates: spec.intents).intent == nil ? .incomplete : .complete
         }
     }
 
