@@ -42,19 +42,19 @@ public actor CampaignManager {
     }
 
     /// Starts a campaign from a create request body (see the type's comment).
-    public func create(json body: [UInt8]) throws(CampaignManagerError) -> CampaignSnapshot {
+    public func create(json body: [UInt8]) async throws(CampaignManagerError) -> CampaignSnapshot {
         let request: CreateRequest
         do {
             request = try JSONDecoder().decode(CreateRequest.self, from: Data(body))
         } catch {
             throw CampaignManagerError(.invalidRequest, "expected {\"file\": \"/path/campaign.yaml\", \"paused\": false}")
         }
-        return try create(path: request.file, paused: request.paused ?? false)
+        return try await create(path: request.file, paused: request.paused ?? false)
     }
 
     /// Loads and starts the campaign at `path`. A campaign id already running is a conflict;
     /// one that stopped or finished is started again (its store state decides what is left).
-    public func create(path: String, paused: Bool = false) throws(CampaignManagerError) -> CampaignSnapshot {
+    public func create(path: String, paused: Bool = false) async throws(CampaignManagerError) -> CampaignSnapshot {
         let loaded: LoadedCampaign
         do {
             loaded = try CampaignDefinitionLoader.loadCampaign(path: path)
@@ -66,17 +66,17 @@ public actor CampaignManager {
             _ = existing
             throw CampaignManagerError(.conflict, "campaign \(id) is already running")
         }
-        return try launch(loaded, paused: paused)
+        return try await launch(loaded, paused: paused)
     }
 
     /// Starts again every campaign the store shows running or paused (call once at start-up).
     /// Returns the ids resumed; a definition that no longer loads is reported, not fatal.
-    public func resumeFromStore() -> (resumed: [String], errors: [String]) {
+    public func resumeFromStore() async -> (resumed: [String], errors: [String]) {
         var resumed: [String] = [], errors: [String] = []
         for row in (try? store.campaigns()) ?? [] where row.state == "running" || row.state == "paused" {
             do {
                 let loaded = try CampaignDefinitionLoader.loadCampaign(path: row.definitionPath)
-                _ = try launch(loaded, paused: row.state == "paused")
+                _ = try await launch(loaded, paused: row.state == "paused")
                 resumed.append(row.campaignID)
             } catch {
                 errors.append("campaign \(row.campaignID): \(error)")
@@ -85,7 +85,7 @@ public actor CampaignManager {
         return (resumed, errors)
     }
 
-    func launch(_ loaded: LoadedCampaign, paused: Bool) throws(CampaignManagerError) -> CampaignSnapshot {
+    func launch(_ loaded: LoadedCampaign, paused: Bool) async throws(CampaignManagerError) -> CampaignSnapshot {
         let id = loaded.definition.id
         do {
             let runner = try CampaignRunner(campaign: loaded, store: store, placer: placer, clock: clock,
@@ -93,11 +93,20 @@ public actor CampaignManager {
             try store.saveCampaign(id: id, definitionPath: loaded.path, state: paused ? "paused" : "running", at: clock.now())
             runners[id] = runner
             watchers[id] = Task { await self.watch(id, runner) }
-            Task { try? await runner.start(paused: paused) }
-            return CampaignSnapshot(id: id, state: paused ? .paused : .running, contacts: loaded.contacts.contacts.count,
-                                    finished: 0, inFlight: 0, placedByThisRun: 0, outcomes: [:], lastError: nil)
+            await runner.setDialObserver { [weak self] number, at in
+                Task { await self?.dialed(number, at: at, by: id) }
+            }
+            try await runner.start(paused: paused)
+            return await runner.snapshot()
         } catch {
             throw CampaignManagerError(.internalError, "could not start campaign \(id): \(error)")
+        }
+    }
+
+    /// Frequency caps count across campaigns: a dial by one campaign is a dial for the others.
+    func dialed(_ number: String, at date: Date, by campaignID: String) async {
+        for (id, runner) in runners where id != campaignID && watchers[id] != nil {
+            await runner.externalDial(contactID: number, at: date)
         }
     }
 

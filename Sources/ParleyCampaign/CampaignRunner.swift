@@ -41,6 +41,7 @@ public actor CampaignRunner {
     /// Calls placed by this runner instance, for figures and tests.
     public private(set) var placedCount = 0
     public private(set) var maxInFlight = 0
+    var dialObserver: (@Sendable (String, Date) -> Void)?
 
     public init(campaign: LoadedCampaign, store: any CampaignStateStore, placer: any CampaignCallPlacing,
                 clock: any CampaignClock = SystemCampaignClock(), publisher: (any CampaignResultPublisher)? = nil,
@@ -121,6 +122,12 @@ public actor CampaignRunner {
                                 outcomes: outcomes, lastError: lastError)
     }
 
+    /// Called with the number and time of every dial (the manager tells the other campaigns,
+    /// whose frequency caps count it).
+    public func setDialObserver(_ observer: @escaping @Sendable (String, Date) -> Void) {
+        dialObserver = observer
+    }
+
     /// Records a dial to a contact by another campaign (frequency caps count across campaigns).
     public func externalDial(contactID: String, at date: Date) {
         handle(.externalDial(contactID: contactID, at: date))
@@ -188,6 +195,7 @@ public actor CampaignRunner {
             variant: call.variant, ringTimeoutSec: call.ringTimeoutSec, amd: amd, leaveVoicemail: call.leaveVoicemail)
         let placer = self.placer
         placedCount += 1
+        dialObserver?(call.number, clock.now())
         calls[call.attemptID] = Task {
             let result = await placer.place(request)
             self.callEnded(call.attemptID, result)
