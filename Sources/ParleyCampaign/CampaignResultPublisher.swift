@@ -15,7 +15,9 @@ public protocol CampaignResultPublisher: Sendable {
 ///
 /// Body: `{"event":"campaign.contact_result","campaign_id","number","variant","outcome",
 /// "attempts","tags","skip_reason","finished_at","last_call_id","disposition","amd",
-/// "attempt_outcomes":[…]}` (absent values are null).
+/// "attempt_outcomes":[…],"transcript":[{"state","prompt","transcript","intent"}…]}` (absent
+/// values are null). `transcript` summarises the last answered call's turns from the store
+/// (empty when the call layer recorded none).
 public struct WebhookResultPublisher: CampaignResultPublisher {
     public let outbox: WebhookOutbox
     public let endpoint: String
@@ -38,22 +40,27 @@ public struct WebhookResultPublisher: CampaignResultPublisher {
         "\(result.campaignID):\(result.contactID):result"
     }
 
-    public static func payload(_ result: ContactResult, attempts: [AttemptRecord]) -> String {
+    public static func payload(_ result: ContactResult, attempts: [AttemptRecord], turns: [TurnRecord] = []) -> String {
         let last = attempts.last
         let body = Payload(
             event: "campaign.contact_result", campaign_id: result.campaignID, number: result.contactID,
             variant: result.variant, outcome: result.outcome?.rawValue, attempts: result.attempts, tags: result.tags,
             skip_reason: result.skipReason, finished_at: ISO8601DateFormatter().string(from: result.finishedAt),
             last_call_id: last?.callID, disposition: last?.disposition, amd: last?.amd?.rawValue,
-            attempt_outcomes: attempts.map { $0.outcome?.rawValue ?? $0.state.rawValue })
+            attempt_outcomes: attempts.map { $0.outcome?.rawValue ?? $0.state.rawValue },
+            transcript: turns.map { Payload.Turn(state: $0.state, prompt: $0.prompt, transcript: $0.transcript, intent: $0.intent) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     public func publish(_ result: ContactResult, attempts: [AttemptRecord]) async {
+        var turns: [TurnRecord] = []
+        if let callID = attempts.last(where: { $0.answeredAt != nil })?.callID {
+            turns = (try? await outbox.store.turns(callId: callID)) ?? []
+        }
         let request = WebhookRequest(endpoint: endpoint, url: url, idempotencyKey: Self.idempotencyKey(result),
-                                     payloadJSON: Self.payload(result, attempts: attempts))
+                                     payloadJSON: Self.payload(result, attempts: attempts, turns: turns))
         do {
             try await outbox.enqueue(request)
             await onQueued()
@@ -76,6 +83,23 @@ public struct WebhookResultPublisher: CampaignResultPublisher {
         var disposition: String?
         var amd: String?
         var attempt_outcomes: [String]
+        var transcript: [Turn]
+
+        struct Turn: Encodable {
+            var state: String
+            var prompt: String?
+            var transcript: String?
+            var intent: String?
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(state, forKey: .state)
+                try c.encode(prompt, forKey: .prompt)
+                try c.encode(transcript, forKey: .transcript)
+                try c.encode(intent, forKey: .intent)
+            }
+            enum CodingKeys: String, CodingKey { case state, prompt, transcript, intent }
+        }
 
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
@@ -92,11 +116,12 @@ public struct WebhookResultPublisher: CampaignResultPublisher {
             try c.encode(disposition, forKey: .disposition)
             try c.encode(amd, forKey: .amd)
             try c.encode(attempt_outcomes, forKey: .attempt_outcomes)
+            try c.encode(transcript, forKey: .transcript)
         }
 
         enum Key: String, CodingKey {
             case event, campaign_id, number, variant, outcome, attempts, tags, skip_reason, finished_at, last_call_id,
-                 disposition, amd, attempt_outcomes
+                 disposition, amd, attempt_outcomes, transcript
         }
     }
 }

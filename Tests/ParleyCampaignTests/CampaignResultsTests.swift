@@ -16,6 +16,13 @@ struct CampaignResultsTests {
         let numbers = Fixture.numbers(4)
         let def = try Fixture.definition(dnc: [numbers[3]], variants: variants)
         let campaign = RunnerFixture.campaign(def, numbers: numbers)
+        // The call of numbers[0]'s answered attempt, as the call layer records it.
+        let callID = "call-\(Fixture.t0.timeIntervalSince1970)"
+        try callStore.callStarted(CallStart(callId: callID, direction: .outbound, fromURI: "sip:+14155550000@carrier-a",
+                                            toURI: "sip:\(numbers[0])@carrier-a", startedAtMs: 0))
+        callStore.turnRecorded(callId: callID, turn: TurnRecord(seq: 1, state: "offer", prompt: "offer.wav",
+                                                                transcript: "yes please", intent: "accept"))
+        await callStore.flush()
         let outcomes: [String: [AttemptOutcome]] = [numbers[0]: [.answered], numbers[1]: [.busy, .voicemail],
                                                     numbers[2]: [.rejected], numbers[3]: [.answered]]
 
@@ -36,6 +43,10 @@ struct CampaignResultsTests {
         #expect(byNumber[numbers[0]]?["tags"] as? [String] == ["coupon_accepted"])
         #expect(byNumber[numbers[0]]?["disposition"] as? String == "completed")
         #expect(byNumber[numbers[0]]?["event"] as? String == "campaign.contact_result")
+        let transcript = try #require(byNumber[numbers[0]]?["transcript"] as? [[String: Any]])
+        #expect(transcript.count == 1 && transcript[0]["intent"] as? String == "accept"
+                && transcript[0]["transcript"] as? String == "yes please")
+        #expect((byNumber[numbers[1]]?["transcript"] as? [Any])?.isEmpty == true)
         #expect(byNumber[numbers[1]]?["attempt_outcomes"] as? [String] == ["busy", "voicemail"])
         #expect(byNumber[numbers[1]]?["amd"] as? String == "machine")
         #expect(byNumber[numbers[3]]?["skip_reason"] as? String == "do_not_call")
