@@ -56,6 +56,8 @@ public actor CampaignManager {
     /// one that stopped or finished is started again (its store state decides what is left).
     public func create(path: String, paused: Bool = false) async throws(CampaignManagerError) -> CampaignSnapshot {
         let loaded: LoadedCampaign
+        // Kept absolute in the campaign table so a restart from any folder finds it again.
+        let path = URL(fileURLWithPath: path).standardizedFileURL.path
         do {
             loaded = try CampaignDefinitionLoader.loadCampaign(path: path)
         } catch {
