@@ -24,6 +24,10 @@ extension CallSession {
                 return
             }
             playback = nil
+            if voicemailPlaybackID == p.id {
+                await voicemailFinished()
+                return
+            }
             await apply(engine.handle(.promptFinished(playbackID: p.id)))
         case let .bargeIn(onsetMs, atMs, _):
             let latencyMs = Int(atMs) - Int(onsetMs)
@@ -44,6 +48,13 @@ extension CallSession {
         case .speechStarted:
             if utterance == nil, listening != nil || playback != nil { startUtterance() }
         case let .endOfTurn(_, speechEndMs):
+            if utterance == nil, let wait = waitingForDecoder, wait.speechEndMs == nil {
+                // No decoder yet: keep the utterance in the pre-roll until one is free.
+                tap.freeze()
+                waitingForDecoder?.speechEndMs = Int64(speechEndMs)
+                waitingForDecoder?.endedAtNs = Monotonic.nowNs()
+                return
+            }
             guard var u = utterance, u.endOfSpeechAtNs == nil else { return }
             u.endOfSpeechAtNs = Monotonic.nowNs()
             u.speechEndMs = Int64(speechEndMs)
@@ -76,7 +87,9 @@ extension CallSession {
 
     // MARK: Recognition
 
-    /// Starts an utterance: the recognizer gets the pre-roll and the live audio.
+    /// Starts an utterance: the recognizer gets the pre-roll and the live audio. When every
+    /// decoder is busy it tries again every 50 ms (the audio waits in the pre-roll), for up
+    /// to `decoderWaitMs` after the caller's turn ended.
     func startUtterance() {
         guard let recognizer = services.recognizer else { return }
         let names = listening?.intents ?? entry.script.intents.map(\.name)
@@ -87,10 +100,14 @@ extension CallSession {
         do {
             session = try recognizer.startUtterance(hints)
         } catch {
+            if error.code == .poolExhausted { return waitForDecoder() }
+            waitingForDecoder = nil
             services.metrics.recognizerError(engine: services.recognizerEngine)
             services.log.warning("recognizer unavailable", logFields.merging(["error": error.code.rawValue]) { a, _ in a })
             return
         }
+        let pending = waitingForDecoder
+        waitingForDecoder = nil
         utteranceCount += 1
         let number = utteranceCount
         tap.attach(session)
@@ -100,12 +117,42 @@ extension CallSession {
             }
         }
         utterance = UtteranceProgress(number: number, session: session, events: events)
+        if let speechEndMs = pending?.speechEndMs {
+            // The turn ended while waiting for a decoder: the pre-roll holds all of it.
+            utterance?.endOfSpeechAtNs = Monotonic.nowNs()
+            utterance?.speechEndMs = speechEndMs
+            tap.detach()
+            session.endOfSpeech()
+        }
         utteranceWatchdog?.cancel()
         utteranceWatchdog = Task { [weak self] in
             try? await Task.sleep(for: .seconds(20))
             guard !Task.isCancelled else { return }
             self?.post(.utteranceTimedOut(utterance: number))
         }
+    }
+
+    static let decoderWaitMs: UInt64 = 3_000
+
+    /// Every decoder is busy: retry soon, give up `decoderWaitMs` after the turn ended.
+    func waitForDecoder() {
+        if waitingForDecoder == nil { waitingForDecoder = DecoderWait() }
+        if let ended = waitingForDecoder?.endedAtNs, Monotonic.nowNs() - ended > Self.decoderWaitMs * 1_000_000 {
+            waitingForDecoder = nil
+            tap.detach()
+            services.metrics.recognizerError(engine: services.recognizerEngine)
+            services.log.warning("no recognizer free for the caller's turn", logFields)
+            Task { [weak self] in await self?.decoderWaitFailed() }
+            return
+        }
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(50))
+            self?.post(.retryUtterance)
+        }
+    }
+
+    func decoderWaitFailed() async {
+        if listening != nil { await apply(engine.handle(.asrError)) }
     }
 
     func endUtterance(cancel: Bool) {
