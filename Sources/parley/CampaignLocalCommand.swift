@@ -1,22 +1,28 @@
 import Foundation
+import ParleyCall
 import ParleyCampaign
 import ParleyStore
 import Synchronization
 
-/// `parley campaign run-local FILE --simulate SPEC [--data-dir DIR] [--dial-log PATH]
-/// [--webhook URL] [--admin-listen HOST:PORT]` — runs a campaign in this process against
-/// simulated called parties (`SimulatedCallPlacer`): the real runner, store, pacing,
-/// windows, retries, do-not-call, caps and result outbox, without SIP. For dry runs and the
-/// crash test. State goes to `<data-dir>/parley.sqlite` (the daemon's store file layout), so
-/// running it again resumes. Prints the report and exits 0 when the campaign finished.
+/// `parley campaign run-local FILE (--simulate SPEC | --daemon-config FILE) [--data-dir DIR]
+/// [--dial-log PATH] [--webhook URL] [--admin-listen HOST:PORT] [--sip-listen HOST:PORT]` —
+/// runs a campaign in this process. With `--simulate`, against simulated called parties
+/// (`SimulatedCallPlacer`): the real runner, store, pacing, windows, retries, do-not-call,
+/// caps and result outbox, without SIP — for dry runs and the crash test. With
+/// `--daemon-config`, through a call plane built from a parleyd configuration (real SIP and
+/// RTP through its trunks, dialogue, AMD; `CampaignCallAdapter`). State goes to
+/// `<data-dir>/parley.sqlite` (the daemon's store file), so running it again resumes.
+/// Prints the report and exits 0 when the campaign finished or was stopped.
 enum CampaignLocalCommand {
     struct Options {
         var file = ""
         var simulate = ""
-        var dataDirectory = CallStore.defaultDataDirectory()
+        var daemonConfig = ""
+        var dataDirectory: String?
         var dialLog: String?
         var webhook: String?
         var adminListen: String?
+        var sipListen: String?
         var adminToken: String?
     }
 
@@ -28,6 +34,8 @@ enum CampaignLocalCommand {
             switch a {
             case "--simulate": guard let v = value() else { return nil }; o.simulate = v
             case "--data-dir": guard let v = value() else { return nil }; o.dataDirectory = v
+            case "--daemon-config": guard let v = value() else { return nil }; o.daemonConfig = v
+            case "--sip-listen": guard let v = value() else { return nil }; o.sipListen = v
             case "--dial-log": guard let v = value() else { return nil }; o.dialLog = v
             case "--webhook": guard let v = value() else { return nil }; o.webhook = v
             case "--admin-listen": guard let v = value() else { return nil }; o.adminListen = v
@@ -37,14 +45,14 @@ enum CampaignLocalCommand {
                 o.file = a
             }
         }
-        return o.file.isEmpty || o.simulate.isEmpty ? nil : o
+        return o.file.isEmpty || o.simulate.isEmpty == o.daemonConfig.isEmpty ? nil : o
     }
 
     static func run(_ arguments: [String]) -> Int32 {
         guard let options = parse(arguments) else {
-            FileHandleOutput.error("usage: parley campaign run-local FILE --simulate SPEC [--data-dir DIR] [--dial-log PATH] "
-                                   + "[--webhook URL] [--admin-listen HOST:PORT] [--token T]\n"
-                                   + "  (real calls go through parleyd: parley campaign start)")
+            FileHandleOutput.error("usage: parley campaign run-local FILE (--simulate SPEC | --daemon-config FILE) "
+                                   + "[--data-dir DIR] [--dial-log PATH] [--webhook URL] [--admin-listen HOST:PORT] "
+                                   + "[--sip-listen HOST:PORT] [--token T]")
             return 2
         }
         let status = Mutex<Int32>(1)
@@ -58,28 +66,68 @@ enum CampaignLocalCommand {
         return status.withLock { $0 }
     }
 
+    /// What the campaign runs over: the placer, the store's folder, the outbox, and how to shut down.
+    struct Plane {
+        var placer: any CampaignCallPlacing
+        var dataDirectory: String
+        var outbox: WebhookOutbox?
+        var wake: @Sendable () -> Void = {}
+        var shutdown: @Sendable () async -> Void = {}
+    }
+
+    static func makePlane(_ o: Options) async throws -> Plane? {
+        if !o.daemonConfig.isEmpty {
+            let configuration: DaemonConfiguration
+            do throws(ConfigurationError) {
+                configuration = try ConfigurationLoader().load(path: o.daemonConfig, overrides: ConfigurationOverrides(
+                    sipListen: o.sipListen, dataDirectory: o.dataDirectory))
+            } catch {
+                FileHandleOutput.error("\(o.daemonConfig): \(error)")
+                return nil
+            }
+            let daemon: CallDaemon
+            do throws(CallDaemonError) {
+                daemon = try await CallDaemon(configuration: configuration, log: CallLog(minimum: .warning))
+            } catch {
+                FileHandleOutput.error("parley campaign run-local: \(error.description)")
+                return nil
+            }
+            let line = "parley: sip=\(daemon.sipAddresses.map(\.description).joined(separator: ","))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+            return Plane(placer: CampaignCallAdapter(manager: daemon.manager), dataDirectory: configuration.dataDirectory,
+                         outbox: daemon.services.webhooks.outbox, wake: { daemon.deliverer.wake() },
+                         shutdown: { await daemon.shutdown() })
+        }
+        let spec = try String(contentsOfFile: o.simulate, encoding: .utf8)
+        let rules: [SimulatedCallPlacer.Rule]
+        do throws(CampaignError) { rules = try SimulatedCallPlacer.parseRules(spec) } catch {
+            FileHandleOutput.error("\(o.simulate):\(error.line ?? 0): error: \(error.detail)")
+            return nil
+        }
+        let directory = o.dataDirectory ?? CallStore.defaultDataDirectory()
+        var plane = Plane(placer: try SimulatedCallPlacer(rules: rules, dialLogPath: o.dialLog), dataDirectory: directory)
+        if o.webhook != nil {
+            let outbox = WebhookOutbox(store: try CallStore(configuration: .init(directory: directory)))
+            let deliverer = WebhookDeliverer(outbox: outbox)
+            try await deliverer.start()
+            plane.outbox = outbox
+            plane.wake = { deliverer.wake() }
+            plane.shutdown = { await deliverer.drainBriefly() }
+        }
+        return plane
+    }
+
     static func runAsync(_ o: Options) async -> Int32 {
         do {
-            let spec = try String(contentsOfFile: o.simulate, encoding: .utf8)
-            let rules: [SimulatedCallPlacer.Rule]
-            do throws(CampaignError) { rules = try SimulatedCallPlacer.parseRules(spec) } catch {
-                FileHandleOutput.error("\(o.simulate):\(error.line ?? 0): error: \(error.detail)")
-                return 1
-            }
-            let placer = try SimulatedCallPlacer(rules: rules, dialLogPath: o.dialLog)
-            let store = try CampaignSQLiteStore(dataDirectory: o.dataDirectory)
+            guard let plane = try await makePlane(o) else { return 1 }
+            let store = try CampaignSQLiteStore(dataDirectory: plane.dataDirectory)
             var publisher: (any CampaignResultPublisher)?
-            var deliverer: WebhookDeliverer?
-            if let url = o.webhook {
-                let callStore = try CallStore(configuration: .init(directory: o.dataDirectory))
-                let outbox = WebhookOutbox(store: callStore)
-                let d = WebhookDeliverer(outbox: outbox)
-                try await d.start()
-                deliverer = d
-                publisher = WebhookResultPublisher(outbox: outbox, endpoint: "crm", url: url, onQueued: { d.wake() })
+            if let url = o.webhook, let outbox = plane.outbox {
+                let wake = plane.wake
+                publisher = WebhookResultPublisher(outbox: outbox, endpoint: "crm", url: url, onQueued: { wake() })
             }
-            let manager = CampaignManager(store: store, placer: placer, publisher: publisher,
-                                          configuration: .init(resultsDirectory: (o.dataDirectory as NSString)
+            let manager = CampaignManager(store: store, placer: plane.placer, publisher: publisher,
+                                          configuration: .init(resultsDirectory: (plane.dataDirectory as NSString)
                                             .appendingPathComponent("campaigns")))
             let admin = try o.adminListen.map { try CampaignAdminBackend.serve(manager: manager, listen: $0, token: o.adminToken) }
             let snapshot: CampaignSnapshot
@@ -88,12 +136,13 @@ enum CampaignLocalCommand {
             } catch {
                 FileHandleOutput.error("parley campaign run-local: \(error.message)")
                 admin?.stop()
+                await plane.shutdown()
                 return 1
             }
             let final = await manager.waitUntilDone(id: snapshot.id)
             if let report = try? await manager.report(id: snapshot.id) { print(report.text(), terminator: "") }
-            if let deliverer { await deliverer.drainBriefly() }
             admin?.stop()
+            await plane.shutdown()
             return final == .finished || final == .stopped ? 0 : 1
         } catch {
             FileHandleOutput.error("parley campaign run-local: \(error)")
