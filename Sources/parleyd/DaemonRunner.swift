@@ -28,6 +28,9 @@ enum DaemonRunner {
         let log = CallLog()
         let registry = MetricsRegistry()
         let metrics = ParleyMetrics(registry: registry)
+        // Which node these metrics are from (a cluster scrapes several).
+        registry.gauge("parley_node_info", help: "This node's identity (value 1).",
+                       labels: ["node_id": configuration.nodeID, "version": version]).set(1)
         let daemon: CallDaemon
         do {
             daemon = try await CallDaemon(
