@@ -19,13 +19,14 @@ enum DaemonRunner {
     nonisolated(unsafe) static var metricsTimer: DispatchSourceTimer?
 
     static func start(_ configuration: DaemonConfiguration, version: String) async {
+        let log = CallLog()
+        // Signals first: a SIGTERM or SIGHUP during start-up is acted on once we serve.
+        installSignals(log: log)
         // A parent that started us with signals blocked (e.g. Foundation's Process) must not
         // keep SIGTERM/SIGHUP from reaching us.
         var none = sigset_t()
         sigemptyset(&none)
         pthread_sigmask(SIG_SETMASK, &none, nil)
-
-        let log = CallLog()
         let registry = MetricsRegistry()
         let metrics = ParleyMetrics(registry: registry)
         // Which node these metrics are from (a cluster scrapes several).
@@ -66,7 +67,11 @@ enum DaemonRunner {
         do { try admin.start() } catch {
             fail("parleyd: admin API cannot listen on \(configuration.admin.listen): \(error)", status: 1)
         }
-        installSignals(daemon: daemon, log: log, drain: drain)
+        signalTargets.withLock { $0 = SignalTargets(daemon: daemon, drain: drain) }
+        if pendingSignals.withLock({ $0.contains(SIGTERM) || $0.contains(SIGINT) }) {
+            log.info("drain requested during start-up", [:])
+            drain()
+        }
         startMetricsTimer(daemon: daemon, metrics: metrics)
         let sip = daemon.sipAddresses.map(\.description).joined(separator: ",")
         let adminAddress = admin.localAddress?.description ?? configuration.admin.listen.description
@@ -74,13 +79,25 @@ enum DaemonRunner {
         FileHandle.standardOutput.write(Data("parleyd: ready sip=\(sip) admin=\(adminAddress)\n".utf8))
     }
 
-    static func installSignals(daemon: CallDaemon, log: CallLog, drain: @escaping @Sendable () -> Void) {
+    struct SignalTargets: Sendable {
+        let daemon: CallDaemon
+        let drain: @Sendable () -> Void
+    }
+    /// What the signal handlers act on, once the daemon serves; signals before that wait.
+    static let signalTargets = Mutex<SignalTargets?>(nil)
+    static let pendingSignals = Mutex<Set<Int32>>([])
+
+    static func installSignals(log: CallLog) {
         for sig in [SIGTERM, SIGINT, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
+                guard let targets = signalTargets.withLock({ $0 }) else {
+                    pendingSignals.withLock { _ = $0.insert(sig) }
+                    return
+                }
                 if sig == SIGHUP {
-                    switch daemon.reloadScripts() {
+                    switch targets.daemon.reloadScripts() {
                     case .success(let names): log.info("scripts reloaded", ["scripts": names.joined(separator: ",")])
                     case .failure(let list):
                         log.error("scripts rejected; the previous ones keep serving",
@@ -88,7 +105,7 @@ enum DaemonRunner {
                     }
                 } else {
                     log.info("drain requested by signal", ["signal": String(sig)])
-                    drain()
+                    targets.drain()
                 }
             }
             source.resume()

@@ -35,18 +35,7 @@ import Testing
     }
 
     @Test func atMaxCallsOptionsAndInvitesGet503UntilACallEnds() async throws {
-        let directory = NSTemporaryDirectory() + "parley-capacity-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var config = DaemonConfiguration(nodeID: "capacity-test")
-        config.sip.listen = [SIPListenAddress(address: .ipv4Loopback(port: 0), transports: [.udp])]
-        config.sip.maxCalls = 1
-        config.routing = RoutingConfiguration(defaultScript: ConfigurationFixtures.repositoryRoot
-                                              + "/examples/demo/member-care.yaml")
-        config.media.rtpPortStart = 33600
-        config.media.rtpPortEnd = 33799
-        config.dataDirectory = directory
-        config.recognizer.prewarmDecoders = 0
-        let daemon = try await CallDaemon(configuration: config, log: CallLog(minimum: .warning))
+        let (daemon, directory) = try await TestDaemon.make("capacity-test", rtpPortStart: 33600) { $0.sip.maxCalls = 1 }
         let long = SIPpUAC.lateOffer(ackWithAnswer: true)
             .replacingOccurrences(of: "<pause milliseconds=\"1500\"/>", with: "<pause milliseconds=\"4000\"/>")
         let call = try Self.start(long, daemon: daemon, directory: directory, name: "call")

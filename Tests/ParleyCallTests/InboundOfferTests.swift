@@ -8,17 +8,7 @@ import Testing
 /// codec in common.
 @Suite(.serialized) struct InboundOfferTests {
     static func makeDaemon() async throws -> (CallDaemon, String) {
-        let directory = NSTemporaryDirectory() + "parley-inbound-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var config = DaemonConfiguration(nodeID: "inbound-test")
-        config.sip.listen = [SIPListenAddress(address: .ipv4Loopback(port: 0), transports: [.udp])]
-        config.routing = RoutingConfiguration(defaultScript: ConfigurationFixtures.repositoryRoot
-                                              + "/examples/demo/member-care.yaml")
-        config.media.rtpPortStart = 33200
-        config.media.rtpPortEnd = 33399
-        config.dataDirectory = directory
-        config.recognizer.prewarmDecoders = 0
-        return (try await CallDaemon(configuration: config, log: CallLog(minimum: .warning)), directory)
+        try await TestDaemon.make("inbound-test", rtpPortStart: 33200)
     }
 
     /// Runs a SIPp UAC scenario once against the daemon; returns SIPp's exit status and the message log.
@@ -117,19 +107,7 @@ enum SIPpUAC {
 
         ]]></send>
           <recv response="200"/>
-        """ : """
-          <recv request="BYE"/>
-          <send><![CDATA[
-        SIP/2.0 200 OK
-        [last_Via:]
-        [last_From:]
-        [last_To:]
-        [last_Call-ID:]
-        [last_CSeq:]
-        Content-Length: 0
-
-        ]]></send>
-        """
+        """ : "<recv request=\"BYE\"/>\n" + TestDaemon.sippResponse("200 OK", toTag: false)
         return """
         <?xml version="1.0" encoding="ISO-8859-1" ?>
         <scenario name="late offer">

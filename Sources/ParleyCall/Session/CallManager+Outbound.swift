@@ -56,27 +56,8 @@ extension CallManager {
         var entry = services.scripts.entry(path: request.scriptPath)
         if entry == nil, case .success(let loaded) = services.scripts.load(paths: [request.scriptPath]) { entry = loaded.first }
         guard let entry else { return failed("script does not load") }
-        guard let codec = config.media.codecs.first, let audioCodec = AudioCodec(rawValue: codec.configName) else {
-            return failed("no codec")
-        }
-        let media: MediaChannelHandle
-        do {
-            media = try services.media.openChannel(MediaChannelConfiguration(
-                codec: codec, payloadType: codec.defaultPayloadType, telephoneEventPayloadType: 101,
-                ptimeMs: config.media.ptimeMs, remote: nil, mediaTimeoutMs: config.media.timeoutS * 1000,
-                listening: channelListening(), pipelineRateHz: 8000,
-                jitterBuffer: config.jitterBufferConfiguration(clockRate: codec.rtpClockRateHz),
-                cname: "parley@\(config.nodeID)"), prompts: entry.prompts)
-        } catch {
-            return failed("media: \(error)")
-        }
-        var oaConfig = offerAnswerConfiguration(rtpPort: media.localAddress.port)
-        oaConfig.codecs = [audioCodec]
-        var offering = OfferAnswer(configuration: oaConfig)
-        guard case .sendOffer(let offer)? = offering.handle(.makeOffer(direction: .sendrecv)).first else {
-            media.close()
-            return failed("no offer")
-        }
+        guard let made = offerInAnswer(prompts: entry.prompts) else { return failed("no media channel or codec") }
+        let media = made.media, offer = made.answer, offering = made.offerAnswer
         let host = hop.host
         let callerUser = request.callerID ?? trunk.callerID ?? "parley"
         let fromURI = trunk.fromURI.flatMap { try? SIPURI(parsing: $0) }

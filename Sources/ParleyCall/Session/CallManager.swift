@@ -190,7 +190,8 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
         return .failure(Refusal(code: 488, reason: "Not Acceptable Here"))
     }
 
-    /// For an INVITE without an offer: a channel on the first configured codec and our offer.
+    /// When we make the offer (an INVITE without one; outbound calls): a channel on the
+    /// first configured codec, waiting for the peer's first packet, and our offer of it.
     func offerInAnswer(prompts: PromptTable) -> AcceptedOffer? {
         let config = services.configuration
         guard let codec = config.media.codecs.first, let audioCodec = AudioCodec(rawValue: codec.configName) else { return nil }
