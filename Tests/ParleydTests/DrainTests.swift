@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+extension ParleydEndToEnd {
+    /// Issue 8, "Must show" 4: SIGTERM drains — calls in progress finish, new ones are refused.
+    @Suite struct DrainTests {
+        /// 20 calls in progress when SIGTERM arrives all finish (SIPp: 0 failed); an INVITE and an
+        /// OPTIONS sent during the drain get 503 with Retry-After; parleyd then exits 0.
+        @Test func sigtermFinishesCallsInProgressAndRefusesNewOnes() throws {
+            let hooks = try WebhookServer(statuses: ["*": 200])
+            var settings = DaemonSettings()
+            settings.webhooks = DemoCall.webhooks(hooks)
+            settings.drainTimeoutSeconds = 30
+            settings.retryAfterSeconds = 7
+            let daemon = try Daemon(settings)
+            try daemon.start()
+            defer { daemon.kill9() }
+            let store = StoreReader(path: daemon.storePath)
+
+            let calls = try SIPpRun(scenario: "uac_hang_up.xml", target: daemon.sipTarget, calls: 20, rate: 20, limit: 20,
+                                    keys: ["hold_ms": "7000"], timeoutSeconds: 45)
+            let allUp = try waitUntil(timeoutSeconds: 15, intervalMs: 100) {
+                try store.integer("SELECT count(*) FROM calls WHERE answered_at IS NOT NULL AND ended_at IS NULL") == 20
+            }
+            try #require(allUp, "20 answered calls in progress: \(store.dump())\n\(daemon.log.suffix(2000))")
+            let process = try #require(daemon.process)
+            process.send(SIGTERM)
+
+            // New requests during the drain.
+            let probe = try SIPpRun(scenario: "uac_rejected_503.xml", target: daemon.sipTarget, timeoutSeconds: 10)
+            let refused = probe.finish()
+            #expect(refused.succeeded, "INVITE/OPTIONS during drain: \(refused)")
+            #expect(refused.values("retry_after") == ["7", "7"], "Retry-After (INVITE, OPTIONS): \(refused.logLines)")
+            #expect(process.isRunning, "parleyd left before its calls finished")
+
+            let result = calls.finish()
+            #expect(result.failedCalls == 0, "\(result)")
+            #expect(result.successfulCalls == 20, "\(result)")
+            #expect(result.succeeded, "\(result)\n--- parleyd:\n\(daemon.log.suffix(3000))")
+
+            #expect(process.waitForExit(timeoutSeconds: 15), "parleyd still running after its calls ended")
+            #expect(process.terminationStatus == 0, "exit status \(process.terminationStatus.map(String.init) ?? "signal \(process.terminationSignal ?? 0)")")
+            let ended = try store.integer("SELECT count(*) FROM calls WHERE ended_at IS NOT NULL AND disposition IS NOT NULL")
+            #expect(ended == 20, "ended calls: \(ended)")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+extension ParleydEndToEnd {
+    /// Issue 8, "Must show" 3: a SIGKILL loses no ended call and no queued webhook.
+    @Suite struct DurabilityTests {
+        /// 20 calls end (the caller hangs up) while the CRM answers 503; parleyd is SIGKILLed the
+        /// moment SIPp has its last 200 to BYE. Every call is in `calls` with a disposition and its
+        /// call.ended webhook is queued; after a restart, with the CRM answering 200, each
+        /// call.ended key is delivered exactly once.
+        @Test func killedDaemonKeepsEndedCallsAndDeliversQueuedWebhooksAfterRestart() throws {
+            let hooks = try WebhookServer(statuses: ["*": 503])
+            var settings = DaemonSettings()
+            settings.webhooks = DemoCall.webhooks(hooks)
+            let daemon = try Daemon(settings)
+            try daemon.start()
+            defer { daemon.stop() }
+
+            let sipp = try SIPpRun(scenario: "uac_hang_up.xml", target: daemon.sipTarget, calls: 20, rate: 20,
+                                   keys: ["hold_ms": "1500"], timeoutSeconds: 40)
+            let result = sipp.finish()
+            #expect(result.succeeded, "\(result)\n--- parleyd:\n\(daemon.log.suffix(3000))")
+            #expect(result.successfulCalls == 20, "\(result)")
+            let sipCallIDs = Set(result.values("sip_call_id"))
+
+            // Killed the moment the last BYE transaction completed: nothing may be lost from here.
+            daemon.kill9()
+            #expect(daemon.process?.terminationSignal == SIGKILL)
+            let attemptsBeforeKill = hooks.requests().filter { $0.status == 503 }.count
+
+            // What the killed daemon left on disk (the sqlite3 CLI replays the WAL).
+            let store = StoreReader(path: daemon.storePath)
+            let rows = try store.calls()
+            #expect(rows.count == 20, "calls after SIGKILL: \(rows.count)")
+            let ended = rows.filter { StoreReader.string($0, "disposition") != nil && StoreReader.int($0, "ended_at") != nil }
+            #expect(ended.count == 20, "ended with a disposition: \(ended.count) of \(rows.count)")
+            #expect(sipCallIDs.count == 20, "SIPp logged \(sipCallIDs.count) Call-IDs")
+            #expect(Set(rows.compactMap { StoreReader.string($0, "sip_call_id") }) == sipCallIDs,
+                    "the rows' sip_call_id differ from SIPp's Call-IDs")
+            let callIDs = Set(rows.compactMap { StoreReader.string($0, "call_id") })
+            let expectedKeys = Set(callIDs.map { "\($0):call.ended" })
+            // Queued: every result webhook is in the outbox, none delivered (the CRM answered 503).
+            let queued = try store.query("SELECT idempotency_key, state, attempts FROM webhook_outbox WHERE idempotency_key LIKE '%:call.ended'")
+            #expect(Set(queued.compactMap { StoreReader.string($0, "idempotency_key") }) == expectedKeys,
+                    "outbox after SIGKILL: \(queued.count) results items (\(attemptsBeforeKill) attempts answered 503 before the kill)")
+            #expect(queued.allSatisfy { StoreReader.string($0, "state") == "pending" }, "\(queued)")
+
+            // Restart on the same data directory; the CRM is back.
+            try hooks.setStatuses(["*": 200])
+            try daemon.start()
+            let allDelivered = waitUntil(timeoutSeconds: 30, intervalMs: 100) {
+                expectedKeys.isSubset(of: Set(hooks.requests().filter(\.succeeded).compactMap(\.idempotencyKey)))
+            }
+            #expect(allDelivered, "delivered after restart: \(Set(hooks.requests().filter(\.succeeded).compactMap(\.idempotencyKey)).intersection(expectedKeys).count) of \(expectedKeys.count)")
+            // The outbox agrees that nothing is left, then no key has a second 2xx.
+            let settled = try waitUntil(timeoutSeconds: 10, intervalMs: 100) {
+                try store.integer("SELECT count(*) FROM webhook_outbox WHERE state != 'delivered'") == 0
+            }
+            #expect(settled, "outbox: \(store.dump("SELECT idempotency_key, state, attempts, last_status FROM webhook_outbox WHERE state != 'delivered'"))")
+            var successes: [String: Int] = [:]
+            for r in hooks.requests() where r.succeeded { successes[r.idempotencyKey ?? "(none)", default: 0] += 1 }
+            let duplicated = successes.filter { $0.value > 1 }
+            #expect(duplicated.isEmpty, "delivered more than once: \(duplicated)")
+            for key in expectedKeys { #expect(successes[key] == 1, "\(key): \(successes[key] ?? 0) deliveries") }
+        }
+    }
+}
