@@ -78,9 +78,15 @@ extension ParleydEndToEnd {
             let offer = try DemoCall.bestOfferCoverage(in: stream)
             #expect(greeting.fraction >= 0.9, "greeting: \(greeting); streams:\n\(capture.streamSummary())")
             #expect(offer.coverage.fraction >= 0.9, "offer \(offer.variant): \(offer.coverage)")
-            // Not barged in: the caller spoke after the offer.
-            let barged = try store.integer("SELECT count(*) FROM turns WHERE call_id = \(sqlLiteral(callID)) AND barged_in = 1")
-            #expect(barged == 0, "turns: \(store.dump("SELECT * FROM turns"))")
+            // Not barged in: the caller spoke after the offer; the offer's turn heard "yes".
+            let turns = try store.query("SELECT * FROM turns WHERE call_id = \(sqlLiteral(callID)) ORDER BY seq")
+            #expect(!turns.contains { StoreReader.int($0, "barged_in") == 1 }, "turns: \(turns)")
+            let offerTurn = turns.first { StoreReader.string($0, "state") == "offer" }
+            #expect(offerTurn.flatMap { StoreReader.string($0, "intent") } == "yes", "turns: \(turns)")
+            // The A/B variant recorded is the one the caller heard.
+            let variant = StoreReader.string(row, "variant") ?? ""
+            #expect(variant.hasSuffix(offer.variant), "calls.variant '\(variant)', heard offer variant \(offer.variant)")
+            print("figure: yes call: greeting \(greeting); offer \(offer.variant) \(offer.coverage); response_ms \(offerTurn.flatMap { StoreReader.int($0, "response_ms") }.map(String.init) ?? "-"); webhooks \(hooks.requests().count)")
         }
 
         /// The caller speaks 1.5 s into the offer (barge_in: immediate): the offer stops — fewer of
@@ -120,6 +126,8 @@ extension ParleydEndToEnd {
             #expect(offerTurns.contains { StoreReader.int($0, "barged_in") == 1 }, "turns: \(turns)")
             #expect(offerTurns.contains { (StoreReader.int($0, "barge_in_ms") ?? -1) >= 0 }, "barge_in_ms missing: \(turns)")
             #expect(StoreReader.string(calls[0], "disposition") != nil)
+            let bargeInMs = offerTurns.compactMap { StoreReader.int($0, "barge_in_ms") }.first
+            print("figure: barge-in call: greeting \(greeting); offer \(offer.variant) \(offer.coverage) of \(offer.coverage.voicedPackets) voiced; barge_in_ms \(bargeInMs.map(String.init) ?? "-"); disposition \(StoreReader.string(calls[0], "disposition") ?? "-")")
         }
     }
 }

@@ -25,6 +25,7 @@ extension ParleydEndToEnd {
             try #require(allUp, "20 answered calls in progress: \(store.dump())\n\(daemon.log.suffix(2000))")
             let process = try #require(daemon.process)
             process.send(SIGTERM)
+            let termAt = Date()
 
             // New requests during the drain.
             let probe = try SIPpRun(scenario: "uac_rejected_503.xml", target: daemon.sipTarget, timeoutSeconds: 10)
@@ -39,9 +40,13 @@ extension ParleydEndToEnd {
             #expect(result.succeeded, "\(result)\n--- parleyd:\n\(daemon.log.suffix(3000))")
 
             #expect(process.waitForExit(timeoutSeconds: 15), "parleyd still running after its calls ended")
+            let exitSeconds = Date().timeIntervalSince(termAt)
             #expect(process.terminationStatus == 0, "exit status \(process.terminationStatus.map(String.init) ?? "signal \(process.terminationSignal ?? 0)")")
             let ended = try store.integer("SELECT count(*) FROM calls WHERE ended_at IS NOT NULL AND disposition IS NOT NULL")
             #expect(ended == 20, "ended calls: \(ended)")
+            let hungUp = try store.integer("SELECT count(*) FROM calls WHERE disposition = 'hung_up'")
+            #expect(hungUp == 20, "calls the caller hung up: \(hungUp) (drain must not cut them)")
+            print("figure: drain: SIPp successful \(result.successfulCalls ?? -1), failed \(result.failedCalls ?? -1); Retry-After \(refused.values("retry_after")); exit \(process.terminationStatus ?? -1) \(String(format: "%.1f", exitSeconds)) s after SIGTERM")
         }
     }
 }

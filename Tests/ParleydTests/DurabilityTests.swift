@@ -62,6 +62,8 @@ extension ParleydEndToEnd {
             let duplicated = successes.filter { $0.value > 1 }
             #expect(duplicated.isEmpty, "delivered more than once: \(duplicated)")
             for key in expectedKeys { #expect(successes[key] == 1, "\(key): \(successes[key] ?? 0) deliveries") }
+            let requests = hooks.requests()
+            print("figure: durability: \(ended.count)/20 ended calls on disk after SIGKILL; \(attemptsBeforeKill) attempts answered 503 before the kill; \(requests.filter { $0.status == 503 }.count) 503s, \(requests.filter(\.succeeded).count) 2xx in all; \(successes.filter { expectedKeys.contains($0.key) }.count) of \(expectedKeys.count) call.ended keys delivered once")
         }
     }
 }

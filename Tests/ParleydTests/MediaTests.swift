@@ -42,6 +42,7 @@ extension ParleydEndToEnd {
                 let greeting = PromptAudio.coverage(of: try PromptAudio.prompt(DemoCall.greeting), in: stream)
                 // 3 s of a 4.6 s greeting: its first half at least, byte for byte.
                 #expect(greeting.foundPackets >= greeting.voicedPackets / 3, "PCMU greeting: \(greeting)")
+                print("figure: PCMU call: \(mine.count) packets from parleyd, greeting \(greeting)")
             } else {
                 Issue.record("PCMU call: no SDP answer port")
             }
@@ -51,6 +52,7 @@ extension ParleydEndToEnd {
                         "PCMA call: payload types \(Set(mine.map(\.payloadType)))\n\(summary)")
                 let voiced = PromptAudio.voicedALawPackets(PromptAudio.stream(packets, sourcePort: port, payloadType: 8))
                 #expect(voiced >= 40, "PCMA call: \(voiced) packets with sound in 3 s of greeting")
+                print("figure: PCMA call: \(mine.count) packets from parleyd, \(voiced) with sound")
             } else {
                 Issue.record("PCMA call: no SDP answer port")
             }
@@ -67,6 +69,7 @@ extension ParleydEndToEnd {
             #expect(events.count == 1, "dtmf events: \(events)")
             #expect(events.allSatisfy { (StoreReader.string($0, "json") ?? "").contains("\"1\"") }, "dtmf events: \(events)")
             #expect(hooks.requests(path: "/coupons").count == 1)
+            print("figure: DTMF call: \(events.count) dtmf event(s) for one key press, disposition \(StoreReader.string(call[0], "disposition") ?? "-")")
             // The codec calls ended by the caller's BYE.
             for r in [pcmuResult, pcmaResult] {
                 guard let id = r.values("sip_call_id").first else { continue }
@@ -93,6 +96,7 @@ extension ParleydEndToEnd {
             #expect(elapsed >= 2, "ended after \(elapsed) s, before the 2 s media timeout")
             let rows = try StoreReader(path: daemon.storePath).calls()
             #expect(rows.count == 1 && StoreReader.string(rows[0], "disposition") == "media_timeout", "calls: \(rows)")
+            print("figure: media timeout 2 s: BYE \(result.values("disposition")) after \(String(format: "%.1f", elapsed)) s")
         }
     }
 }
