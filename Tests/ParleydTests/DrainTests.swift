@@ -39,7 +39,8 @@ extension ParleydEndToEnd {
             #expect(result.successfulCalls == 20, "\(result)")
             #expect(result.succeeded, "\(result)\n--- parleyd:\n\(daemon.log.suffix(3000))")
 
-            #expect(process.waitForExit(timeoutSeconds: 15), "parleyd still running after its calls ended")
+            let exited = process.waitForExit(timeoutSeconds: 15)
+            #expect(exited, "parleyd still running 15 s after its calls ended; /v1/status: \(exited ? "" : daemon.admin("/v1/status")); /v1/calls?active=true: \(exited ? "" : daemon.admin("/v1/calls?active=true"))\n--- parleyd:\n\(daemon.log.suffix(4000))")
             let exitSeconds = Date().timeIntervalSince(termAt)
             #expect(process.terminationStatus == 0, "exit status \(process.terminationStatus.map(String.init) ?? "signal \(process.terminationSignal ?? 0)")")
             let ended = try store.integer("SELECT count(*) FROM calls WHERE ended_at IS NOT NULL AND disposition IS NOT NULL")

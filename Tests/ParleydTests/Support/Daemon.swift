@@ -123,6 +123,11 @@ final class Daemon: @unchecked Sendable {
         process?.stop(graceSeconds: 5)
     }
 
+    /// A GET on the admin API (curl), for diagnostics in failure messages; never throws.
+    func admin(_ path: String) -> String {
+        (try? runTool("/usr/bin/curl", ["-s", "-m", "3", "http://127.0.0.1:\(adminPort)\(path)"], timeoutSeconds: 5)) ?? "(no answer)"
+    }
+
     func kill9() {
         process?.kill9()
     }
