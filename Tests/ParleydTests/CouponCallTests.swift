@@ -127,7 +127,49 @@ extension ParleydEndToEnd {
             #expect(offerTurns.contains { (StoreReader.int($0, "barge_in_ms") ?? -1) >= 0 }, "barge_in_ms missing: \(turns)")
             #expect(StoreReader.string(calls[0], "disposition") != nil)
             let bargeInMs = offerTurns.compactMap { StoreReader.int($0, "barge_in_ms") }.first
-            print("figure: barge-in call: greeting \(greeting); offer \(offer.variant) \(offer.coverage) of \(offer.coverage.voicedPackets) voiced; barge_in_ms \(bargeInMs.map(String.init) ?? "-"); disposition \(StoreReader.string(calls[0], "disposition") ?? "-")")
+            let wire = try Self.wireBargeInMs(capture, prompt: DemoCall.offerVariants[offer.variant]!, port: port)
+            print("figure: barge-in on the offer: greeting \(greeting); offer \(offer.variant) \(offer.coverage); barge_in_ms \(bargeInMs.map(String.init) ?? "-") (turn), \(wire) on the wire; disposition \(StoreReader.string(calls[0], "disposition") ?? "-")")
+        }
+
+        /// The caller speaks 1.2 s into the greeting (barge_in: confirmed, locked for its first
+        /// 800 ms, two words needed): the greeting stops short and its turn has barged_in = 1.
+        /// The caller hangs up 3 s after speaking.
+        @Test func speakingDuringTheGreetingStopsIt() throws {
+            let daemon = try Daemon(DaemonSettings())
+            try daemon.start()
+            defer { daemon.stop() }
+            let capture = try LoopbackCapture(ports: daemon.rtpPorts)
+
+            let sipp = try SIPpRun(scenario: "uac_barge_in_hang_up.xml", target: daemon.sipTarget,
+                                   keys: ["speak_at_ms": "1200", "hold_ms": "1000"], timeoutSeconds: 40)
+            let result = sipp.finish()
+            #expect(result.succeeded, "\(result)\n--- parleyd:\n\(daemon.log.suffix(3000))")
+
+            let packets = try capture.packetsFromDaemon()
+            let port = try #require(DemoCall.answerPort(result), "no SDP answer port logged: \(result.logLines)")
+            let stream = PromptAudio.stream(packets, sourcePort: port, payloadType: 0)
+            let greeting = PromptAudio.coverage(of: try PromptAudio.prompt(DemoCall.greeting), in: stream)
+            #expect(greeting.foundPackets < greeting.voicedPackets, "greeting: \(greeting)")
+            #expect(greeting.fraction < 0.8, "the greeting kept playing: \(greeting)")
+            #expect(greeting.foundPackets > 0, "the greeting never started: \(greeting)")
+
+            let store = StoreReader(path: daemon.storePath)
+            let turns = try store.query("SELECT * FROM turns ORDER BY call_id, seq")
+            let greetingTurns = turns.filter { StoreReader.string($0, "state") == "greeting" }
+            #expect(greetingTurns.contains { StoreReader.int($0, "barged_in") == 1 }, "turns: \(turns)")
+            let bargeInMs = greetingTurns.compactMap { StoreReader.int($0, "barge_in_ms") }.first
+            let wire = try Self.wireBargeInMs(capture, prompt: DemoCall.greeting, port: port)
+            print("figure: barge-in on the greeting: greeting \(greeting); barge_in_ms \(bargeInMs.map(String.init) ?? "-") (turn), \(wire) on the wire")
+        }
+
+        /// Caller's first voiced packet → parleyd's last packet of the prompt, as captured on `lo`.
+        static func wireBargeInMs(_ capture: LoopbackCapture, prompt files: [String], port: Int) throws -> String {
+            let packets = try capture.allPackets()
+            guard let onset = PromptAudio.speechOnsetTime(in: packets, destinationPort: port),
+                  let last = PromptAudio.lastPacketTime(of: try PromptAudio.prompt(files), in: packets, sourcePort: port) else {
+                return "(not measured)"
+            }
+            return "\(Int((last - onset) * 1000)) ms"
         }
     }
 }

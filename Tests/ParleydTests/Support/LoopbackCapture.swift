@@ -4,6 +4,8 @@ import Foundation
 /// read back with tshark as RTP.
 final class LoopbackCapture: @unchecked Sendable {
     struct Packet {
+        /// Seconds since the capture's first packet.
+        let time: Double
         let sourcePort: Int
         let destinationPort: Int
         let payloadType: Int
@@ -16,6 +18,7 @@ final class LoopbackCapture: @unchecked Sendable {
     let pcapPath: String
     let ports: ClosedRange<Int>
     private let process: ChildProcess
+    private var cached: [Packet]?
 
     /// Starts capturing and returns once dumpcap says it is capturing.
     init(ports: ClosedRange<Int>) throws {
@@ -42,17 +45,26 @@ final class LoopbackCapture: @unchecked Sendable {
 
     /// Every UDP packet of the capture decoded as RTP (version 2), sent from a port in `ports`.
     func packetsFromDaemon() throws -> [Packet] {
+        try allPackets().filter { ports.contains($0.sourcePort) }
+    }
+
+    /// Every RTP packet to or from the daemon's ports, in capture order (stops the capture).
+    func allPackets() throws -> [Packet] {
+        if let cached { return cached }
         stop()
-        let out = try runTool("/usr/bin/tshark", ["-r", pcapPath, "-o", "rtp.heuristic_rtp:TRUE", "-Y", "rtp && udp.srcport >= \(ports.lowerBound) && udp.srcport <= \(ports.upperBound)",
-                                                  "-T", "fields", "-E", "separator=;",
+        let out = try runTool("/usr/bin/tshark", ["-r", pcapPath, "-o", "rtp.heuristic_rtp:TRUE", "-Y", "rtp",
+                                                  "-T", "fields", "-E", "separator=;", "-e", "frame.time_relative",
                                                   "-e", "udp.srcport", "-e", "udp.dstport", "-e", "rtp.p_type", "-e", "rtp.seq",
                                                   "-e", "rtp.marker", "-e", "rtp.payload"], timeoutSeconds: 60)
-        return out.split(separator: "\n").compactMap { line in
+        let packets: [Packet] = out.split(separator: "\n").compactMap { line in
             let f = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
-            guard f.count >= 6, let src = Int(f[0]), let dst = Int(f[1]), let pt = Int(f[2]), let seq = Int(f[3]) else { return nil }
-            return Packet(sourcePort: src, destinationPort: dst, payloadType: pt, sequence: seq,
-                          marker: f[4] == "1" || f[4] == "True", payload: Self.bytes(hex: f[5]))
+            guard f.count >= 7, let time = Double(f[0]), let src = Int(f[1]), let dst = Int(f[2]), let pt = Int(f[3]),
+                  let seq = Int(f[4]) else { return nil }
+            return Packet(time: time, sourcePort: src, destinationPort: dst, payloadType: pt, sequence: seq,
+                          marker: f[5] == "1" || f[5] == "True", payload: Self.bytes(hex: f[6]))
         }
+        cached = packets
+        return packets
     }
 
     /// `rtp,streams` summary text (for failure messages).

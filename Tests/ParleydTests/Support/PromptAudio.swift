@@ -121,6 +121,30 @@ enum PromptAudio {
         return h
     }
 
+    /// Capture time of the last packet from `sourcePort` carrying a voiced chunk of `prompt`.
+    static func lastPacketTime(of prompt: [UInt8], in packets: [LoopbackCapture.Packet], sourcePort: Int) -> Double? {
+        let text = normalized(prompt)
+        return packets.last { p in
+            p.sourcePort == sourcePort && p.payload.count >= 120 && rms(p.payload[...]) >= 300
+                && contains(text, normalized(Array(p.payload[40..<120])))
+        }?.time
+    }
+
+    /// Capture time of the first packet to `destinationPort` with sound in it (the caller speaking).
+    static func speechOnsetTime(in packets: [LoopbackCapture.Packet], destinationPort: Int) -> Double? {
+        packets.first { $0.destinationPort == destinationPort && $0.payloadType == 0 && rms($0.payload[...]) >= 300 }?.time
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return false }
+        var i = 0
+        while i + needle.count <= haystack.count {
+            if haystack[i] == first && haystack[i..<i + needle.count].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// The payloads of one RTP stream (one source port, audio payload type), in capture order.
     static func stream(_ packets: [LoopbackCapture.Packet], sourcePort: Int, payloadType: Int) -> [UInt8] {
         packets.filter { $0.sourcePort == sourcePort && $0.payloadType == payloadType }.flatMap(\.payload)
