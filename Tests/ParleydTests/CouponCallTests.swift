@@ -127,6 +127,11 @@ extension ParleydEndToEnd {
             #expect(offerTurns.contains { (StoreReader.int($0, "barge_in_ms") ?? -1) >= 0 }, "barge_in_ms missing: \(turns)")
             #expect(StoreReader.string(calls[0], "disposition") != nil)
             let bargeInMs = offerTurns.compactMap { StoreReader.int($0, "barge_in_ms") }.first
+            // Personal data never in log text: the caller's URI, the member's name, the transcript.
+            let log = daemon.log
+            for secret in ["sip:sipp@", "Alice", "really like", "coupon, text it"] {
+                #expect(!log.contains(secret), "parleyd's log contains '\(secret)'")
+            }
             let wire = try Self.wireBargeInMs(capture, prompt: DemoCall.offerVariants[offer.variant]!, port: port)
             print("figure: barge-in on the offer: greeting \(greeting); offer \(offer.variant) \(offer.coverage); barge_in_ms \(bargeInMs.map(String.init) ?? "-") (turn), \(wire) on the wire; disposition \(StoreReader.string(calls[0], "disposition") ?? "-")")
         }

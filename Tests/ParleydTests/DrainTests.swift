@@ -33,6 +33,9 @@ extension ParleydEndToEnd {
             #expect(refused.succeeded, "INVITE/OPTIONS during drain: \(refused)")
             #expect(refused.values("retry_after") == ["7", "7"], "Retry-After (INVITE, OPTIONS): \(refused.logLines)")
             #expect(process.isRunning, "parleyd left before its calls finished")
+            // docs/admin.md: /healthz answers 503 {"status":"draining"} once draining.
+            let health = daemon.admin("/healthz", withStatus: true)
+            #expect(health.hasPrefix("503 ") && health.contains("draining"), "GET /healthz during drain: \(health)")
 
             let result = calls.finish()
             #expect(result.failedCalls == 0, "\(result)")

@@ -79,7 +79,8 @@ extension ParleydEndToEnd {
         }
 
         /// A caller that sends no RTP at all: parleyd ends the call after media.timeout_s with a
-        /// BYE naming media_timeout, and the store says so.
+        /// BYE naming media_timeout, and the store says so. The INVITE carries no
+        /// X-Parley-Var headers: both required variables are defaulted, each with an event.
         @Test func callerSendingNoRTPEndsByMediaTimeout() throws {
             var settings = DaemonSettings()
             settings.mediaTimeoutSeconds = 2
@@ -96,6 +97,12 @@ extension ParleydEndToEnd {
             #expect(elapsed >= 2, "ended after \(elapsed) s, before the 2 s media timeout")
             let rows = try StoreReader(path: daemon.storePath).calls()
             #expect(rows.count == 1 && StoreReader.string(rows[0], "disposition") == "media_timeout", "calls: \(rows)")
+            let callID = rows.first.flatMap { StoreReader.string($0, "call_id") } ?? ""
+            let defaulted = try StoreReader(path: daemon.storePath)
+                .query("SELECT json FROM events WHERE call_id = \(sqlLiteral(callID)) AND kind = 'variable_defaulted'")
+                .compactMap { StoreReader.string($0, "json") }
+            #expect(defaulted.count == 2 && defaulted.contains { $0.contains("coupon_value") } && defaulted.contains { $0.contains("name") },
+                    "variable_defaulted events: \(defaulted)")
             print("figure: media timeout 2 s: BYE \(result.values("disposition")) after \(String(format: "%.1f", elapsed)) s")
         }
     }

@@ -124,8 +124,13 @@ final class Daemon: @unchecked Sendable {
     }
 
     /// A GET on the admin API (curl), for diagnostics in failure messages; never throws.
-    func admin(_ path: String) -> String {
-        (try? runTool("/usr/bin/curl", ["-s", "-m", "3", "http://127.0.0.1:\(adminPort)\(path)"], timeoutSeconds: 5)) ?? "(no answer)"
+    /// With `withStatus`, the answer is prefixed by its HTTP status and a space.
+    func admin(_ path: String, withStatus: Bool = false) -> String {
+        let format = withStatus ? ["-w", "\n%{http_code}"] : []
+        let out = (try? runTool("/usr/bin/curl", ["-s", "-m", "3"] + format + ["http://127.0.0.1:\(adminPort)\(path)"],
+                                timeoutSeconds: 5)) ?? "(no answer)"
+        guard withStatus, let newline = out.lastIndex(of: "\n") else { return out }
+        return out[out.index(after: newline)...] + " " + out[..<newline]
     }
 
     func kill9() {
