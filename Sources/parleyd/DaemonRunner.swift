@@ -90,11 +90,18 @@ enum DaemonRunner {
         }
     }
 
-    /// Gauges read from the parts once a second: webhook backlog.
+    /// Values read from the parts once a second: webhook backlog, media ticks that overran.
     static func startMetricsTimer(daemon: CallDaemon, metrics: ParleyMetrics) {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + 1, repeating: 1)
+        let missedSoFar = Mutex<UInt64>(0)
         timer.setEventHandler {
+            let missed = daemon.services.media.threadStats.reduce(UInt64(0)) { $0 + $1.missedTicks }
+            let delta = missedSoFar.withLock { last -> UInt64 in
+                defer { last = max(last, missed) }
+                return missed > last ? missed - last : 0
+            }
+            if delta > 0 { metrics.mediaTickOverruns.increment(by: delta) }
             Task {
                 if let counts = try? await daemon.services.webhooks.outbox.counts() {
                     metrics.webhookBacklog.set(Double(counts.pending))

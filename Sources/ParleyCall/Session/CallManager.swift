@@ -24,6 +24,8 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
     }
     /// Loop thread only.
     var sessionsByCall: [CallKey: CallSession] = [:]
+    /// Outbound calls not answered yet (loop thread only).
+    var outboundAttempts: [CallKey: OutboundAttempt] = [:]
     let registry = Mutex<[String: CallSession]>([:])
     let drainState = Mutex<DrainState>(DrainState())
     /// Called (on any thread) when a drain has started and the last call ended.
@@ -107,6 +109,10 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
 
     public func sipStack(_ stack: SIPStack, call: SIPCallHandle, event: SIPCallEvent) {
         let key = CallKey(stack: ObjectIdentifier(stack), call: call)
+        if let attempt = outboundAttempts[key] {
+            outboundEvent(attempt, key: key, stack: stack, call: call, event: event)
+            return
+        }
         guard let session = sessionsByCall[key] else { return }
         switch event {
         case .established:
@@ -181,12 +187,16 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             remote = nil
         }
         if media.remoteRTPPort == 0 { remote = nil }
-        let listening = ListeningConfiguration(echo: config.echoCancellerConfiguration)
+        let listening = channelListening()
         return MediaChannelConfiguration(
             codec: codec, payloadType: media.payloadType, telephoneEventPayloadType: media.telephoneEventPayloadType,
             ptimeMs: media.ptimeMs, remote: remote, mediaTimeoutMs: config.media.timeoutS * 1000,
             listening: listening, pipelineRateHz: 8000,
             jitterBuffer: config.jitterBufferConfiguration(clockRate: codec.rtpClockRateHz), cname: "parley@\(config.nodeID)")
+    }
+
+    func channelListening() -> ListeningConfiguration {
+        ListeningConfiguration(echo: services.configuration.echoCancellerConfiguration)
     }
 
     // MARK: Variables

@@ -19,6 +19,7 @@ extension CallSession {
             recordEvent("transfer_answer", ["status": String(code)])
             await finish(disposition: (200..<300).contains(code) ? disposition : "transfer_failed", sendBye: true)
         case .ended(let reason):
+            callerHungUp = true
             if established {
                 await apply(engine.handle(.callerHungUp))
                 if !finished { await finish(disposition: engine.disposition ?? "hung_up", sendBye: false) }
@@ -102,9 +103,13 @@ extension CallSession {
         currentTurn = nil
 
         let endedAt = services.store.clock.nowMs()
+        let tagList = engine.tags
+        let completed = engine.isFinished && engine.disposition == disposition && !callerHungUp
         let summary = summaryCell.withLock { s -> Summary in
             s.endedAtMs = endedAt
             s.disposition = disposition
+            s.tags = tagList
+            s.completed = completed || s.voicemailLeft
             s.state = "ended"
             return s
         }

@@ -24,6 +24,10 @@ extension CallSession {
                 return
             }
             playback = nil
+            if voicemailPlaybackID == p.id {
+                await voicemailFinished()
+                return
+            }
             await apply(engine.handle(.promptFinished(playbackID: p.id)))
         case let .bargeIn(onsetMs, atMs, _):
             let latencyMs = Int(atMs) - Int(onsetMs)

@@ -23,6 +23,13 @@ public actor CallSession {
         public var answeredAtMs: Int64?
         public var endedAtMs: Int64?
         public var disposition: String?
+        /// Filled at the end: the dialogue's tags, whether it reached its own end, the
+        /// answer screening's verdict (outbound) and whether a voicemail message was left.
+        public var tags: [String] = []
+        public var completed = false
+        public var amdVerdict: String?
+        public var amdDecisionMs: Int?
+        public var voicemailLeft = false
     }
 
     public nonisolated let callId: String
@@ -36,12 +43,20 @@ public actor CallSession {
     nonisolated let continuation: AsyncStream<CallSessionInput>.Continuation
     nonisolated let summaryCell: Mutex<Summary>
     nonisolated let onEnded: @Sendable (CallSession) -> Void
+    /// Outbound calls: decides between dialogue, voicemail message and hang-up.
+    nonisolated let screen: (any OutboundAnswerScreen)?
 
     var engine: DialogueEngine
     let variables: [String: String]
     var offerAnswer: OfferAnswer
     var established = false
     var finished = false
+    /// The far end ended the dialog (BYE, CANCEL, failure) before we did.
+    var callerHungUp = false
+    /// Outbound: the callee's audio is being screened; the dialogue waits.
+    var screening = false
+    /// The voicemail message is playing; its end ends the call.
+    var voicemailPlaybackID: Int?
     var stateName = ""
 
     // Playback and listening
@@ -64,7 +79,9 @@ public actor CallSession {
 
     init(callId: String, sipCallId: String, services: CallServices, link: SIPLink, entry: ScriptCatalog.Entry,
          media: MediaChannelHandle, tap: RecognizerTap, variables: [String: String], offerAnswer: OfferAnswer,
-         summary: Summary, onEnded: @escaping @Sendable (CallSession) -> Void) {
+         summary: Summary, screen: (any OutboundAnswerScreen)? = nil,
+         onEnded: @escaping @Sendable (CallSession) -> Void) {
+        self.screen = screen
         self.callId = callId
         self.sipCallId = sipCallId
         self.services = services
@@ -104,7 +121,18 @@ public actor CallSession {
             let now = services.store.clock.nowMs()
             services.store.callAnswered(callId: callId, atMs: now)
             summaryCell.withLock { $0.answeredAtMs = now; $0.state = "answered" }
+            if let screen {
+                screening = true
+                summaryCell.withLock { $0.state = "screening" }
+                tap.startScreening { [weak self] frame in
+                    if let decision = screen.screen(frame) { self?.post(.screened(decision)) }
+                }
+                return
+            }
             await apply(engine.handle(.callStarted(variables: variables)))
+        case .screened(let decision):
+            guard screening else { return }
+            await screened(decision)
         case .media(let event):
             await mediaEvent(event)
         case .recognition(let number, let event):
@@ -147,6 +175,8 @@ public enum CallSessionInput: Sendable {
     case recognition(utterance: Int, RecognizerEvent)
     case utteranceTimedOut(utterance: Int)
     case timerFired(DialogueTimer)
+    /// The answer screening decided (outbound).
+    case screened(OutboundScreenDecision)
     /// A playback with nothing to play ended at once.
     case playbackEnded(playbackID: Int)
     case webhookAnswered(name: String, ok: Bool)

@@ -19,6 +19,8 @@ final class RecognizerTap: Sendable {
         var prerollStart = 0
         var prerollCount = 0
         var framesFed: UInt64 = 0
+        /// Outbound answer screening: every frame goes here while set.
+        var screen: (@Sendable ([Int16]) -> Void)?
     }
 
     let state: Mutex<State>
@@ -67,10 +69,20 @@ final class RecognizerTap: Sendable {
 
     var framesFed: UInt64 { state.withLock { $0.framesFed } }
 
+    /// Sends every frame to `screen` (pump thread) until `stopScreening`.
+    func startScreening(_ screen: @escaping @Sendable ([Int16]) -> Void) {
+        state.withLock { $0.screen = screen }
+    }
+
+    func stopScreening() {
+        state.withLock { $0.screen = nil }
+    }
+
     /// One frame from the media thread (pump thread only).
     func feed(_ frame: RecognizerFrame) {
         state.withLock { s in
             s.framesFed &+= 1
+            if let screen = s.screen { screen(frame.array) }
             guard s.armed else { return }
             let count = Int(frame.sampleCount)
             if let session = s.session {
