@@ -65,5 +65,34 @@ extension ParleydEndToEnd {
             let requests = hooks.requests()
             print("figure: durability: \(ended.count)/20 ended calls on disk after SIGKILL; \(attemptsBeforeKill) attempts answered 503 before the kill; \(requests.filter { $0.status == 503 }.count) 503s, \(requests.filter(\.succeeded).count) 2xx in all; \(successes.filter { expectedKeys.contains($0.key) }.count) of \(expectedKeys.count) call.ended keys delivered once")
         }
+
+        /// The bot hangs up (DTMF 2 → declined) and SIPp SIGKILLs parleyd the moment its BYE
+        /// arrives: the call's end and its call.ended webhook were committed before the BYE left.
+        @Test func killedAtTheBotsByeKeepsTheCall() throws {
+            let hooks = try WebhookServer(statuses: ["*": 503])
+            var settings = DaemonSettings()
+            settings.webhooks = DemoCall.webhooks(hooks)
+            let daemon = try Daemon(settings)
+            try daemon.start()
+            defer { daemon.stop() }
+            let pid = try #require(daemon.process?.pid)
+
+            let sipp = try SIPpRun(scenario: "uac_dtmf_2_kill_on_bye.xml", target: daemon.sipTarget,
+                                   keys: ["dtmf_at_ms": "\(try DemoCall.greetingMs() + 1500)", "parleyd_pid": "\(pid)"],
+                                   timeoutSeconds: 40)
+            let result = sipp.finish()
+            #expect(result.succeeded, "\(result)\n--- parleyd:\n\(daemon.log.suffix(3000))")
+            #expect(result.values("disposition") == ["declined"], "BYE: \(result.logLines)")
+            #expect(daemon.process?.waitForExit(timeoutSeconds: 5) == true)
+            #expect(daemon.process?.terminationSignal == SIGKILL, "parleyd was not killed at the BYE")
+
+            let store = StoreReader(path: daemon.storePath)
+            let rows = try store.calls()
+            #expect(rows.count == 1 && StoreReader.string(rows[0], "disposition") == "declined"
+                    && StoreReader.int(rows[0], "ended_at") != nil, "calls after SIGKILL at the BYE: \(rows)")
+            let callID = rows.first.flatMap { StoreReader.string($0, "call_id") } ?? "?"
+            let queued = try store.integer("SELECT count(*) FROM webhook_outbox WHERE idempotency_key = \(sqlLiteral(callID + ":call.ended"))")
+            #expect(queued == 1, "call.ended webhook in the outbox: \(queued)")
+        }
     }
 }
