@@ -94,5 +94,29 @@ extension ParleydEndToEnd {
             let queued = try store.integer("SELECT count(*) FROM webhook_outbox WHERE idempotency_key = \(sqlLiteral(callID + ":call.ended"))")
             #expect(queued == 1, "call.ended webhook in the outbox: \(queued)")
         }
+
+        /// The caller hangs up and SIPp SIGKILLs parleyd the moment the 200 to its BYE arrives
+        /// (the BYE transaction is complete): the call must be on disk. Four rounds on one data
+        /// directory, restarting each time, because the window a late commit leaves is short.
+        @Test func killedAtTheAnswerToTheCallersByeKeepsTheCall() throws {
+            let daemon = try Daemon(DaemonSettings())
+            defer { daemon.stop() }
+            let store = StoreReader(path: daemon.storePath)
+            var lost: [Int] = []
+            for round in 1...4 {
+                try daemon.start()
+                let pid = try #require(daemon.process?.pid)
+                let sipp = try SIPpRun(scenario: "uac_hang_up_kill_on_200.xml", target: daemon.sipTarget,
+                                       keys: ["hold_ms": "800", "parleyd_pid": "\(pid)"], timeoutSeconds: 20)
+                let result = sipp.finish()
+                #expect(result.succeeded, "round \(round): \(result)")
+                #expect(daemon.process?.waitForExit(timeoutSeconds: 5) == true)
+                #expect(daemon.process?.terminationSignal == SIGKILL, "round \(round): parleyd was not killed at the 200")
+                let ended = try store.integer("SELECT count(*) FROM calls WHERE ended_at IS NOT NULL AND disposition IS NOT NULL")
+                if ended < round - lost.count { lost.append(round) }
+            }
+            #expect(lost.isEmpty, "calls lost by a SIGKILL at the 200 to the caller's BYE, in rounds \(lost) of 4: \(store.dump())")
+            print("figure: SIGKILL at the 200 to the caller's BYE: \(lost.count) of 4 calls lost")
+        }
     }
 }

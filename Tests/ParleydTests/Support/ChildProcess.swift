@@ -5,8 +5,8 @@ import Foundation
 
 /// A child process started with `posix_spawn` and a clean signal state: unlike Foundation's
 /// `Process` (whose children start with most signals blocked), SIGTERM, SIGINT and SIGHUP reach
-/// it with their default dispositions, as they would from systemd or a shell. Standard output
-/// and error go to files; the child is stopped by its pid only.
+/// it with their default dispositions, as they would from systemd or a shell. Each child leads its
+/// own process group. Standard output and error go to files; the child is stopped by its pid only.
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     let name: String
@@ -43,7 +43,10 @@ final class ChildProcess: @unchecked Sendable {
         sigemptyset(&defaults)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGQUIT] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own process group: a signal a child sends to its group (SIPp's exec'd helpers do)
+        // reaches neither the test runner nor the daemon under test.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
