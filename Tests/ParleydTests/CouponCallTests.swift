@@ -136,9 +136,9 @@ extension ParleydEndToEnd {
             print("figure: barge-in on the offer: greeting \(greeting); offer \(offer.variant) \(offer.coverage); barge_in_ms \(bargeInMs.map(String.init) ?? "-") (turn), \(wire) on the wire; disposition \(StoreReader.string(calls[0], "disposition") ?? "-")")
         }
 
-        /// The caller speaks 1.2 s into the greeting (barge_in: confirmed, locked for its first
-        /// 800 ms, two words needed): the greeting stops short and its turn has barged_in = 1.
-        /// The caller hangs up 3 s after speaking.
+        /// The caller speaks 1.2 s into the greeting (0.9 s plus the fixture's 0.3 s lead-in;
+        /// barge_in: confirmed, locked for its first 800 ms, two words needed): the greeting stops
+        /// short and its turn has barged_in = 1. The caller hangs up 1 s after speaking.
         @Test func speakingDuringTheGreetingStopsIt() throws {
             let daemon = try Daemon(DaemonSettings())
             try daemon.start()
@@ -146,7 +146,7 @@ extension ParleydEndToEnd {
             let capture = try LoopbackCapture(ports: daemon.rtpPorts)
 
             let sipp = try SIPpRun(scenario: "uac_barge_in_hang_up.xml", target: daemon.sipTarget,
-                                   keys: ["speak_at_ms": "1200", "hold_ms": "1000"], timeoutSeconds: 40)
+                                   keys: ["speak_at_ms": "900", "hold_ms": "1000"], timeoutSeconds: 40)
             let result = sipp.finish()
             #expect(result.succeeded, "\(result)\n--- parleyd:\n\(daemon.log.suffix(3000))")
 
