@@ -138,7 +138,7 @@ extension ParleydEndToEnd {
 
         /// The caller speaks 1.2 s into the greeting (0.9 s plus the fixture's 0.3 s lead-in;
         /// barge_in: confirmed, locked for its first 800 ms, two words needed): the greeting stops
-        /// short and its turn has barged_in = 1. The caller hangs up 1 s after speaking.
+        /// short and its turn has barged_in = 1. The caller hangs up 7 s after it starts speaking.
         @Test func speakingDuringTheGreetingStopsIt() throws {
             let daemon = try Daemon(DaemonSettings())
             try daemon.start()
