@@ -100,7 +100,7 @@ let executables: [Target] = [
         dependencies: [
             "ParleyRealtime", "ParleyCodecs", "ParleyRTP", "ParleySDP", "ParleySIP",
             "ParleyAudio", "ParleySpeech", "ParleyDialogue", "ParleyYAML", "ParleyStore",
-            "ParleySim", "ParleyCampaign", "ParleyCall", "ParleyMedia", "CParleyAllocCounter",
+            "ParleySim", "ParleyCampaign", "ParleyCall", "ParleyMedia", "CParleyAllocCounter", "ParleyAdmin",
         ]
     ),
 ]
