@@ -128,6 +128,8 @@ let tests: [Target] = [
     .testTarget(name: "ParleySIPStackTests", dependencies: ["ParleySIP", "ParleySDP", "ParleyRealtime"], exclude: ["Scenarios"]),
     .testTarget(name: "ParleyAdminTests", dependencies: ["ParleyAdmin"]),
     .testTarget(name: "ParleySimTests", dependencies: ["ParleySim"], exclude: ["Fixtures"]),
+    // parleyd end to end (SIPp, a test HTTP server, sqlite3): runs the built executable.
+    .testTarget(name: "ParleydTests", dependencies: ["parleyd"], exclude: ["Scenarios"]),
 ]
 
 let package = Package(
