@@ -130,6 +130,10 @@ extension MediaChannel {
         for event in pipeline.events {
             switch event {
             case .stopPlayback:
+                // The whole playback stops in this tick, not just the file playing: the
+                // files queued after it would otherwise start before the control plane
+                // can say stop (a false barge-in resumes only the interrupted file).
+                queue.clearPending()
                 stopPrompt(reason: .bargeIn, tellPipeline: false)
             case .resumePlayback(_, let fromPositionMs):
                 resumeAfterFalseBargeIn(fromMs: fromPositionMs)
