@@ -4,7 +4,7 @@ extension SIPParser.Reader {
     /// which define what is valid. Errors are reported in a fixed order (first one wins).
     mutating func validate() {
         let headers = message.headers
-        var viaCount = 0, fromCount = 0, toCount = 0, callIDCount = 0, cseqCount = 0
+        var viaCount = 0, fromCount = 0, toCount = 0, callIDCount = 0, cseqCount = 0, maxForwardsCount = 0
         var fromIndex = -1, toIndex = -1, callIDIndex = -1, cseqIndex = -1, maxForwardsIndex = -1
         var hasAddressLists = false
         for k in headers.indices {
@@ -15,7 +15,7 @@ extension SIPParser.Reader {
             case .to: toCount += 1; if toIndex < 0 { toIndex = k }
             case .callID: callIDCount += 1; if callIDIndex < 0 { callIDIndex = k }
             case .cseq: cseqCount += 1; if cseqIndex < 0 { cseqIndex = k }
-            case .maxForwards: if maxForwardsIndex < 0 { maxForwardsIndex = k }
+            case .maxForwards: maxForwardsCount += 1; if maxForwardsIndex < 0 { maxForwardsIndex = k }
             case .contact, .route, .recordRoute: hasAddressLists = true
             default: break
             }
@@ -59,10 +59,15 @@ extension SIPParser.Reader {
                 fail(error)
             }
         }
-        if maxForwardsIndex >= 0 {
+        if maxForwardsCount > 1 {
+            // §20.22: Max-Forwards is a single value; two of them leave the hop count ambiguous.
+            fail(SIPParseError(.malformedMaxForwards, "More than one Max-Forwards header"))
+        } else if maxForwardsIndex >= 0 {
             let mf = headers[maxForwardsIndex].value
-            if !(SIPGrammar.isDigits(mf) && mf.count <= 9 && (Int(mf) ?? 256) <= 255) {
-                fail(SIPParseError(.malformedMaxForwards, "Bad Max-Forwards"))
+            if !SIPGrammar.isDigits(mf) {
+                fail(SIPParseError(.malformedMaxForwards, "Bad Max-Forwards: not a number"))
+            } else if mf.count > 9 || (Int(mf) ?? 256) > 255 {
+                fail(SIPParseError(.malformedMaxForwards, "Bad Max-Forwards: out of range 0-255"))
             }
         }
     }
