@@ -1,0 +1,55 @@
+import Foundation
+import ParleySIP
+import Testing
+
+/// Session timers (RFC 4028) against SIPp on 127.0.0.1, with Min-SE lowered to 2 s so the
+/// scenarios take seconds: Session-Expires 4 s means expiry 3 s after the last refresh.
+@Suite(.serialized)
+struct SessionTimerSIPpTests {
+    func harness() throws -> StackHarness {
+        try StackHarness { $0.sessionTimer = SessionTimerPolicy(sessionExpiresSeconds: 1_800, minSESeconds: 2) }
+    }
+
+    func run(_ h: StackHarness, _ scenario: String, timeoutSeconds: Double = 20) throws -> SIPp.Run {
+        try SIPp.run(["-sf", try SIPp.scenario(scenario), "127.0.0.1:\(h.udpAddress.port)", "-i", "127.0.0.1",
+                      "-m", "1", "-l", "1"], timeoutSeconds: timeoutSeconds)
+    }
+
+    func expectSuccess(_ run: SIPp.Run) {
+        #expect(!run.timedOut)
+        #expect(run.status == 0, "SIPp failed:\n\(run.output)\n\(run.errors)")
+    }
+
+    @Test func uacRefreshesByUpdateAndReinviteAndTheCallOutlivesTheInterval() throws {
+        let h = try harness()
+        defer { h.shutdown() }
+        let started = Date()
+        expectSuccess(try run(h, "uac_session_timer_refresh.xml"))
+        #expect(Date().timeIntervalSince(started) > 4, "the call must outlast one session interval")
+        #expect(waitUntil(timeoutSeconds: 5) { h.ua.endReasons().count == 1 })
+        #expect(h.ua.endReasons() == [.remoteBye])
+        // The bodiless UPDATEs were answered by the session; only the re-INVITE reached the TU.
+        #expect(h.ua.count { if case let .requestReceived(r) = $0 { r.method == .update } else { false } } == 0)
+        #expect(h.ua.count { if case let .requestReceived(r) = $0 { r.method == .invite } else { false } } == 1)
+    }
+
+    @Test func uacThatDoesNotRefreshGetsOurByeAndTheCallEndsSessionExpired() throws {
+        let h = try harness()
+        defer { h.shutdown() }
+        let started = Date()
+        expectSuccess(try run(h, "uac_session_timer_expire.xml"))
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(waitUntil(timeoutSeconds: 5) { h.ua.endReasons().count == 1 })
+        #expect(h.ua.endReasons() == [.sessionExpired])
+        // 4 s − min(32, 4/3) = 3 s after the 2xx; SIPp exits once it answered our BYE.
+        #expect(elapsed >= 2.9, "BYE came too early: \(elapsed) s")
+    }
+
+    @Test func intervalBelowMinSEGets422WithMinSE() throws {
+        let h = try harness()
+        defer { h.shutdown() }
+        expectSuccess(try run(h, "uac_session_timer_422.xml"))
+        #expect(h.stackCounters.sessionIntervalTooSmall == 1)
+        #expect(h.ua.log.withLock { $0.incoming.count } == 0, "a 422 is not a call")
+    }
+}
