@@ -8,9 +8,9 @@ import Testing
 /// answer or none; after every message the daemon still answers OPTIONS; at the end it is
 /// alive, answers OPTIONS 200 and stops cleanly, and the namespace is gone.
 ///
-/// The daemon is `parley-sip-standin` (a SIPStack UAS that rejects INVITEs with 486) unless
-/// `PARLEY_NETNS_DAEMON` names another command (e.g. parleyd with its flags); it must print
-/// `ready sip=HOST:PORT`. Without root (`ip netns`) the test is skipped, and fails when CI=true.
+/// The daemon is parleyd (the demo configuration, over UDP and TCP) and, over UDP, also
+/// parley-sip-standin (a bare SIPStack UAS rejecting INVITEs with 486, whose counters show
+/// what the stack answered and dropped). Each prints `ready sip=HOST:PORT`. Without root (`ip netns`) the test is skipped, and fails when CI=true.
 @Suite(.serialized)
 struct NetnsTortureTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -90,25 +90,50 @@ struct NetnsTortureTests {
         let daemon_stderr: String
     }
 
-    static func standInPath() throws -> String {
+    /// A product built next to the test bundle (or in .build/debug).
+    static func productPath(_ name: String) throws -> String {
         let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
                           root.appendingPathComponent(".build/debug")]
-            .map { $0.appendingPathComponent("parley-sip-standin").path }
+            .map { $0.appendingPathComponent(name).path }
         guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw HarnessError(description: "parley-sip-standin not built (swift build): looked at \(candidates)")
+            throw HarnessError(description: "\(name) not built (swift build): looked at \(candidates)")
         }
         return path
     }
 
+    enum Daemon: String, CustomTestStringConvertible, Sendable {
+        case parleyd, standIn
+
+        var testDescription: String { rawValue }
+
+        /// The command line, and a scratch folder to remove afterwards (parleyd's data dir).
+        /// `PARLEY_NETNS_DAEMON` replaces parleyd's command line (to try another daemon).
+        func command() throws -> (String, URL?) {
+            if self == .parleyd, let custom = ProcessInfo.processInfo.environment["PARLEY_NETNS_DAEMON"], !custom.isEmpty {
+                return (custom, nil)
+            }
+            switch self {
+            case .standIn:
+                return ("\(try productPath("parley-sip-standin")) --sip-listen 127.0.0.1:0", nil)
+            case .parleyd:
+                let data = FileManager.default.temporaryDirectory.appendingPathComponent("parley-netns-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+                let config = root.appendingPathComponent("examples/demo/parleyd.yaml").path
+                return ("\(try productPath("parleyd")) --config \(config) --sip-listen 127.0.0.1:0"
+                        + " --admin-listen 127.0.0.1:0 --data-dir \(data.path)", data)
+            }
+        }
+    }
+
     @Test(.enabled(if: netnsAvailable || isCI, "needs root for ip netns; skipped (fails when CI=true)"),
-          arguments: ["udp", "tcp"])
-    func rfc4475UnmodifiedIntoANamespaceDaemon(transport: String) throws {
+          arguments: [(Daemon.parleyd, "udp"), (.parleyd, "tcp"), (.standIn, "udp")])
+    func rfc4475UnmodifiedIntoANamespaceDaemon(daemon selected: Daemon, transport: String) throws {
         try #require(Self.netnsAvailable, "CI=true: the RFC 4475 torture test needs `ip netns` (run as root)")
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path)
             .filter { $0.hasSuffix(".dat") }.sorted()
         #expect(Set(names.map { String($0.dropLast(4)) }) == Set(Self.expected.keys), "fixtures and expectations differ")
-        let custom = ProcessInfo.processInfo.environment["PARLEY_NETNS_DAEMON"]
-        let daemon = try custom ?? "\(Self.standInPath()) --sip-listen 127.0.0.1:0"
+        let (daemon, scratch) = try selected.command()
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         let run = try shell([Self.root.appendingPathComponent("Scripts/netns/run.sh").path, "--daemon", daemon, "--",
                              "python3", Self.root.appendingPathComponent("Scripts/netns/sip-send.py").path,
                              "--transport", transport, "--timeout", "0.5"]
@@ -137,7 +162,7 @@ struct NetnsTortureTests {
         #expect(sender.final_options == 200)
         #expect(sender.daemon_alive == true)
         #expect(report.daemon_exit == 0, "daemon did not stop cleanly: \(report.daemon_stderr)")
-        if custom == nil {
+        if case .standIn = selected {
             let last = report.daemon_stdout.split(separator: "\n").last.map(String.init) ?? ""
             let counters = try JSONDecoder().decode(StandInCounters.self, from: Data(last.utf8))
             // 16 invalid requests are answered 400/505 over UDP, 14 over TCP (clerr, ncl unframed).
