@@ -7,21 +7,22 @@ extension SIPParser.Reader {
         var viaCount = 0, fromCount = 0, toCount = 0, callIDCount = 0, cseqCount = 0, maxForwardsCount = 0
         var fromIndex = -1, toIndex = -1, callIDIndex = -1, cseqIndex = -1, maxForwardsIndex = -1
         var hasAddressLists = false
+        let known = self.known
         for k in headers.indices {
-            let name = headers[k].name
-            switch name {
-            case .via: viaCount += 1
-            case .from: fromCount += 1; if fromIndex < 0 { fromIndex = k }
-            case .to: toCount += 1; if toIndex < 0 { toIndex = k }
-            case .callID: callIDCount += 1; if callIDIndex < 0 { callIDIndex = k }
-            case .cseq: cseqCount += 1; if cseqIndex < 0 { cseqIndex = k }
-            case .maxForwards: maxForwardsCount += 1; if maxForwardsIndex < 0 { maxForwardsIndex = k }
-            case .contact, .route, .recordRoute: hasAddressLists = true
+            // Known names compare by id (all header names checked here are known ones).
+            switch headers[k].name.id {
+            case known.via: viaCount += 1
+            case known.from: fromCount += 1; if fromIndex < 0 { fromIndex = k }
+            case known.to: toCount += 1; if toIndex < 0 { toIndex = k }
+            case known.callID: callIDCount += 1; if callIDIndex < 0 { callIDIndex = k }
+            case known.cseq: cseqCount += 1; if cseqIndex < 0 { cseqIndex = k }
+            case known.maxForwards: maxForwardsCount += 1; if maxForwardsIndex < 0 { maxForwardsIndex = k }
+            case known.contact, known.route, known.recordRoute: hasAddressLists = true
             default: break
             }
         }
         if viaCount > 0 {
-            for k in headers.indices where headers[k].name == .via && !SIPQuickCheck.via(valueBytes[k]) {
+            for k in headers.indices where headers[k].name.id == known.via && !SIPQuickCheck.via(valueBytes[k]) {
                 do { _ = try SIPVia(parsing: headers[k].value) } catch { fail(SIPParseError(error.code, "Bad Via header")); break }
             }
         }
