@@ -45,6 +45,20 @@ struct SessionTimerSIPpTests {
         #expect(elapsed >= 2.9, "BYE came too early: \(elapsed) s")
     }
 
+    @Test func parleyAsRefresherSendsUpdatesAtHalfTheInterval() throws {
+        let h = try harness()
+        defer { h.shutdown() }
+        let started = Date()
+        // SIPp names us refresher and allows UPDATE: it waits for two UPDATEs (at ~2 s and ~4 s)
+        // carrying Session-Expires: 4;refresher=uac, answers them, then sends BYE.
+        expectSuccess(try run(h, "uac_session_timer_parley_refreshes.xml"))
+        #expect(Date().timeIntervalSince(started) >= 3.9)
+        #expect(waitUntil(timeoutSeconds: 5) { h.ua.endReasons().count == 1 })
+        #expect(h.ua.endReasons() == [.remoteBye])
+        // The refreshes and their 200s stay inside the session.
+        #expect(h.ua.count { if case .responseReceived = $0 { true } else { false } } == 0)
+    }
+
     @Test func intervalBelowMinSEGets422WithMinSE() throws {
         let h = try harness()
         defer { h.shutdown() }
