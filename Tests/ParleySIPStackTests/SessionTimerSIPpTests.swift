@@ -59,6 +59,30 @@ struct SessionTimerSIPpTests {
         #expect(h.ua.count { if case .responseReceived = $0 { true } else { false } } == 0)
     }
 
+    @Test func outboundInviteRetriedWithTheMinSEOfA422() throws {
+        let h = try harness()
+        defer { h.shutdown() }
+        let port = try freeUDPPort()
+        let run = try SIPp.run(["-sf", try SIPp.scenario("uas_session_422.xml"), "-i", "127.0.0.1", "-p", "\(port)", "-m", "1"],
+                               timeoutSeconds: 15) {
+            _ = waitUntil(timeoutSeconds: 5) { udpPortIsBound(port) }
+            _ = h.sync { stack -> SIPCallHandle? in
+                let call = stack.invite(SIPOutboundCall(
+                    requestURI: SIPURI(user: "uac-hangup", host: "127.0.0.1", port: Int(port)),
+                    from: SIPNameAddress(uri: SIPURI(user: "bot", host: "127.0.0.1")),
+                    to: SIPNameAddress(uri: SIPURI(user: "callee", host: "127.0.0.1")),
+                    extraHeaders: [SIPMessage.Header(.sessionExpires, "90;refresher=uac"),
+                                   SIPMessage.Header(.supported, "timer")]))
+                if let call { h.ua.policy[call] = "uac-hangup" }
+                return call
+            }
+        }
+        expectSuccess(run)
+        #expect(waitUntil(timeoutSeconds: 5) { h.ua.endReasons().count == 1 })
+        #expect(h.ua.endReasons() == [.localBye])
+        #expect(h.ua.count { if case .established = $0 { true } else { false } } == 1)
+    }
+
     @Test func intervalBelowMinSEGets422WithMinSE() throws {
         let h = try harness()
         defer { h.shutdown() }

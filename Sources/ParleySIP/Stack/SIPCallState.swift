@@ -10,6 +10,8 @@ struct SIPCallState {
     var transport: SIPTransportProtocol { peer.transport }
     var retransmitter: AcceptedInviteRetransmitter?
     var digest: DigestClient?
+    /// INVITEs resent after a 422 (RFC 4028 §7.4), to stop a peer that keeps raising Min-SE.
+    var sessionIntervalRetries = 0
     var indexed: DialogID?
     var ended = false
 }

@@ -144,7 +144,32 @@ extension SIPStack {
             sessionEvent(call, .outgoingInvite(retry))
             return
         }
+        if let retry = retryAfterSessionIntervalTooSmall(response, state: state) {
+            // RFC 4028 §7.4: 422 names the peer's Min-SE; resend with that interval.
+            state.sessionIntervalRetries += 1
+            state.session = InviteSession(role: .uac, localTag: state.session.localTag,
+                                          localContact: state.session.localContact,
+                                          sessionTimerPolicy: configuration.sessionTimer)
+            calls[call] = state
+            sessionEvent(call, .outgoingInvite(retry))
+            return
+        }
         sessionEvent(call, .response(response, via: newVia(state.transport)))
+    }
+
+    /// The INVITE to resend after a 422 to ours: same request, next CSeq, Session-Expires
+    /// (refresher kept) and Min-SE raised to the response's Min-SE. Nil when not applicable.
+    func retryAfterSessionIntervalTooSmall(_ response: SIPMessage, state: SIPCallState) -> SIPMessage? {
+        guard response.statusCode == 422, response.cseq?.method == .invite, state.sessionIntervalRetries < 2,
+              state.session.state == .calling || state.session.state == .early,
+              let invite = state.session.invite, response.cseq?.sequence == invite.cseq?.sequence,
+              let sessionExpires = invite.value(.sessionExpires),
+              let minSE = response.value(.minSE).flatMap({ Int(SIPGrammar.trim($0.split(separator: ";").first ?? "")) }),
+              minSE > 0, minSE <= 86_400 else { return nil }
+        var retry = invite.retried(via: newVia(state.transport), authorization: (.minSE, String(minSE)))
+        let parameters = sessionExpires.split(separator: ";", maxSplits: 1).dropFirst().first.map { ";" + $0 } ?? ""
+        retry.set(.sessionExpires, "\(minSE)\(parameters)")
+        return retry
     }
 
     // MARK: driving the session
