@@ -100,7 +100,7 @@ let executables: [Target] = [
         dependencies: [
             "ParleyRealtime", "ParleyCodecs", "ParleyRTP", "ParleySDP", "ParleySIP",
             "ParleyAudio", "ParleySpeech", "ParleyDialogue", "ParleyYAML", "ParleyStore",
-            "ParleySim", "ParleyCampaign", "ParleyCall", "ParleyMedia", "CParleyAllocCounter",
+            "ParleySim", "ParleyCampaign", "ParleyCall", "ParleyMedia", "CParleyAllocCounter", "ParleyAdmin",
         ]
     ),
     // Test support: a stand-in UAS for the network-namespace torture harness (Scripts/netns/).
@@ -131,6 +131,8 @@ let tests: [Target] = [
     .testTarget(name: "ParleySIPStackTests", dependencies: ["ParleySIP", "ParleySDP", "ParleyRealtime"], exclude: ["Scenarios"]),
     .testTarget(name: "ParleyAdminTests", dependencies: ["ParleyAdmin"]),
     .testTarget(name: "ParleySimTests", dependencies: ["ParleySim"], exclude: ["Fixtures"]),
+    // parleyd end to end (SIPp, a test HTTP server, sqlite3): runs the built executable.
+    .testTarget(name: "ParleydTests", dependencies: ["parleyd"], exclude: ["Scenarios"]),
 ]
 
 let package = Package(

@@ -12,6 +12,8 @@ packages=(
   libmicrohttpd-dev libssl-dev
   # test peers and tools: SIPp, test speech and prompts, packet capture
   sip-tester espeak-ng sox tshark
+  # an independent reader of the store in the parleyd end-to-end tests
+  sqlite3
   # the SIP load balancer the cluster tests put in front of parleyd nodes
   kamailio
   # a venv for the Python test server of the network recognizer; openssl makes its test CA

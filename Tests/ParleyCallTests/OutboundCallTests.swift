@@ -33,18 +33,9 @@ import Testing
     }
 
     static func makeDaemon(uasPort: UInt16) async throws -> Fixture {
-        let directory = NSTemporaryDirectory() + "parley-outbound-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var config = DaemonConfiguration(nodeID: "outbound-test")
-        config.sip.listen = [SIPListenAddress(address: .ipv4Loopback(port: 0), transports: [.udp])]
-        config.trunks = [TrunkConfiguration(name: "sipp", address: .ipv4Loopback(port: uasPort))]
-        config.routing = RoutingConfiguration(defaultScript: ConfigurationFixtures.repositoryRoot
-                                              + "/examples/demo/member-care.yaml")
-        config.media.rtpPortStart = 33000
-        config.media.rtpPortEnd = 33199
-        config.dataDirectory = directory
-        config.recognizer.prewarmDecoders = 0
-        let daemon = try await CallDaemon(configuration: config, log: CallLog(minimum: .warning))
+        let (daemon, directory) = try await TestDaemon.make("outbound-test", rtpPortStart: 33000) { config in
+            config.trunks = [TrunkConfiguration(name: "sipp", address: .ipv4Loopback(port: uasPort))]
+        }
         return Fixture(directory: directory, daemon: daemon, uasPort: uasPort)
     }
 
@@ -123,77 +114,30 @@ import Testing
 
 /// SIPp UAS scenarios (the callee side of outbound calls).
 enum SIPpUAS {
-    static func reject(_ status: Int) -> String {
+    static func scenario(_ name: String, _ body: String) -> String {
         """
         <?xml version="1.0" encoding="ISO-8859-1" ?>
-        <scenario name="reject">
+        <scenario name="\(name)">
           <recv request="INVITE"/>
-          <send><![CDATA[
-        SIP/2.0 \(status) Busy Here
-        [last_Via:]
-        [last_From:]
-        [last_To:];tag=[pid]SIPpTag01[call_number]
-        [last_Call-ID:]
-        [last_CSeq:]
-        Content-Length: 0
-
-        ]]></send>
-          <recv request="ACK"/>
+        \(body)
         </scenario>
         """
     }
 
-    static let ringForever = """
-        <?xml version="1.0" encoding="ISO-8859-1" ?>
-        <scenario name="ring">
-          <recv request="INVITE"/>
-          <send><![CDATA[
-        SIP/2.0 180 Ringing
-        [last_Via:]
-        [last_From:]
-        [last_To:];tag=[pid]SIPpTag01[call_number]
-        [last_Call-ID:]
-        [last_CSeq:]
-        Content-Length: 0
+    static func reject(_ status: Int) -> String {
+        scenario("reject", TestDaemon.sippResponse("\(status) Busy Here") + "\n<recv request=\"ACK\"/>")
+    }
 
-        ]]></send>
-          <recv request="CANCEL"/>
-          <send><![CDATA[
-        SIP/2.0 200 OK
-        [last_Via:]
-        [last_From:]
-        [last_To:];tag=[pid]SIPpTag01[call_number]
-        [last_Call-ID:]
-        [last_CSeq:]
-        Content-Length: 0
-
-        ]]></send>
-          <send><![CDATA[
-        SIP/2.0 487 Request Terminated
-        [last_Via:]
-        [last_From:]
-        [last_To:];tag=[pid]SIPpTag01[call_number]
-        [last_Call-ID:]
-        CSeq: [cseq] INVITE
-        Content-Length: 0
-
-        ]]></send>
-          <recv request="ACK"/>
-        </scenario>
-        """
+    static let ringForever = scenario("ring", [
+        TestDaemon.sippResponse("180 Ringing"),
+        "<recv request=\"CANCEL\"/>",
+        TestDaemon.sippResponse("200 OK"),
+        TestDaemon.sippResponse("487 Request Terminated").replacingOccurrences(of: "[last_CSeq:]", with: "CSeq: [cseq] INVITE"),
+        "<recv request=\"ACK\"/>",
+    ].joined(separator: "\n"))
 
     static func answerThenWaitForBye(audio: String) -> String {
-        """
-        <?xml version="1.0" encoding="ISO-8859-1" ?>
-        <scenario name="answer">
-          <recv request="INVITE"/>
-          <send><![CDATA[
-        SIP/2.0 200 OK
-        [last_Via:]
-        [last_From:]
-        [last_To:];tag=[pid]SIPpTag01[call_number]
-        [last_Call-ID:]
-        [last_CSeq:]
+        let sdp = """
         Contact: <sip:callee@[local_ip]:[local_port]>
         Content-Type: application/sdp
         Content-Length: [len]
@@ -206,21 +150,13 @@ enum SIPpUAS {
         m=audio [media_port] RTP/AVP 0
         a=rtpmap:0 PCMU/8000
 
-        ]]></send>
-          <recv request="ACK"/>
-          <nop><action><exec rtp_stream="\(audio),-1,0"/></action></nop>
-          <recv request="BYE"/>
-          <send><![CDATA[
-        SIP/2.0 200 OK
-        [last_Via:]
-        [last_From:]
-        [last_To:]
-        [last_Call-ID:]
-        [last_CSeq:]
-        Content-Length: 0
-
-        ]]></send>
-        </scenario>
         """
+        return scenario("answer", [
+            TestDaemon.sippResponse("200 OK", extra: sdp),
+            "<recv request=\"ACK\"/>",
+            "<nop><action><exec rtp_stream=\"\(audio),-1,0\"/></action></nop>",
+            "<recv request=\"BYE\"/>",
+            TestDaemon.sippResponse("200 OK", toTag: false),
+        ].joined(separator: "\n"))
     }
 }

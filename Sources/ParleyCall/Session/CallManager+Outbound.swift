@@ -56,27 +56,8 @@ extension CallManager {
         var entry = services.scripts.entry(path: request.scriptPath)
         if entry == nil, case .success(let loaded) = services.scripts.load(paths: [request.scriptPath]) { entry = loaded.first }
         guard let entry else { return failed("script does not load") }
-        guard let codec = config.media.codecs.first, let audioCodec = AudioCodec(rawValue: codec.configName) else {
-            return failed("no codec")
-        }
-        let media: MediaChannelHandle
-        do {
-            media = try services.media.openChannel(MediaChannelConfiguration(
-                codec: codec, payloadType: codec.defaultPayloadType, telephoneEventPayloadType: 101,
-                ptimeMs: config.media.ptimeMs, remote: nil, mediaTimeoutMs: config.media.timeoutS * 1000,
-                listening: channelListening(), pipelineRateHz: 8000,
-                jitterBuffer: config.jitterBufferConfiguration(clockRate: codec.rtpClockRateHz),
-                cname: "parley@\(config.nodeID)"), prompts: entry.prompts)
-        } catch {
-            return failed("media: \(error)")
-        }
-        var oaConfig = offerAnswerConfiguration(rtpPort: media.localAddress.port)
-        oaConfig.codecs = [audioCodec]
-        var offering = OfferAnswer(configuration: oaConfig)
-        guard case .sendOffer(let offer)? = offering.handle(.makeOffer(direction: .sendrecv)).first else {
-            media.close()
-            return failed("no offer")
-        }
+        guard let made = offerInAnswer(prompts: entry.prompts) else { return failed("no media channel or codec") }
+        let media = made.media, offer = made.answer, offering = made.offerAnswer
         let host = hop.host
         let callerUser = request.callerID ?? trunk.callerID ?? "parley"
         let fromURI = trunk.fromURI.flatMap { try? SIPURI(parsing: $0) }
@@ -113,6 +94,20 @@ extension CallManager {
                     attempt.ringTimedOut = true
                     stack.hangup(handle)
                 }
+            }
+        }
+    }
+
+    /// Stops an outbound attempt: CANCEL while it rings, BYE once answered (disposition
+    /// `stopped`). placeCall then returns what happened.
+    public func cancelOutbound(attemptID: String) {
+        for session in sessions where session.attemptID == attemptID {
+            session.post(.hangUp(disposition: "stopped"))
+        }
+        guard let stack = drainState.withLock({ $0.stacks.first }) else { return }
+        stack.loop.execute { [self] in
+            for (key, attempt) in outboundAttempts where attempt.request.attemptID == attemptID {
+                stack.hangup(key.call)
             }
         }
     }
@@ -164,7 +159,8 @@ extension CallManager {
     }
 
     func answered(_ attempt: OutboundAttempt, key: CallKey, stack: SIPStack, call: SIPCallHandle) {
-        let tap = RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz)
+        let tap = RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz,
+                                recorder: recorder(for: attempt.media))
         var variables = attempt.request.variables
         if let variant = attempt.request.variant { variables["variant"] = variant }
         let summary = CallSession.Summary(callId: attempt.callId, direction: .outbound, state: "answered",
@@ -174,7 +170,7 @@ extension CallManager {
             callId: attempt.callId, sipCallId: attempt.sipCallId, services: services,
             link: SIPLink(stack: stack, call: call), entry: attempt.entry, media: attempt.media, tap: tap,
             variables: variables, offerAnswer: attempt.offerAnswer, summary: summary, screen: attempt.request.screen,
-            onEnded: { [weak self] session in
+            attemptID: attempt.request.attemptID, onEnded: { [weak self] session in
                 self?.ended(session)
                 let s = session.summary
                 continuation.resume(returning: OutboundCallResult(
@@ -187,7 +183,7 @@ extension CallManager {
         registry.withLock { $0[attempt.callId] = session }
         services.pump.add(attempt.media, tap: tap) { event in session.post(.media(event)) }
         Task { await session.run() }
-        session.post(.established)
+        session.post(.established(answer: nil))
         services.metrics.callStarted()
         services.log.info("outbound call answered", ["call_id": attempt.callId, "sip_call_id": attempt.sipCallId,
                                                      "script": attempt.entry.script.name])

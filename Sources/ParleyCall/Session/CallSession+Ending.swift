@@ -97,6 +97,16 @@ extension CallSession {
         }
         let dropped = Int(media.recognizerFramesDropped)
         if dropped > 0 { services.metrics.ringDrops(ring: "recognizer", count: dropped) }
+        if let recorder = tap.recorder {
+            let config = services.configuration
+            do {
+                let path = try recorder.write(directory: config.recordingsDirectory, name: callId,
+                                              format: config.recordings.format)
+                recordEvent("recording", ["path": path])
+            } catch {
+                services.log.error("recording not written", logFields.merging(["error": "\(error)"]) { a, _ in a })
+            }
+        }
         if let turn = answeredTurn { services.store.turnRecorded(callId: callId, turn: turn) }
         if let turn = currentTurn { services.store.turnRecorded(callId: callId, turn: turn) }
         answeredTurn = nil
@@ -118,7 +128,7 @@ extension CallSession {
         for (name, value) in engine.variables where name.hasPrefix("variant_") { tags[name] = value }
         do {
             try await services.store.callEnded(callId: callId, atMs: endedAt, disposition: disposition, tags: tags,
-                                               webhooks: resultWebhooks(summary: summary, tags: engine.tags))
+                                               variant: variantSummary, webhooks: resultWebhooks(summary: summary, tags: engine.tags))
         } catch {
             services.log.error("call record not written", logFields.merging(["error": "\(error)"]) { a, _ in a })
         }
@@ -132,6 +142,13 @@ extension CallSession {
         services.log.info("call ended", logFields.merging(["disposition": disposition]) { a, _ in a })
         continuation.finish()
         onEnded(self)
+    }
+
+    /// The A/B arms this call heard (`variant_<prompt>` values, by prompt name, comma-joined);
+    /// an outbound call's campaign variant when no prompt had one.
+    var variantSummary: String? {
+        let variants = engine.variables.filter { $0.key.hasPrefix("variant_") }.sorted { $0.key < $1.key }.map(\.value)
+        return variants.isEmpty ? variables["variant"] : variants.joined(separator: ",")
     }
 
     /// The per-call result for every configured endpoint that is not a script webhook's.
@@ -148,8 +165,7 @@ extension CallSession {
         ]
         if let answered = summary.answeredAtMs { body["answered_at"] = answered }
         if let ended = summary.endedAtMs { body["ended_at"] = ended }
-        let variants = engine.variables.filter { $0.key.hasPrefix("variant_") }
-        if !variants.isEmpty { body["variant"] = variants.sorted { $0.key < $1.key }.map(\.value).joined(separator: ",") }
+        if let variant = variantSummary { body["variant"] = variant }
         let json = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
             .flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
         return endpoints.map {
