@@ -103,6 +103,9 @@ let executables: [Target] = [
             "ParleySim", "ParleyCampaign", "ParleyCall", "ParleyMedia", "CParleyAllocCounter", "ParleyAdmin",
         ]
     ),
+    // Test support: a stand-in UAS for the network-namespace torture harness (Scripts/netns/).
+    .executableTarget(name: "parley-sip-standin", dependencies: ["ParleySIP", "ParleyRealtime"],
+                      path: "Tests/SIPStandInUAS"),
 ]
 
 // MARK: Tests — one target per module, Swift Testing

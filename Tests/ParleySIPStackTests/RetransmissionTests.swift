@@ -41,6 +41,8 @@ struct RetransmissionTests {
         _ = client.send(invite(port: port), to: h.udpAddress)
         #expect(waitUntil(timeoutSeconds: 2) { h.stackCounters.retransmissionsAbsorbed >= 1 })
         #expect(h.ua.log.withLock { $0.incoming.count } == 1)
+        // RFC 6026: absorbed by the INVITE server transaction, which waits in Accepted.
+        #expect(h.sync { $0.serverTransactionStates(method: .invite) } == [.accepted])
         let toTag = try #require(oks.first?.to?.tag)
         _ = client.send(ack(port: port, toTag: toTag), to: h.udpAddress)
         #expect(waitUntil(timeoutSeconds: 2) { h.ua.count { if case .established = $0 { true } else { false } } == 1 })
@@ -50,5 +52,45 @@ struct RetransmissionTests {
         _ = waitUntil(timeoutSeconds: 1) { drain(); return oks.count > settled }
         #expect(oks.count == settled, "2xx still retransmitted after the ACK")
         #expect(h.sync { $0.activeCallCount } == 1)
+    }
+}
+
+/// RFC 6026 on the UAC side over a real socket: the peer's retransmitted 2xx reaches the
+/// session through the Accepted INVITE client transaction, and the ACK goes out again.
+@Suite(.serialized)
+struct AcceptedClientTransactionTests {
+    @Test func retransmitted2xxIsAckedAgainThroughTheAcceptedTransaction() throws {
+        let h = try StackHarness()
+        defer { h.shutdown() }
+        let peer = try UDPSocket.bind(to: .ipv4Loopback(port: 0))
+        defer { peer.close() }
+        let port = peer.localAddress.port
+        let call = h.sync { stack in
+            stack.invite(SIPOutboundCall(requestURI: SIPURI(user: "callee", host: "127.0.0.1", port: Int(port)),
+                                         from: SIPNameAddress(uri: SIPURI(user: "bot", host: "127.0.0.1")),
+                                         to: SIPNameAddress(uri: SIPURI(user: "callee", host: "127.0.0.1"))))
+        }
+        #expect(call != nil)
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var received: [SIPMessage] = []
+        func drain() {
+            while case let .datagram(n, _, _) = peer.receive(into: &buffer) {
+                if let m = SIPParser().parse(Array(buffer[0..<n])).message { received.append(m) }
+            }
+        }
+        #expect(waitUntil(timeoutSeconds: 3) { drain(); return received.contains { $0.method == .invite } })
+        let invite = try #require(received.first { $0.method == .invite })
+        var ok = SIPMessage.response(to: invite, statusCode: 200, toTag: "callee1")
+        ok.add(.contact, "<sip:callee@127.0.0.1:\(port)>")
+        let okBytes = ok.serialized()
+        _ = peer.send(okBytes, to: h.udpAddress)
+        #expect(waitUntil(timeoutSeconds: 3) { drain(); return received.filter { $0.method == .ack }.count == 1 })
+        let states = h.sync { stack in stack.clientTransactionStates(method: .invite) }
+        #expect(states == [.accepted], "the INVITE client transaction waits in Accepted (Timer M)")
+        // The 2xx again, as if our ACK were lost: the session ACKs it again.
+        _ = peer.send(okBytes, to: h.udpAddress)
+        #expect(waitUntil(timeoutSeconds: 3) { drain(); return received.filter { $0.method == .ack }.count == 2 })
+        #expect(h.stackCounters.strayResponses == 0)
+        #expect(h.ua.count { if case .established = $0 { true } else { false } } == 1)
     }
 }

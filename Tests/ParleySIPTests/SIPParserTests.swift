@@ -152,6 +152,34 @@ v=0
         #expect(resp.callID == "a84b4c76e66710@pc33.atlanta.example.com")
     }
 
+    @Test(arguments: [
+        ("Max-Forwards: 70\nMax-Forwards: 69", "More than one Max-Forwards header"),
+        ("Max-Forwards: 70\nmax-forwards: 70", "More than one Max-Forwards header"),
+        ("Max-Forwards: seventy", "Bad Max-Forwards: not a number"),
+        ("Max-Forwards: 70, 69", "Bad Max-Forwards: not a number"),
+        ("Max-Forwards: -1", "Bad Max-Forwards: not a number"),
+        ("Max-Forwards: 256", "Bad Max-Forwards: out of range 0-255"),
+        ("Max-Forwards: 99999999999999999999", "Bad Max-Forwards: out of range 0-255"),
+    ])
+    func maxForwardsMustBeOneNumberUpTo255(header: String, reason: String) {
+        let text = basicInvite.replacingOccurrences(of: "Max-Forwards: 70", with: header)
+        guard case let .badRequest(req, error) = parser.parse([UInt8](crlf: text)) else {
+            Issue.record("expected 400 for \(header)")
+            return
+        }
+        #expect(error.code == .malformedMaxForwards)
+        #expect(error.statusCode == 400)
+        #expect(error.reason == reason)
+        #expect(SIPMessage.response(to: req, statusCode: error.statusCode, reason: error.reason, toTag: "t").reasonPhrase == reason)
+    }
+
+    @Test func maxForwardsBoundsAccepted() throws {
+        for value in ["0", "255", "00070"] {
+            let m = try parseOK(basicInvite.replacingOccurrences(of: "Max-Forwards: 70", with: "Max-Forwards: \(value)"))
+            #expect(m.maxForwards == Int(value))
+        }
+    }
+
     @Test func unanswerableMessagesAreDropped() {
         // a response with an error, and a request without a Via
         let noVia = basicInvite.replacingOccurrences(of: "Via: SIP/2.0/UDP pc33.atlanta.example.com:5060;branch=z9hG4bK776asdhds;rport\n", with: "")

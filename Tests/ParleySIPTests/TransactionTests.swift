@@ -55,7 +55,35 @@ import Testing
         #expect(actions.contains(.startTimer(.D, delayMs: 3_200)))
     }
 
-    @Test func invite2xxTerminatesAndIsDelivered() {
+    @Test func invite2xxEntersAcceptedAndDeliversRetransmissionsUntilTimerM() {
+        let invite = Sample.request(.invite)
+        var tx = ClientTransaction(request: invite, reliable: false, timers: TransactionTimers(t1Ms: 100))
+        var clock = ManualClock()
+        clock.apply(tx.handle(.start))
+        clock.advance(to: 150) { tx.handle(.timerFired($0)) }
+        clock.apply(tx.handle(.response(Sample.response(200, to: invite))))
+        #expect(tx.state == .accepted)
+        #expect(clock.deadlines == [.M: 150 + 6_400], "Timers A and B cancelled, M = 64·T1")
+        #expect(clock.delivered.map(\.statusCode) == [200])
+        // RFC 6026 §7.2: a retransmitted 2xx (and a forked one) reaches the TU, which re-ACKs.
+        clock.advance(to: 1_000) { tx.handle(.timerFired($0)) }
+        clock.apply(tx.handle(.response(Sample.response(200, to: invite))))
+        clock.apply(tx.handle(.response(Sample.response(200, to: invite, toTag: "fork2"))))
+        #expect(clock.delivered.map(\.statusCode) == [200, 200, 200])
+        // Anything else is dropped; nothing is sent by the transaction itself.
+        clock.apply(tx.handle(.response(Sample.response(486, to: invite))))
+        clock.apply(tx.handle(.response(Sample.response(180, to: invite))))
+        #expect(clock.delivered.count == 3)
+        #expect(clock.sent.map(\.message.method) == [.invite, .invite])
+        clock.advance(to: 10_000) { tx.handle(.timerFired($0)) }
+        #expect(clock.firedTimes(.M) == [6_550])
+        #expect(tx.state == .terminated)
+        #expect(clock.terminatedAtMs == 6_550)
+        clock.apply(tx.handle(.response(Sample.response(200, to: invite))))
+        #expect(clock.delivered.count == 3)
+    }
+
+    @Test func invite2xxOnReliableTransportAlsoWaitsTimerM() {
         let invite = Sample.request(.invite)
         var tx = ClientTransaction(request: invite, reliable: true)
         var clock = ManualClock()
@@ -63,7 +91,8 @@ import Testing
         #expect(clock.deadlines.keys.sorted { $0.rawValue < $1.rawValue } == [.B])
         clock.apply(tx.handle(.response(Sample.response(200, to: invite))))
         #expect(clock.delivered.map(\.statusCode) == [200])
-        #expect(tx.state == .terminated)
+        #expect(tx.state == .accepted)
+        #expect(clock.deadlines == [.M: 32_000])
     }
 
     @Test func nonInviteTimerECapsAtT2AndTimerFTimesOut() {
@@ -161,14 +190,88 @@ import Testing
         #expect(tx.state == .terminated)
     }
 
-    @Test func invite2xxEndsTransaction() {
+    @Test func invite2xxEntersAcceptedAbsorbsInviteAndEndsWithTimerL() {
         let invite = Sample.request(.invite)
-        var tx = ServerTransaction(request: invite, reliable: false)
+        var tx = ServerTransaction(request: invite, reliable: false, timers: TransactionTimers(t1Ms: 100))
+        var clock = ManualClock()
+        clock.apply(tx.handle(.start))
+        clock.nowMs = 40
+        let ok = Sample.response(200, to: invite)
+        clock.apply(tx.handle(.respond(ok)))
+        #expect(tx.state == .accepted)
+        #expect(clock.sent.map(\.message.statusCode) == [100, 200])
+        #expect(clock.deadlines == [.L: 40 + 6_400])
+        // RFC 6026 §8.7: INVITE retransmissions are absorbed, not answered and not delivered.
+        clock.nowMs = 500
+        clock.apply(tx.handle(.request(invite)))
+        #expect(clock.sent.count == 2)
+        #expect(clock.delivered.map(\.method) == [.invite])
+        // The UAS core's 2xx retransmissions pass through; other responses do not.
+        clock.apply(tx.handle(.respond(ok)))
+        clock.apply(tx.handle(.respond(Sample.response(486, to: invite))))
+        clock.apply(tx.handle(.respond(Sample.response(180, to: invite))))
+        #expect(clock.sent.map(\.message.statusCode) == [100, 200, 200])
+        // An ACK matching the transaction (RFC 2543 peer) goes up to the TU.
+        clock.apply(tx.handle(.request(SIPMessage.ack(for: invite, response: ok))))
+        #expect(clock.delivered.map(\.method) == [.invite, .ack])
+        // Transport errors do not end Accepted.
+        clock.apply(tx.handle(.transportError))
+        #expect(tx.state == .accepted)
+        #expect(!clock.transportFailed)
+        clock.advance(to: 10_000) { tx.handle(.timerFired($0)) }
+        #expect(clock.firedTimes(.L) == [6_440])
+        #expect(tx.state == .terminated)
+        #expect(!clock.timedOut)
+    }
+
+    /// The UAS core (AcceptedInviteRetransmitter) and the Accepted transaction together:
+    /// the core's 2xx retransmissions leave through the transaction, INVITE retransmissions
+    /// die there, the ACK stops the core and Timer L ends the transaction.
+    @Test func coreRetransmitsThroughAcceptedTransactionUntilAck() {
+        let invite = Sample.request(.invite)
+        let timers = TransactionTimers(t1Ms: 100, t2Ms: 400)
+        var tx = ServerTransaction(request: invite, reliable: false, timers: timers)
+        let ok = Sample.response(200, to: invite)
+        var core = AcceptedInviteRetransmitter(response: ok, reliable: false, timers: timers)
+        var clock = ManualClock()
+        func viaTransaction(_ actions: [TransactionAction]) -> [TransactionAction] {
+            actions.flatMap { action -> [TransactionAction] in
+                switch action {
+                case let .send(m): tx.handle(.respond(m))
+                case .terminated: []  // the core ends, not the transaction
+                default: [action]
+                }
+            }
+        }
+        clock.apply(tx.handle(.start))
+        clock.apply(tx.handle(.respond(ok)))
+        clock.apply(viaTransaction(core.handle(.start)))
+        clock.advance(to: 650) { t in
+            t == .L ? tx.handle(.timerFired(t)) : viaTransaction(core.handle(.timerFired(t)))
+        }
+        clock.apply(tx.handle(.request(invite)))  // a late INVITE retransmission: absorbed
+        #expect(clock.sent.filter { $0.message.statusCode == 200 }.map(\.atMs) == [0, 100, 300])
+        clock.apply(viaTransaction(core.handle(.ack)))
+        clock.advance(to: 20_000) { t in
+            t == .L ? tx.handle(.timerFired(t)) : viaTransaction(core.handle(.timerFired(t)))
+        }
+        #expect(clock.sent.filter { $0.message.statusCode == 200 }.count == 3)
+        #expect(clock.firedTimes(.L) == [6_400])
+        #expect(tx.state == .terminated)
+        #expect(core.state == .acknowledged)
+        #expect(clock.delivered.map(\.method) == [.invite])
+    }
+
+    @Test func reliableInvite2xxStillWaitsInAccepted() {
+        let invite = Sample.request(.invite)
+        var tx = ServerTransaction(request: invite, reliable: true)
         var clock = ManualClock()
         clock.apply(tx.handle(.start))
         clock.apply(tx.handle(.respond(Sample.response(200, to: invite))))
-        #expect(tx.state == .terminated)
-        #expect(clock.sent.last?.message.statusCode == 200)
+        #expect(tx.state == .accepted)
+        #expect(clock.deadlines == [.L: 32_000])
+        clock.apply(tx.handle(.request(invite)))
+        #expect(clock.sent.map(\.message.statusCode) == [100, 200])
     }
 
     @Test func nonInviteTryingDiscardsThenCompletedRetransmitsUntilJ() {

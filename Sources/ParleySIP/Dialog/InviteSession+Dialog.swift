@@ -8,6 +8,9 @@ extension InviteSession {
             state = .terminated
             return [.ended(.localBye)]
         }
+        if let sequence = refreshSequence, cseq.sequence == sequence, cseq.method == .invite || cseq.method == .update {
+            return handleRefreshResponse(r, via: via)
+        }
         if cseq.method == .invite, state == .confirmed, let pending = pendingOutgoingReinvite,
            pending.cseq?.sequence == cseq.sequence {
             // Response to our re-INVITE.
@@ -47,7 +50,13 @@ extension InviteSession {
             let ack = d.makeAck(inviteSequence: cseq.sequence, via: via)
             dialog = d
             state = .confirmed
-            return [.sendAck(ack), .responseReceived(r), .established(d.id)]
+            learnPeerCapabilities(r)
+            var timerActions: [Action] = []
+            if sessionTimerPolicy?.enabled == true, let timer = SessionTimer.fromResponse(r, weAre: .uac) {
+                sessionTimer = timer
+                timerActions = [.startSessionTimer(delayMs: timer.delayMs)]
+            }
+            return [.sendAck(ack), .responseReceived(r), .established(d.id)] + timerActions
         default:
             guard state == .calling || state == .early else { return [] }
             if code == 401 || code == 407 {
@@ -94,6 +103,9 @@ extension InviteSession {
             return []
         case .options:
             return [.sendResponse(d.makeResponse(to: r, statusCode: 200))]
+        case .update where sessionTimer != nil && r.body.isEmpty:
+            // A session refresh by UPDATE (RFC 4028 §7.4/§9) changes no media: answered here.
+            return answerRefreshUpdate(r)
         case .update, .info, .refer, .notify, .message, .prack, .subscribe:
             return [.requestReceived(r)]
         default:
@@ -105,7 +117,13 @@ extension InviteSession {
 
     mutating func respond(to request: SIPMessage, code: Int, body: [UInt8], contentType: String?) -> [Action] {
         guard var d = dialog else { return [] }
-        let response = d.makeResponse(to: request, statusCode: code, contact: localContact, body: body, contentType: contentType)
+        var response = d.makeResponse(to: request, statusCode: code, contact: localContact, body: body, contentType: contentType)
+        var timerActions: [Action] = []
+        if request.method == .invite || request.method == .update, (200..<300).contains(code) {
+            // Every 2xx to a re-INVITE/UPDATE refreshes the session (RFC 4028 §9).
+            if !body.isEmpty { rememberLocalBody(body, contentType) }
+            timerActions = renegotiateSessionTimer(for: request, response: &response)
+        }
         var actions: [Action] = [.sendResponse(response)]
         if request.method == .invite || request.method == .update, (200..<300).contains(code) {
             d.refreshTarget(from: request)
@@ -118,7 +136,7 @@ extension InviteSession {
             }
         }
         dialog = d
-        return actions
+        return actions + timerActions
     }
 
     /// Methods Parley's user agent accepts (Allow).

@@ -52,6 +52,9 @@ public struct InviteSession: Sendable {
         case send(SIPMethod, via: SIPVia, body: [UInt8], contentType: String?, extraHeaders: [SIPMessage.Header])
         /// Ends the call; `extraHeaders` go on the BYE (e.g. Reason, a disposition header).
         case hangup(via: SIPVia, extraHeaders: [SIPMessage.Header] = [])
+        /// The session timer (RFC 4028) armed by `.startSessionTimer` fired: refresh when we
+        /// are the refresher, else end the call with BYE (`via` is for that request).
+        case sessionTimerFired(via: SIPVia)
     }
 
     public enum Action: Sendable, Equatable {
@@ -72,6 +75,8 @@ public struct InviteSession: Sendable {
         /// A provisional/final response the TU should see (e.g. 180/183 with early media, 401/407).
         case responseReceived(SIPMessage)
         case ended(EndReason)
+        /// Arm (or re-arm) the call's session timer (RFC 4028) to fire after `delayMs`.
+        case startSessionTimer(delayMs: Int)
     }
 
     public let role: Role
@@ -91,11 +96,26 @@ public struct InviteSession: Sendable {
     /// stops the 2xx retransmission (§13.3.1.4 applies to re-INVITEs too).
     public internal(set) var reinviteAwaitingAck: UInt32?
 
-    public init(role: Role, localTag: String, localContact: SIPURI) {
+    /// Session timers (RFC 4028): nil disables them for this session.
+    public let sessionTimerPolicy: SessionTimerPolicy?
+    /// The agreed session timer, nil when none is running.
+    public internal(set) var sessionTimer: SessionTimer?
+    /// The peer listed `timer` in Supported (so our 2xx carries `Require: timer`).
+    public internal(set) var peerSupportsTimer = false
+    /// The peer allows UPDATE: our refreshes use a bodiless UPDATE instead of a re-INVITE.
+    public internal(set) var peerAllowsUpdate = false
+    /// The CSeq of a session refresh we sent and have no final response for.
+    public internal(set) var refreshSequence: UInt32?
+    /// Our current session description (offer or answer), resent unchanged by a re-INVITE refresh.
+    public internal(set) var localBody: [UInt8] = []
+    public internal(set) var localContentType: String?
+
+    public init(role: Role, localTag: String, localContact: SIPURI, sessionTimerPolicy: SessionTimerPolicy? = nil) {
         self.role = role
         self.state = role == .uac ? .calling : .incoming
         self.localTag = localTag
         self.localContact = localContact
+        self.sessionTimerPolicy = sessionTimerPolicy
     }
 
     public var isEnded: Bool { state == .terminated }
@@ -105,6 +125,8 @@ public struct InviteSession: Sendable {
         case let .incomingInvite(r):
             guard role == .uas, invite == nil else { return [] }
             invite = r
+            learnPeerCapabilities(r)
+            if let policy = sessionTimerPolicy, case let .accept(timer) = policy.negotiate(r) { sessionTimer = timer }
             return []
         case let .ring(code, body, contentType):
             guard role == .uas, state == .incoming || state == .early, let invite,
@@ -121,7 +143,9 @@ public struct InviteSession: Sendable {
             state = .waitingForAck
             var ok = d.makeResponse(to: invite, statusCode: 200, contact: localContact, body: body, contentType: contentType)
             ok.headers += extra
-            return [.sendResponse(ok), .retransmitUntilAck(ok)]
+            rememberLocalBody(body, contentType)
+            let timerActions = addSessionTimerHeaders(to: &ok)
+            return [.sendResponse(ok), .retransmitUntilAck(ok)] + timerActions
         case let .reject(code, reason, extra):
             guard role == .uas, state == .incoming || state == .early, let invite else { return [] }
             var r = SIPMessage.response(to: invite, statusCode: code, reason: reason, toTag: localTag)
@@ -148,6 +172,7 @@ public struct InviteSession: Sendable {
         case let .outgoingInvite(r):
             guard role == .uac, invite == nil else { return [] }
             invite = r
+            rememberLocalBody(r.body, r.contentType)
             return [.sendRequest(r)]
         case let .response(r, via):
             return handleResponse(r, via: via)
@@ -165,7 +190,10 @@ public struct InviteSession: Sendable {
                                   extraHeaders: extra)
             dialog = d
             if method == .invite { pendingOutgoingReinvite = m }
+            if method == .invite || method == .update { rememberLocalBody(body, contentType) }
             return [.sendRequest(m)]
+        case let .sessionTimerFired(via):
+            return sessionTimerFired(via: via)
         case let .hangup(via, extraHeaders):
             if state == .waitingForAck {
                 hangupAfterAck = (via, extraHeaders)

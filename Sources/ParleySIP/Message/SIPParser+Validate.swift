@@ -4,24 +4,25 @@ extension SIPParser.Reader {
     /// which define what is valid. Errors are reported in a fixed order (first one wins).
     mutating func validate() {
         let headers = message.headers
-        var viaCount = 0, fromCount = 0, toCount = 0, callIDCount = 0, cseqCount = 0
+        var viaCount = 0, fromCount = 0, toCount = 0, callIDCount = 0, cseqCount = 0, maxForwardsCount = 0
         var fromIndex = -1, toIndex = -1, callIDIndex = -1, cseqIndex = -1, maxForwardsIndex = -1
         var hasAddressLists = false
+        let known = self.known
         for k in headers.indices {
-            let name = headers[k].name
-            switch name {
-            case .via: viaCount += 1
-            case .from: fromCount += 1; if fromIndex < 0 { fromIndex = k }
-            case .to: toCount += 1; if toIndex < 0 { toIndex = k }
-            case .callID: callIDCount += 1; if callIDIndex < 0 { callIDIndex = k }
-            case .cseq: cseqCount += 1; if cseqIndex < 0 { cseqIndex = k }
-            case .maxForwards: if maxForwardsIndex < 0 { maxForwardsIndex = k }
-            case .contact, .route, .recordRoute: hasAddressLists = true
+            // Known names compare by id (all header names checked here are known ones).
+            switch headers[k].name.id {
+            case known.via: viaCount += 1
+            case known.from: fromCount += 1; if fromIndex < 0 { fromIndex = k }
+            case known.to: toCount += 1; if toIndex < 0 { toIndex = k }
+            case known.callID: callIDCount += 1; if callIDIndex < 0 { callIDIndex = k }
+            case known.cseq: cseqCount += 1; if cseqIndex < 0 { cseqIndex = k }
+            case known.maxForwards: maxForwardsCount += 1; if maxForwardsIndex < 0 { maxForwardsIndex = k }
+            case known.contact, known.route, known.recordRoute: hasAddressLists = true
             default: break
             }
         }
         if viaCount > 0 {
-            for k in headers.indices where headers[k].name == .via && !SIPQuickCheck.via(valueBytes[k]) {
+            for k in headers.indices where headers[k].name.id == known.via && !SIPQuickCheck.via(valueBytes[k]) {
                 do { _ = try SIPVia(parsing: headers[k].value) } catch { fail(SIPParseError(error.code, "Bad Via header")); break }
             }
         }
@@ -59,10 +60,15 @@ extension SIPParser.Reader {
                 fail(error)
             }
         }
-        if maxForwardsIndex >= 0 {
+        if maxForwardsCount > 1 {
+            // §20.22: Max-Forwards is a single value; two of them leave the hop count ambiguous.
+            fail(SIPParseError(.malformedMaxForwards, "More than one Max-Forwards header"))
+        } else if maxForwardsIndex >= 0 {
             let mf = headers[maxForwardsIndex].value
-            if !(SIPGrammar.isDigits(mf) && mf.count <= 9 && (Int(mf) ?? 256) <= 255) {
-                fail(SIPParseError(.malformedMaxForwards, "Bad Max-Forwards"))
+            if !SIPGrammar.isDigits(mf) {
+                fail(SIPParseError(.malformedMaxForwards, "Bad Max-Forwards: not a number"))
+            } else if mf.count > 9 || (Int(mf) ?? 256) > 255 {
+                fail(SIPParseError(.malformedMaxForwards, "Bad Max-Forwards: out of range 0-255"))
             }
         }
     }

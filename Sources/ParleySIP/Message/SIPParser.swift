@@ -29,6 +29,10 @@ extension SIPParser {
         var firstError: SIPParseError?
         /// The bytes of each header value, parallel to `message.headers`.
         var valueBytes: [ArraySlice<UInt8>] = []
+        /// Global tables read once per message (see `SIPHeaderName.init(bytes:table:)`).
+        let headerTable = SIPHeaderName.exactByLength
+        let listByID = SIPHeaderName.listByID
+        let known = SIPHeaderName.Known.ids
 
         init(bytes: [UInt8], limits: SIPLimits, framing: Framing) {
             self.bytes = bytes
@@ -190,9 +194,10 @@ extension SIPParser {
                 fail(SIPParseError(.headerValueTooLong, "Header value too long"))
                 return
             }
-            let name = SIPHeaderName(bytes: nameBytes)
+            let name = SIPHeaderName(bytes: nameBytes, table: headerTable)
             let valueBytes = line[valueStart..<valueEnd]
-            guard name.isList, valueBytes.contains(UInt8(ascii: ",")) else {
+            let isList = name.id >= 0 ? listByID[Int(name.id)] : name.isList
+            guard isList, valueBytes.contains(UInt8(ascii: ",")) else {
                 append(name, valueBytes)
                 return
             }
@@ -221,7 +226,8 @@ extension SIPParser {
 
         mutating func readBody(from start: Int) {
             let available = bytes.count - start
-            let lengths = message.values(.contentLength)
+            var lengths: [String] = []
+            for h in message.headers where h.name.id == known.contentLength { lengths.append(h.value) }
             guard let text = lengths.first else {
                 if framing == .stream, available > 0 {
                     fail(SIPParseError(.malformedContentLength, "Missing Content-Length on a stream"))

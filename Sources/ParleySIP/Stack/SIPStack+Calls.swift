@@ -64,7 +64,8 @@ extension SIPStack {
             contact: contact, body: outbound.body, contentType: outbound.contentType, extraHeaders: extra)
         let id = nextCallID
         nextCallID += 1
-        var state = SIPCallState(session: InviteSession(role: .uac, localTag: localTag, localContact: contact), peer: hop)
+        var state = SIPCallState(session: InviteSession(role: .uac, localTag: localTag, localContact: contact,
+                                                        sessionTimerPolicy: configuration.sessionTimer), peer: hop)
         state.digest = outbound.credentials.map { DigestClient(username: $0.username, password: $0.password) }
         calls[id] = state
         counters.callsStarted += 1
@@ -78,27 +79,23 @@ extension SIPStack {
     // MARK: incoming calls
 
     func newIncomingCall(_ invite: SIPMessage, key: TransactionKey, peer: SIPPeer) {
+        if case let .tooSmall(minSE) = configuration.sessionTimer.negotiate(invite) {
+            // RFC 4028 §9: the interval is below our Min-SE. Not a call yet.
+            counters.sessionIntervalTooSmall += 1
+            var r = SIPMessage.response(to: invite, statusCode: 422, toTag: randomToken(10))
+            r.add(.minSE, String(minSE))
+            respond(key, r)
+            return
+        }
         let id = nextCallID
         nextCallID += 1
-        let session = InviteSession(role: .uas, localTag: randomToken(10), localContact: localContact(peer.transport))
+        let session = InviteSession(role: .uas, localTag: randomToken(10), localContact: localContact(peer.transport),
+                                    sessionTimerPolicy: configuration.sessionTimer)
         calls[id] = SIPCallState(session: session, peer: peer)
-        incomingInvites[Self.inviteIdentity(invite)] = id
         serverTransactions[key]?.call = id
         counters.callsStarted += 1
         sessionEvent(id, .incomingInvite(invite))
         delegate?.sipStack(self, incomingCall: SIPCallHandle(rawValue: id), invite: invite)
-    }
-
-    static func inviteIdentity(_ invite: SIPMessage) -> String {
-        "\(invite.callID ?? "")|\(invite.from?.tag ?? "")|\(invite.cseq?.sequence ?? 0)"
-    }
-
-    /// An INVITE retransmitted after its server transaction ended with a 2xx: resend the
-    /// 2xx (if still unacknowledged) instead of starting a new call. True when absorbed.
-    func absorbLateInviteRetransmission(_ invite: SIPMessage) -> Bool {
-        guard let call = incomingInvites[Self.inviteIdentity(invite)], let state = calls[call] else { return false }
-        if let r = state.retransmitter { transport.send(r.response, to: state.retransmitPeer ?? state.peer) }
-        return true
     }
 
     /// The session decides whether this ACK ends a 2xx retransmission (the INVITE's or a
@@ -115,7 +112,9 @@ extension SIPStack {
         calls[call] = state
         for action in actions {
             switch action {
-            case let .send(m): transport.send(m, to: state.retransmitPeer ?? state.peer)
+            case let .send(m):
+                // Through the INVITE server transaction while it is Accepted (RFC 6026 §8.6).
+                sendCallResponse(m, call: call)
             case let .startTimer(t, delayMs): startTimer(TimerRef(owner: .call(call), timer: t), delayMs: delayMs)
             case let .cancelTimer(t): cancelTimer(TimerRef(owner: .call(call), timer: t))
             case .timeout:
@@ -138,13 +137,39 @@ extension SIPStack {
             let retry = invite.retried(via: newVia(state.transport), authorization: auth)
             state.digest = digest
             state.session = InviteSession(role: .uac, localTag: state.session.localTag,
-                                          localContact: state.session.localContact)
+                                          localContact: state.session.localContact,
+                                          sessionTimerPolicy: configuration.sessionTimer)
             calls[call] = state
             delegate?.sipStack(self, call: SIPCallHandle(rawValue: call), event: .challenged(statusCode: code))
             sessionEvent(call, .outgoingInvite(retry))
             return
         }
+        if let retry = retryAfterSessionIntervalTooSmall(response, state: state) {
+            // RFC 4028 §7.4: 422 names the peer's Min-SE; resend with that interval.
+            state.sessionIntervalRetries += 1
+            state.session = InviteSession(role: .uac, localTag: state.session.localTag,
+                                          localContact: state.session.localContact,
+                                          sessionTimerPolicy: configuration.sessionTimer)
+            calls[call] = state
+            sessionEvent(call, .outgoingInvite(retry))
+            return
+        }
         sessionEvent(call, .response(response, via: newVia(state.transport)))
+    }
+
+    /// The INVITE to resend after a 422 to ours: same request, next CSeq, Session-Expires
+    /// (refresher kept) and Min-SE raised to the response's Min-SE. Nil when not applicable.
+    func retryAfterSessionIntervalTooSmall(_ response: SIPMessage, state: SIPCallState) -> SIPMessage? {
+        guard response.statusCode == 422, response.cseq?.method == .invite, state.sessionIntervalRetries < 2,
+              state.session.state == .calling || state.session.state == .early,
+              let invite = state.session.invite, response.cseq?.sequence == invite.cseq?.sequence,
+              let sessionExpires = invite.value(.sessionExpires),
+              let minSE = response.value(.minSE).flatMap({ Int(SIPGrammar.trim($0.split(separator: ";").first ?? "")) }),
+              minSE > 0, minSE <= 86_400 else { return nil }
+        var retry = invite.retried(via: newVia(state.transport), authorization: (.minSE, String(minSE)))
+        let parameters = sessionExpires.split(separator: ";", maxSplits: 1).dropFirst().first.map { ";" + $0 } ?? ""
+        retry.set(.sessionExpires, "\(minSE)\(parameters)")
+        return retry
     }
 
     // MARK: driving the session
@@ -174,7 +199,6 @@ extension SIPStack {
                                                     timers: configuration.timers)
                 let timers = r.handle(.start)
                 calls[call]?.retransmitter = r
-                calls[call]?.retransmitPeer = current.session.invite.map { _ in responsePeer(for: ok, requestPeer: current.peer) }
                 for case let .startTimer(t, delayMs) in timers {
                     startTimer(TimerRef(owner: .call(call), timer: t), delayMs: delayMs)
                 }
@@ -201,6 +225,8 @@ extension SIPStack {
                 }
             case let .ended(reason):
                 endCall(call, reason)
+            case let .startSessionTimer(delayMs):
+                startTimer(TimerRef(owner: .session(call), timer: .sessionTimer), delayMs: delayMs)
             }
         }
     }
@@ -226,6 +252,7 @@ extension SIPStack {
         guard var state = calls[call], !state.ended else { return }
         state.ended = true
         calls[call] = state
+        cancelTimers(of: .session(call))
         counters.callsEnded += 1
         delegate?.sipStack(self, call: SIPCallHandle(rawValue: call), event: .ended(reason))
         // Keep the call a little while: a BYE's final response, retransmitted requests and
@@ -236,7 +263,7 @@ extension SIPStack {
     func forgetCall(_ call: Int) {
         guard let state = calls.removeValue(forKey: call) else { return }
         if let id = state.indexed, dialogs[id] == call { dialogs[id] = nil }
-        if let invite = state.session.invite, state.session.role == .uas { incomingInvites[Self.inviteIdentity(invite)] = nil }
         cancelTimers(of: .call(call))
+        cancelTimers(of: .session(call))
     }
 }

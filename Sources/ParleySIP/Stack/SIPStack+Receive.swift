@@ -111,10 +111,6 @@ extension SIPStack {
             serverEvent(key, .request(request))
             return
         }
-        if method == .invite, !request.isInDialog, absorbLateInviteRetransmission(request) {
-            counters.retransmissionsAbsorbed += 1
-            return
-        }
         let tx = ServerTransaction(request: request, reliable: peer.transport.isReliable, timers: configuration.timers)
         serverTransactions[key] = ServerEntry(transaction: tx, peer: peer, call: nil)
         serverEvent(key, .start)

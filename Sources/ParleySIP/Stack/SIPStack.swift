@@ -18,6 +18,8 @@ public final class SIPStack: @unchecked Sendable {
 
     enum TimerOwner: Hashable {
         case server(TransactionKey), client(TransactionKey), call(Int)
+        /// A call's session timer (RFC 4028), apart from its 2xx retransmission timers.
+        case session(Int)
         /// An ended call kept for late retransmissions until T4 (timer name unused).
         case forget(Int)
     }
@@ -45,9 +47,6 @@ public final class SIPStack: @unchecked Sendable {
     var wheel: TimerWheel<TimerRef>
     /// Armed timers per owner, so ending an owner costs its own timers only.
     var timerIDs: [TimerOwner: [TransactionTimer: TimerWheel<TimerRef>.TimerID]] = [:]
-    /// Incoming INVITEs by Call-ID, From tag and CSeq: a retransmission that arrives after
-    /// the 2xx ended the server transaction (RFC 3261 §17.2.1) must not start a new call.
-    var incomingInvites: [String: Int] = [:]
     var tickTimer: EventLoopTimerID?
     var rateLimiter: RateLimiter<SocketAddress>?
     let parser: SIPParser
@@ -91,6 +90,15 @@ public final class SIPStack: @unchecked Sendable {
     public var activeCallCount: Int { calls.count }
     public var transactionCount: Int { serverTransactions.count + clientTransactions.count }
 
+    /// The states of the live client / server transactions for `method` (inspection, tests).
+    public func clientTransactionStates(method: SIPMethod) -> [ClientTransaction.State] {
+        clientTransactions.filter { $0.key.method == method }.map(\.value.transaction.state)
+    }
+
+    public func serverTransactionStates(method: SIPMethod) -> [ServerTransaction.State] {
+        serverTransactions.filter { $0.key.method == method }.map(\.value.transaction.state)
+    }
+
     // MARK: timers
 
     func tick() {
@@ -128,6 +136,9 @@ public final class SIPStack: @unchecked Sendable {
         case let .server(key): serverEvent(key, .timerFired(ref.timer))
         case let .client(key): clientEvent(key, .timerFired(ref.timer))
         case let .call(id): retransmitterTimerFired(call: id, ref.timer)
+        case let .session(id):
+            guard let state = calls[id] else { return }
+            sessionEvent(id, .sessionTimerFired(via: newVia(state.transport)))
         case let .forget(id): forgetCall(id)
         }
     }

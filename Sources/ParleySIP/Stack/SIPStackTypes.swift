@@ -84,11 +84,14 @@ public struct SIPStackConfiguration: Sendable {
     public var outboundProxy: SIPPeer?
     public var options: OptionsResponder
     public var userAgent: String?
+    /// Session timers (RFC 4028): Session-Expires 1800 s, Min-SE 90 s, on by default.
+    public var sessionTimer: SessionTimerPolicy
 
     public init(localHost: String, timers: TransactionTimers = TransactionTimers(), tickMs: Int = 5,
                 contactUser: String = "parley", allowlist: CIDRAllowlist? = nil,
                 rateLimit: (ratePerSecond: Double, burst: Double)? = nil, outboundProxy: SIPPeer? = nil,
-                options: OptionsResponder = OptionsResponder(), userAgent: String? = "Parley") {
+                options: OptionsResponder = OptionsResponder(), userAgent: String? = "Parley",
+                sessionTimer: SessionTimerPolicy = SessionTimerPolicy()) {
         self.localHost = localHost
         self.timers = timers
         self.tickMs = tickMs
@@ -98,6 +101,7 @@ public struct SIPStackConfiguration: Sendable {
         self.outboundProxy = outboundProxy
         self.options = options
         self.userAgent = userAgent
+        self.sessionTimer = sessionTimer
     }
 }
 
@@ -118,6 +122,8 @@ public struct SIPStackCounters: Sendable, Equatable {
     public var strayResponses = 0
     public var strayAcks = 0
     public var unknownDialog481 = 0
+    /// INVITEs answered 422 because their Session-Expires was below our Min-SE (RFC 4028).
+    public var sessionIntervalTooSmall = 0
     public var unroutableSends = 0
     public var callsStarted = 0
     public var callsEnded = 0

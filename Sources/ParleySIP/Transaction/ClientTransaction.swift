@@ -1,8 +1,12 @@
-/// A client transaction (RFC 3261 §17.1): INVITE (Figure 5) or non-INVITE (Figure 6).
+/// A client transaction (RFC 3261 §17.1): INVITE (Figure 5 as updated by RFC 6026 §7.2,
+/// with the Accepted state) or non-INVITE (Figure 6).
 /// Pure state machine: no clock, no I/O. Feed events, perform the returned actions.
 public struct ClientTransaction: Sendable {
     public enum State: String, Sendable, Equatable {
         case calling, trying, proceeding, completed, terminated
+        /// RFC 6026: a 2xx arrived; further 2xx (retransmissions, forks) go to the TU, which
+        /// ACKs each, until Timer M (64·T1).
+        case accepted
     }
 
     public enum Event: Sendable, Equatable {
@@ -65,8 +69,9 @@ public struct ClientTransaction: Sendable {
                 state = .proceeding
                 return actions + [.deliver(r)]
             case 200..<300:
-                // The TU (dialog layer) ACKs 2xx itself; retransmitted 2xx go to it directly.
-                return terminate([.cancelTimer(.A), .cancelTimer(.B), .deliver(r)])
+                // RFC 6026 §8.4: Accepted. The TU (dialog layer) ACKs every 2xx itself.
+                state = .accepted
+                return [.cancelTimer(.A), .cancelTimer(.B), .deliver(r), .startTimer(.M, delayMs: timers.transactionTimeoutMs)]
             default:
                 let ack = SIPMessage.ack(for: request, response: r)
                 self.ack = ack
@@ -78,6 +83,12 @@ public struct ClientTransaction: Sendable {
             // Retransmitted final response: resend the ACK, do not deliver.
             guard let code = r.statusCode, code >= 300, let ack else { return [] }
             return [.send(ack)]
+        case let (.accepted, .response(r)):
+            // RFC 6026 §7.2: 2xx retransmissions reach the TU (it re-sends the ACK); others are dropped.
+            guard let code = r.statusCode, (200..<300).contains(code) else { return [] }
+            return [.deliver(r)]
+        case (.accepted, .timerFired(.M)):
+            return terminate([])
         case (.completed, .timerFired(.D)):
             return terminate([])
         case (.calling, .transportError), (.proceeding, .transportError):

@@ -1,8 +1,11 @@
-/// A server transaction (RFC 3261 §17.2): INVITE (Figure 7) or non-INVITE (Figure 8).
-/// Pure state machine: no clock, no I/O.
+/// A server transaction (RFC 3261 §17.2): INVITE (Figure 7 as updated by RFC 6026 §7.1,
+/// with the Accepted state) or non-INVITE (Figure 8). Pure state machine: no clock, no I/O.
 public struct ServerTransaction: Sendable {
     public enum State: String, Sendable, Equatable {
         case trying, proceeding, completed, confirmed, terminated
+        /// RFC 6026: a 2xx was sent; INVITE retransmissions are absorbed, the TU's 2xx
+        /// retransmissions pass through, and Timer L (64·T1) ends the transaction.
+        case accepted
     }
 
     public enum Event: Sendable, Equatable {
@@ -64,8 +67,10 @@ public struct ServerTransaction: Sendable {
             case 100..<200:
                 return [.send(r)]
             case 200..<300:
-                // §13.3.1.4: the UAS core retransmits the 2xx (AcceptedInviteRetransmitter).
-                return terminate([.send(r)])
+                // RFC 6026 §8.5: Accepted. The UAS core retransmits the 2xx
+                // (AcceptedInviteRetransmitter) until the ACK, through `.respond`.
+                state = .accepted
+                return [.send(r), .startTimer(.L, delayMs: timers.transactionTimeoutMs)]
             default:
                 state = .completed
                 var actions: [TransactionAction] = [.send(r)]
@@ -73,6 +78,17 @@ public struct ServerTransaction: Sendable {
                 actions.append(.startTimer(.H, delayMs: timers.transactionTimeoutMs))
                 return actions
             }
+        case let (.accepted, .request(r)):
+            // RFC 6026 §8.7: INVITE retransmissions are absorbed (the core's 2xx retransmission
+            // covers a lost 2xx); an ACK that matches (RFC 2543 peers) goes to the TU.
+            return r.method == .ack ? [.deliver(r)] : []
+        case let (.accepted, .respond(r)):
+            // RFC 6026 §8.6: 2xx retransmissions from the TU are sent; nothing else may be.
+            guard let code = r.statusCode, (200..<300).contains(code) else { return [] }
+            lastResponse = r
+            return [.send(r)]
+        case (.accepted, .timerFired(.L)):
+            return terminate([])
         case (.completed, .timerFired(.G)):
             guard let lastResponse else { return [] }
             retransmitIntervalMs = min(2 * retransmitIntervalMs, timers.t2Ms)

@@ -19,13 +19,18 @@ public struct TransactionTimers: Sendable, Equatable {
         self.timerDMs = timerDMs
     }
 
-    /// 64·T1: Timers B, F, H and J (unreliable) and the 2xx-until-ACK limit.
+    /// 64·T1: Timers B, F, H and J (unreliable), L and M (RFC 6026) and the 2xx-until-ACK limit.
     public var transactionTimeoutMs: Int { 64 * t1Ms }
 }
 
 /// The RFC's transaction timers (Table 4) plus the UAS core's 2xx retransmission timers.
 public enum TransactionTimer: String, Sendable, Hashable {
     case A, B, D, E, F, K, G, H, I, J
+    /// RFC 6026: how long the INVITE server (L) and client (M) transactions stay Accepted
+    /// after a 2xx (64·T1).
+    case L, M
+    /// RFC 4028: a call's session timer (refresh at half the interval, or expiry).
+    case sessionTimer
     /// §13.3.1.4: retransmit the 2xx to an INVITE (T1 doubling to T2).
     case retransmit2xx
     /// §13.3.1.4: give up waiting for the ACK after 64·T1.
