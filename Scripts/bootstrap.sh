@@ -12,8 +12,9 @@ packages=(
   libmicrohttpd-dev
   # test peers and tools: SIPp, test speech and prompts, packet capture
   sip-tester espeak-ng sox tshark
-  # the SIP load balancer the cluster tests put in front of parleyd nodes
-  kamailio
+  # the SIP load balancer the cluster tests put in front of parleyd nodes, and the sqlite3
+  # shell they read each node's store with
+  kamailio sqlite3
   # a venv for the Python test server of the network recognizer
   python3-venv
 )
