@@ -15,6 +15,7 @@ extension CallManager {
             return table.count
         }
         if remaining == 0, drainState.withLock({ $0.draining }) { takeDrainedCallback()?() }
+        if remaining + 1 >= services.configuration.sip.maxCalls { refreshAvailability() }
     }
 
     public var isDraining: Bool { drainState.withLock { $0.draining } }

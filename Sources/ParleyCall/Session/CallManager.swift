@@ -101,6 +101,7 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
         Task { await session.run() }
         stack.answer(call, body: accepted.answer.bytes, contentType: "application/sdp")
         services.metrics.callStarted()
+        if activeCallCount >= config.sip.maxCalls { refreshAvailability() }
         services.log.info("call answered", ["call_id": callId, "sip_call_id": sipCallId, "script": entry.script.name,
                                             "codec": accepted.media.configuration.codec.encodingName])
     }
