@@ -22,6 +22,7 @@ extension CallSession {
                 tap.arm()
             case .stopListening:
                 listening = nil
+                waitingForDecoder = nil
                 if utterance != nil { endUtterance(cancel: true) }
                 tap.disarm()
             case .setVariable:

@@ -19,6 +19,7 @@ extension CallSession {
             recordEvent("transfer_answer", ["status": String(code)])
             await finish(disposition: (200..<300).contains(code) ? disposition : "transfer_failed", sendBye: true)
         case .ended(let reason):
+            callerHungUp = true
             if established {
                 await apply(engine.handle(.callerHungUp))
                 if !finished { await finish(disposition: engine.disposition ?? "hung_up", sendBye: false) }
@@ -96,15 +97,29 @@ extension CallSession {
         }
         let dropped = Int(media.recognizerFramesDropped)
         if dropped > 0 { services.metrics.ringDrops(ring: "recognizer", count: dropped) }
+        if let recorder = tap.recorder {
+            let config = services.configuration
+            do {
+                let path = try recorder.write(directory: config.recordingsDirectory, name: callId,
+                                              format: config.recordings.format)
+                recordEvent("recording", ["path": path])
+            } catch {
+                services.log.error("recording not written", logFields.merging(["error": "\(error)"]) { a, _ in a })
+            }
+        }
         if let turn = answeredTurn { services.store.turnRecorded(callId: callId, turn: turn) }
         if let turn = currentTurn { services.store.turnRecorded(callId: callId, turn: turn) }
         answeredTurn = nil
         currentTurn = nil
 
         let endedAt = services.store.clock.nowMs()
+        let tagList = engine.tags
+        let completed = engine.isFinished && engine.disposition == disposition && !callerHungUp
         let summary = summaryCell.withLock { s -> Summary in
             s.endedAtMs = endedAt
             s.disposition = disposition
+            s.tags = tagList
+            s.completed = completed || s.voicemailLeft
             s.state = "ended"
             return s
         }

@@ -11,7 +11,8 @@ extension CallSession {
 
     func mediaEvent(_ event: MediaEvent) async {
         switch event {
-        case let .promptStarted(_, _, atMs):
+        case let .promptStarted(prompt, _, atMs):
+            tap.recorder?.promptStarted(prompt, atMs: atMs)
             guard var p = playback, !p.started else { return }
             p.started = true
             playback = p
@@ -24,6 +25,10 @@ extension CallSession {
                 return
             }
             playback = nil
+            if voicemailPlaybackID == p.id {
+                await voicemailFinished()
+                return
+            }
             await apply(engine.handle(.promptFinished(playbackID: p.id)))
         case let .bargeIn(onsetMs, atMs, _):
             let latencyMs = Int(atMs) - Int(onsetMs)
@@ -44,6 +49,13 @@ extension CallSession {
         case .speechStarted:
             if utterance == nil, listening != nil || playback != nil { startUtterance() }
         case let .endOfTurn(_, speechEndMs):
+            if utterance == nil, let wait = waitingForDecoder, wait.speechEndMs == nil {
+                // No decoder yet: keep the utterance in the pre-roll until one is free.
+                tap.freeze()
+                waitingForDecoder?.speechEndMs = Int64(speechEndMs)
+                waitingForDecoder?.endedAtNs = Monotonic.nowNs()
+                return
+            }
             guard var u = utterance, u.endOfSpeechAtNs == nil else { return }
             u.endOfSpeechAtNs = Monotonic.nowNs()
             u.speechEndMs = Int64(speechEndMs)
@@ -56,7 +68,11 @@ extension CallSession {
         case .mediaTimeout:
             services.log.warning("no RTP from the caller", logFields)
             await finish(disposition: "media_timeout", sendBye: true)
-        case .speechStopped, .noInput, .latched, .statsReady, .closed, .promptStopped, .promptPaused, .promptResumed:
+        case let .promptStopped(_, _, _, atMs), let .promptPaused(_, _, atMs):
+            tap.recorder?.promptStopped(atMs: atMs)
+        case let .promptResumed(prompt, offsetSamples, atMs):
+            tap.recorder?.promptStarted(prompt, atMs: atMs, offsetSamples: Int(offsetSamples))
+        case .speechStopped, .noInput, .latched, .statsReady, .closed:
             break
         }
     }
@@ -76,7 +92,9 @@ extension CallSession {
 
     // MARK: Recognition
 
-    /// Starts an utterance: the recognizer gets the pre-roll and the live audio.
+    /// Starts an utterance: the recognizer gets the pre-roll and the live audio. When every
+    /// decoder is busy it tries again every 50 ms (the audio waits in the pre-roll), for up
+    /// to `decoderWaitMs` after the caller's turn ended.
     func startUtterance() {
         guard let recognizer = services.recognizer else { return }
         let names = listening?.intents ?? entry.script.intents.map(\.name)
@@ -87,10 +105,14 @@ extension CallSession {
         do {
             session = try recognizer.startUtterance(hints)
         } catch {
+            if error.code == .poolExhausted { return waitForDecoder() }
+            waitingForDecoder = nil
             services.metrics.recognizerError(engine: services.recognizerEngine)
             services.log.warning("recognizer unavailable", logFields.merging(["error": error.code.rawValue]) { a, _ in a })
             return
         }
+        let pending = waitingForDecoder
+        waitingForDecoder = nil
         utteranceCount += 1
         let number = utteranceCount
         tap.attach(session)
@@ -100,12 +122,42 @@ extension CallSession {
             }
         }
         utterance = UtteranceProgress(number: number, session: session, events: events)
+        if let speechEndMs = pending?.speechEndMs {
+            // The turn ended while waiting for a decoder: the pre-roll holds all of it.
+            utterance?.endOfSpeechAtNs = Monotonic.nowNs()
+            utterance?.speechEndMs = speechEndMs
+            tap.detach()
+            session.endOfSpeech()
+        }
         utteranceWatchdog?.cancel()
         utteranceWatchdog = Task { [weak self] in
             try? await Task.sleep(for: .seconds(20))
             guard !Task.isCancelled else { return }
             self?.post(.utteranceTimedOut(utterance: number))
         }
+    }
+
+    static let decoderWaitMs: UInt64 = 3_000
+
+    /// Every decoder is busy: retry soon, give up `decoderWaitMs` after the turn ended.
+    func waitForDecoder() {
+        if waitingForDecoder == nil { waitingForDecoder = DecoderWait() }
+        if let ended = waitingForDecoder?.endedAtNs, Monotonic.nowNs() - ended > Self.decoderWaitMs * 1_000_000 {
+            waitingForDecoder = nil
+            tap.detach()
+            services.metrics.recognizerError(engine: services.recognizerEngine)
+            services.log.warning("no recognizer free for the caller's turn", logFields)
+            Task { [weak self] in await self?.decoderWaitFailed() }
+            return
+        }
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(50))
+            self?.post(.retryUtterance)
+        }
+    }
+
+    func decoderWaitFailed() async {
+        if listening != nil { await apply(engine.handle(.asrError)) }
     }
 
     func endUtterance(cancel: Bool) {
@@ -125,12 +177,7 @@ extension CallSession {
         switch event {
         case .partial(let result):
             let words = PartialHint.meaningfulWordCount(result.text)
-            let hint: PartialHintCode = switch PartialHint.classify(result.text) {
-            case .complete: .complete
-            case .incomplete: .incomplete
-            case .digits: .digits
-            }
-            media.send(.recognizerPartial(words: Int32(clamping: words), hint: hint))
+            media.send(.recognizerPartial(words: Int32(clamping: words), hint: endpointHint(result.text)))
         case .final(let result):
             endUtterance(cancel: false)
             media.send(.recognizerFinal)
@@ -143,6 +190,19 @@ extension CallSession {
             services.metrics.recognizerError(engine: services.recognizerEngine)
             services.log.warning("recognition failed", logFields.merging(["error": error.code.rawValue]) { a, _ in a })
             if listening != nil { await apply(engine.handle(.asrError)) }
+        }
+    }
+
+    /// Semantic endpointing: a partial that already answers the state (it resolves to one of
+    /// the intents listened for) ends the turn after a short silence; anything else waits
+    /// longer (see `CallManager.endpointer`); digit strings wait longest.
+    func endpointHint(_ text: String) -> PartialHintCode {
+        switch PartialHint.classify(text) {
+        case .digits: return .digits
+        case .incomplete: return .incomplete
+        case .complete:
+            guard let spec = listening, !text.isEmpty else { return .incomplete }
+            return entry.resolver.resolve(text, candidates: spec.intents).intent == nil ? .incomplete : .complete
         }
     }
 

@@ -23,6 +23,13 @@ public actor CallSession {
         public var answeredAtMs: Int64?
         public var endedAtMs: Int64?
         public var disposition: String?
+        /// Filled at the end: the dialogue's tags, whether it reached its own end, the
+        /// answer screening's verdict (outbound) and whether a voicemail message was left.
+        public var tags: [String] = []
+        public var completed = false
+        public var amdVerdict: String?
+        public var amdDecisionMs: Int?
+        public var voicemailLeft = false
     }
 
     public nonisolated let callId: String
@@ -36,12 +43,22 @@ public actor CallSession {
     nonisolated let continuation: AsyncStream<CallSessionInput>.Continuation
     nonisolated let summaryCell: Mutex<Summary>
     nonisolated let onEnded: @Sendable (CallSession) -> Void
+    /// Outbound calls: decides between dialogue, voicemail message and hang-up.
+    nonisolated let screen: (any OutboundAnswerScreen)?
+    /// Outbound calls: the dialer's attempt id.
+    public nonisolated let attemptID: String?
 
     var engine: DialogueEngine
     let variables: [String: String]
     var offerAnswer: OfferAnswer
     var established = false
     var finished = false
+    /// The far end ended the dialog (BYE, CANCEL, failure) before we did.
+    var callerHungUp = false
+    /// Outbound: the callee's audio is being screened; the dialogue waits.
+    var screening = false
+    /// The voicemail message is playing; its end ends the call.
+    var voicemailPlaybackID: Int?
     var stateName = ""
 
     // Playback and listening
@@ -52,6 +69,8 @@ public actor CallSession {
     var utteranceCount = 0
     var timers: [DialogueTimer: Task<Void, Never>] = [:]
     var utteranceWatchdog: Task<Void, Never>?
+    /// The caller speaks but every decoder is busy (see `waitForDecoder`).
+    var waitingForDecoder: DecoderWait?
 
     // Records
     var turnSeq = 0
@@ -64,7 +83,10 @@ public actor CallSession {
 
     init(callId: String, sipCallId: String, services: CallServices, link: SIPLink, entry: ScriptCatalog.Entry,
          media: MediaChannelHandle, tap: RecognizerTap, variables: [String: String], offerAnswer: OfferAnswer,
-         summary: Summary, onEnded: @escaping @Sendable (CallSession) -> Void) {
+         summary: Summary, screen: (any OutboundAnswerScreen)? = nil, attemptID: String? = nil,
+         onEnded: @escaping @Sendable (CallSession) -> Void) {
+        self.screen = screen
+        self.attemptID = attemptID
         self.callId = callId
         self.sipCallId = sipCallId
         self.services = services
@@ -98,13 +120,35 @@ public actor CallSession {
     func handle(_ input: CallSessionInput) async {
         guard !finished else { return }
         switch input {
-        case .established:
+        case .established(let answer):
             guard !established else { return }
             established = true
+            if case .offerSent = offerAnswer.state {
+                // Our offer went in the 200; the ACK must carry the answer.
+                let accepted = answer.flatMap { try? SessionDescription(parsing: $0) }.map { sd in
+                    offerAnswer.handle(.remoteAnswer(sd)).contains { if case .negotiated = $0 { true } else { false } }
+                } ?? false
+                guard accepted else {
+                    recordEvent("offer_answer_failed")
+                    await finish(disposition: "failed", sendBye: true)
+                    return
+                }
+            }
             let now = services.store.clock.nowMs()
             services.store.callAnswered(callId: callId, atMs: now)
             summaryCell.withLock { $0.answeredAtMs = now; $0.state = "answered" }
+            if let screen {
+                screening = true
+                summaryCell.withLock { $0.state = "screening" }
+                tap.startScreening { [weak self] frame in
+                    if let decision = screen.screen(frame) { self?.post(.screened(decision)) }
+                }
+                return
+            }
             await apply(engine.handle(.callStarted(variables: variables)))
+        case .screened(let decision):
+            guard screening else { return }
+            await screened(decision)
         case .media(let event):
             await mediaEvent(event)
         case .recognition(let number, let event):
@@ -112,6 +156,8 @@ public actor CallSession {
         case .timerFired(let timer):
             timers[timer] = nil
             await apply(engine.handle(.timerFired(timer)))
+        case .retryUtterance:
+            if utterance == nil, waitingForDecoder != nil { startUtterance() }
         case .utteranceTimedOut(let number):
             guard let u = utterance, u.number == number else { return }
             endUtterance(cancel: true)
@@ -141,12 +187,17 @@ public actor CallSession {
 
 /// Everything a call session reacts to.
 public enum CallSessionInput: Sendable {
-    /// The dialog is confirmed (ACK received, or 2xx to our INVITE).
-    case established
+    /// The dialog is confirmed (ACK received, or 2xx to our INVITE). `answer`: the ACK's
+    /// SDP when our offer went in the 200 (an INVITE without an offer).
+    case established(answer: [UInt8]?)
     case media(MediaEvent)
     case recognition(utterance: Int, RecognizerEvent)
     case utteranceTimedOut(utterance: Int)
+    /// Try again to get a decoder for the caller's speech.
+    case retryUtterance
     case timerFired(DialogueTimer)
+    /// The answer screening decided (outbound).
+    case screened(OutboundScreenDecision)
     /// A playback with nothing to play ended at once.
     case playbackEnded(playbackID: Int)
     case webhookAnswered(name: String, ok: Bool)
@@ -162,6 +213,13 @@ struct PlaybackProgress {
     var remaining: Int
     /// The first file has started (its events are this playback's, not an earlier one's).
     var started = false
+}
+
+/// Caller speech waiting for a free decoder.
+struct DecoderWait {
+    /// Set when the caller's turn ended meanwhile.
+    var speechEndMs: Int64?
+    var endedAtNs: UInt64?
 }
 
 /// The recognizer utterance running now.
