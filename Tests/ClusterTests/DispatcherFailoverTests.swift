@@ -106,7 +106,7 @@ extension ClusterSuite {
             #expect(liveB.byNodeID == ["node-b": long.answered(by: b.sipPort) + rejoined.answered(by: b.sipPort)])
             #expect(liveB.byDisposition["declined"] == rejoined.answered(by: b.sipPort))
 
-            // Metrics are per node: every series carries the node's own id.
+            // Metrics are per node: each node counts its own calls and names itself.
             for (name, declined) in [("node-a", rejoined.answered(by: a.sipPort)), ("node-b", rejoined.answered(by: b.sipPort))] {
                 let metrics = try await cluster.adminGet(name, "/metrics")
                 #expect(metrics.status == 200)
@@ -118,6 +118,8 @@ extension ClusterSuite {
                 withKnownIssue("parleyd's metrics carry no node label") {
                     #expect(foreign.isEmpty, "series without node=\"\(name)\": \(foreign.prefix(3))")
                 }
+                // What parleyd does name: an info series and the status route.
+                #expect(samples.contains { $0.hasPrefix("parley_node_info{") && $0.contains("node_id=\"\(name)\"") })
                 let status = try await cluster.adminGet(name, "/v1/status")
                 #expect(status.body.contains("\"node_id\":\"\(name)\""), "status: \(status.body)")
                 let declinedSample = samples.first { $0.hasPrefix("parley_calls_total{") && $0.contains("disposition=\"declined\"") }
