@@ -12,10 +12,9 @@ packages=(
   libmicrohttpd-dev libssl-dev
   # test peers and tools: SIPp, test speech and prompts, packet capture
   sip-tester espeak-ng sox tshark
-  # an independent reader of the store in the parleyd end-to-end tests
-  sqlite3
-  # the SIP load balancer the cluster tests put in front of parleyd nodes
-  kamailio
+  # the SIP load balancer the cluster tests put in front of parleyd nodes, and the sqlite3
+  # shell the end-to-end and cluster tests read the store with
+  kamailio sqlite3
   # a venv for the Python test server of the network recognizer; openssl makes its test CA
   python3-venv openssl
 )

@@ -1,44 +1,48 @@
 // Real processes on loopback for the cluster tests: the Kamailio front (started through
-// Scripts/cluster/start.sh), node processes and SIPp trunks. Every process is stopped and
-// every file removed by `shutdown()`, which the tests call from `defer`.
+// Scripts/cluster/start.sh), parleyd nodes (ClusterHarness+Parleyd.swift) and SIPp trunks.
+// Every process is stopped by its pid and every file removed by `shutdown()`, which the
+// tests call from `defer`.
 #if canImport(Glibc)
 import Glibc
 #endif
 import Foundation
 
-/// How to launch one node behind the front. Today a SIPp UAS stands in for parleyd;
-/// `nodeCommand` is the one place that changes when parleyd replaces it.
+/// How to launch one node behind the front.
 struct NodeCommand {
     var executable: String
     var arguments: [String]
+    var environment: [String: String] = [:]
 }
 
-/// What a node does with the traffic it gets.
+/// What runs as a node behind the front.
 enum NodeMode {
-    /// Answers OPTIONS and INVITE with 200.
-    case serving
-    /// Answers OPTIONS and INVITE with 503 (parleyd: after SIGTERM, or full).
-    case draining
-    /// Answers OPTIONS with 200; rings on INVITE until the caller cancels.
-    case ringing
+    /// parleyd with its own configuration (see `ParleydNode`): answers, runs the demo
+    /// dialogue, drains on SIGTERM, answers 481 to dialogs it does not know.
+    case parleyd
+    /// A SIPp UAS that answers OPTIONS with 200 and rings on INVITE until the caller
+    /// cancels. parleyd answers at once, so the CANCEL test needs this stand-in.
+    case ringingStandIn
 }
 
-/// The launch command of the node `name` listening for SIP on 127.0.0.1:`sipPort`.
-func nodeCommand(name: String, sipPort: Int, mediaPort: Int, mode: NodeMode, workDir: URL) -> NodeCommand {
-    let scenario = switch mode {
-    case .serving: "node-uas.xml"
-    case .draining: "node-draining.xml"
-    case .ringing: "node-ringing.xml"
+/// The launch command of `node`. The one place that knows how a node is started.
+func nodeCommand(_ node: ParleydNode, mode: NodeMode, workDir: URL) -> NodeCommand {
+    switch mode {
+    case .parleyd:
+        return NodeCommand(
+            executable: ClusterHarness.parleydPath,
+            arguments: ["--config", node.configFile.path],
+            // The general intents are read from models/ relative to the working directory.
+            environment: ["PARLEY_MODELS": ClusterHarness.repoRoot.appendingPathComponent("models").path])
+    case .ringingStandIn:
+        return NodeCommand(
+            executable: "/usr/bin/env",
+            arguments: [
+                "sipp", "-sf", ClusterHarness.repoRoot.appendingPathComponent("examples/cluster/sipp/node-ringing.xml").path,
+                "-i", "127.0.0.1", "-p", String(node.sipPort), "-mp", String(node.rtpPortStart),
+                "-aa",  // OPTIONS probes get 200 OK
+                "-nostdin", "-trace_err", "-error_file", workDir.appendingPathComponent("\(node.name)-errors.log").path,
+            ])
     }
-    return NodeCommand(
-        executable: "/usr/bin/env",
-        arguments: [
-            "sipp", "-sf", ClusterHarness.repoRoot.appendingPathComponent("examples/cluster/sipp/\(scenario)").path,
-            "-i", "127.0.0.1", "-p", String(sipPort), "-mp", String(mediaPort),
-            "-aa",  // OPTIONS probes to a serving or ringing node get 200 OK
-            "-nostdin", "-trace_err", "-error_file", workDir.appendingPathComponent("\(name)-errors.log").path,
-        ]
-    )
 }
 
 struct ClusterError: Error, CustomStringConvertible {
@@ -65,21 +69,31 @@ final class ClusterHarness {
     let kamailioPort: Int
     private let basePort: Int
     private var nextPort: Int
-    private var processes: [String: Process] = [:]
+    /// Running processes by name (nodes, trunks).
+    var processes: [String: Process] = [:]
+    /// Nodes started so far by name, with the admin port of their current life.
+    var nodes: [String: ParleydNode] = [:]
+    private var launches = 0
     private var kamailioStarted = false
+    /// Ports in one run's block: the front, nodes' SIP, nodes' RTP ranges, trunks.
+    static let portBlockSize = 200
 
     var ctlSocket: String { "unix:" + workDir.appendingPathComponent("kamailio_ctl").path }
 
     init() throws {
-        for tool in ["sipp", "kamailio", "kamcmd", "perl"] {
+        for tool in ["sipp", "kamailio", "kamcmd", "perl", "sqlite3"] {
             let status = try Self.run("/bin/sh", ["-c", "command -v \(tool)"]).status
             guard status == 0 else {
                 throw ClusterError(code: .missingTool,
-                                   context: "\(tool) not found: apt-get install -y kamailio sip-tester")
+                                   context: "\(tool) not found: apt-get install -y kamailio sip-tester sqlite3")
             }
         }
-        // Ports from the process id so parallel runs on the machine do not collide.
-        basePort = 20000 + Int(getpid() % 1000) * 40
+        guard FileManager.default.isExecutableFile(atPath: Self.parleydPath) else {
+            throw ClusterError(code: .missingTool, context: "no parleyd at \(Self.parleydPath): swift build first")
+        }
+        // Ports from the process id so parallel runs on the machine do not collide; above
+        // parleyd's default RTP range (20000-29999), which other test runs use.
+        basePort = 30000 + Int(getpid() % 150) * Self.portBlockSize
         nextPort = basePort + 1
         kamailioPort = basePort
         let id = UUID().uuidString.prefix(8)
@@ -89,8 +103,15 @@ final class ClusterHarness {
 
     /// A fresh loopback port from this run's block.
     func allocatePort(count: Int = 1) -> Int {
+        precondition(nextPort + count <= basePort + Self.portBlockSize, "port block exhausted")
         defer { nextPort += count }
         return nextPort
+    }
+
+    /// An even port starting `count` fresh ports (an RTP range: RTP even, RTCP odd).
+    func allocateRTPRange(count: Int) -> Int {
+        if nextPort % 2 == 1 { nextPort += 1 }
+        return allocatePort(count: count)
     }
 
     // MARK: Kamailio
@@ -142,20 +163,10 @@ final class ClusterHarness {
 
     // MARK: Nodes and trunks
 
-    func startNode(name: String, sipPort: Int, mediaPort: Int, mode: NodeMode = .serving) throws {
-        let command = nodeCommand(name: name, sipPort: sipPort, mediaPort: mediaPort, mode: mode, workDir: workDir)
-        try launch(name: name, command.executable, command.arguments)
-    }
-
-    /// SIGKILL: what a crashed node looks like to the front.
-    func killNode(name: String) {
-        guard let process = processes.removeValue(forKey: name) else { return }
-        Self.kill(process)
-    }
-
     /// Starts a SIPp trunk placing `calls` calls at `rate` per second through the front,
     /// each lasting `talkMs` between ACK and BYE, with a scenario of examples/cluster/sipp.
-    func startTrunk(name: String, scenario: String = "trunk-uac.xml", calls: Int, rate: Int, talkMs: Int) throws {
+    func startTrunk(name: String, scenario: String = "trunk-uac.xml", calls: Int, rate: Int, talkMs: Int,
+                    extraArguments: [String] = []) throws {
         let port = allocatePort()
         let mediaPort = allocatePort(count: 4)
         try launch(name: name, "/usr/bin/env", [
@@ -167,7 +178,7 @@ final class ClusterHarness {
             "-trace_logs", "-log_file", logFile(name).path,
             "-trace_stat", "-stf", statsFile(name).path,
             "-trace_err", "-error_file", workDir.appendingPathComponent("\(name)-errors.log").path,
-        ])
+        ] + extraArguments)
     }
 
     /// Calls answered so far by a running trunk (its log is written per call).
@@ -217,7 +228,7 @@ final class ClusterHarness {
 
     // MARK: Helpers
 
-    private func logFile(_ name: String) -> URL { workDir.appendingPathComponent("\(name)-calls.log") }
+    func logFile(_ name: String) -> URL { workDir.appendingPathComponent("\(name)-calls.log") }
     private func statsFile(_ name: String) -> URL { workDir.appendingPathComponent("\(name)-stats.csv") }
 
     private func answeredByPort(trunk name: String) -> [Int: Int] {
@@ -230,24 +241,36 @@ final class ClusterHarness {
         return counts
     }
 
-    private func launch(name: String, _ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable`; stdout goes to the returned file, stderr to `stderrFile` (or
+    /// the same file).
+    @discardableResult
+    func launch(name: String, _ executable: String, _ arguments: [String],
+                environment: [String: String] = [:], stderrFile: URL? = nil) throws -> URL {
+        launches += 1
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = workDir
-        let output = workDir.appendingPathComponent("\(name)-\(processes.count).out")
+        let output = workDir.appendingPathComponent("\(name)-\(launches).out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
-        process.standardError = handle
+        if let stderrFile {
+            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: stderrFile)
+        } else {
+            process.standardError = handle
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         processes[name] = process
+        return output
     }
 
     /// Children of Foundation's Process start with most signals blocked, so SIGTERM may
-    /// not land; SIGKILL always does.
-    private static func kill(_ process: Process) {
+    /// not land (parleyd unblocks them itself); SIGKILL always does.
+    static func kill(_ process: Process) {
         if process.isRunning { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }

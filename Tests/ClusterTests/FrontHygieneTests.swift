@@ -1,19 +1,20 @@
-// Requests the Kamailio front of examples/cluster must handle itself: loops (Max-Forwards)
-// and a caller that gives up while a node rings (CANCEL).
+// Requests the Kamailio front of examples/cluster must handle itself: loops (Max-Forwards,
+// in front of a parleyd node that must never see them) and a caller that gives up while a
+// node rings (CANCEL, to a SIPp stand-in: parleyd does not ring).
 import Foundation
 import Testing
 
 extension ClusterSuite {
     @Suite("Kamailio front hygiene")
     struct FrontHygieneTests {
-        @Test("an INVITE with Max-Forwards 0 gets 483 from the front, not a node's 200")
+        @Test("an INVITE with Max-Forwards 0 gets 483 from the front, not parleyd's 200")
         func maxForwardsExhausted() async throws {
             let cluster = try ClusterHarness()
             defer { cluster.shutdown() }
 
-            let port = cluster.allocatePort(), media = cluster.allocatePort(count: 4)
-            try cluster.startNode(name: "node-a", sipPort: port, mediaPort: media)
-            try cluster.startKamailio(nodeURIs: ["sip:127.0.0.1:\(port)"])
+            let node = try cluster.makeNode(name: "node-a")
+            try await cluster.startNode(node)
+            try cluster.startKamailio(nodeURIs: [node.uri])
 
             let calls = 5
             try cluster.startTrunk(name: "looping", scenario: "trunk-max-forwards.xml",
@@ -23,6 +24,8 @@ extension ClusterSuite {
             // The scenario succeeds only on 483; a node's 200 would fail it.
             #expect(result.successfulCalls == calls)
             #expect(result.failedCalls == 0)
+            // The node never saw them.
+            #expect(try cluster.callRecords("node-a").total == 0)
         }
 
         @Test("a CANCEL reaches the ringing node; the caller gets 200 for it and 487 for the INVITE")
@@ -30,9 +33,10 @@ extension ClusterSuite {
             let cluster = try ClusterHarness()
             defer { cluster.shutdown() }
 
-            let port = cluster.allocatePort(), media = cluster.allocatePort(count: 4)
-            try cluster.startNode(name: "node-a", sipPort: port, mediaPort: media, mode: .ringing)
-            try cluster.startKamailio(nodeURIs: ["sip:127.0.0.1:\(port)"])
+            // parleyd answers at once; a SIPp stand-in rings until the CANCEL arrives.
+            let node = try cluster.makeNode(name: "node-a", maxCalls: 2)
+            try await cluster.startNode(node, mode: .ringingStandIn)
+            try cluster.startKamailio(nodeURIs: [node.uri])
 
             let calls = 5
             try cluster.startTrunk(name: "cancelling", scenario: "trunk-cancel.xml",

@@ -20,10 +20,13 @@ extension CallManager {
 
     /// OPTIONS (and INVITEs) get 503 + Retry-After while draining or at `max_calls`, so a
     /// dispatcher's health probe takes the node out of rotation; 200 again below it.
+    /// Call from any thread: the flag is computed on the loop thread when the update runs,
+    /// not when it is queued, so a call ending on another thread while the loop admits one
+    /// cannot leave the older value last.
     func updateAvailability() {
-        let unavailable = isDraining || activeCallCount >= services.configuration.sip.maxCalls
         for stack in drainState.withLock({ $0.stacks }) {
-            stack.loop.execute {
+            stack.loop.execute { [self] in
+                let unavailable = isDraining || activeCallCount >= services.configuration.sip.maxCalls
                 if stack.draining != unavailable { stack.draining = unavailable }
             }
         }

@@ -57,7 +57,7 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             return
         }
         if activeCallCount >= config.sip.maxCalls {
-            stack.reject(call, statusCode: 503, reason: "Busy Here", extraHeaders: retryAfter)
+            stack.reject(call, statusCode: 503, reason: "Service Unavailable", extraHeaders: retryAfter)
             return
         }
         guard let path = router.script(for: invite), let entry = services.scripts.entry(path: path) else {
