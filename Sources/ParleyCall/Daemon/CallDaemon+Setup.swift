@@ -37,10 +37,12 @@ extension CallDaemon {
         }
         let rate: (ratePerSecond: Double, burst: Double)? = sip.rateLimitPerSecond > 0
             ? (Double(sip.rateLimitPerSecond), Double(sip.rateLimitBurst)) : nil
-        let stackConfiguration = SIPStackConfiguration(
+        var stackConfiguration = SIPStackConfiguration(
             localHost: localHost, timers: TransactionTimers(t1Ms: sip.t1Ms, t2Ms: sip.t2Ms, t4Ms: sip.t4Ms),
             allowlist: allowlist, rateLimit: rate, outboundProxy: nil,
             options: OptionsResponder(retryAfterSeconds: sip.retryAfterS), userAgent: "Parley")
+        // A caller's BYE is answered once the call's end is committed (CallSession.finish).
+        stackConfiguration.byeAnsweredAfterApplication = true
         return (SIPStack(transport: transport, configuration: stackConfiguration), bound)
     }
 

@@ -120,7 +120,7 @@ extension CallManager {
             if let timer = attempt.ringTimer { stack.loop.cancelTimer(timer) }
             outboundAttempts[key] = nil
             var accepted = false
-            if let answer = try? SessionDescription(parsing: ok.body) {
+            if case .success(let answer) = OfferParsing.parse(ok.body) {
                 accepted = attempt.offerAnswer.handle(.remoteAnswer(answer)).contains {
                     if case .negotiated = $0 { true } else { false }
                 }

@@ -73,8 +73,11 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             }
             accepted = made
         } else {
-            guard let offer = try? SessionDescription(parsing: invite.body) else {
-                stack.reject(call, statusCode: 400, reason: "Malformed SDP")
+            let offer: SessionDescription
+            switch OfferParsing.parse(invite.body) {
+            case .success(let parsed): offer = parsed
+            case .failure(let error):
+                stack.reject(call, statusCode: 400, reason: "Malformed SDP (\(error.code.rawValue), line \(error.line))")
                 return
             }
             switch accept(offer, prompts: entry.prompts) {

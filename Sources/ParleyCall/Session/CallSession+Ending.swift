@@ -20,6 +20,11 @@ extension CallSession {
             await finish(disposition: (200..<300).contains(code) ? disposition : "transfer_failed", sendBye: true)
         case .ended(let reason):
             callerHungUp = true
+            if reason == .sessionExpired {
+                // The stack sent the BYE (RFC 4028 §10): no refresh came in time.
+                await finish(disposition: "session_expired", sendBye: false)
+                return
+            }
             if established {
                 await apply(engine.handle(.callerHungUp))
                 if !finished { await finish(disposition: engine.disposition ?? "hung_up", sendBye: false) }
@@ -47,7 +52,7 @@ extension CallSession {
             }
         case .invite, .update:
             // A session refresh or a new offer: answer with our current description.
-            guard !request.body.isEmpty, let offer = try? SessionDescription(parsing: request.body) else {
+            guard !request.body.isEmpty, case .success(let offer) = OfferParsing.parse(request.body) else {
                 if request.method == .invite, let last = offerAnswer.lastSent {
                     link.respond(to: request, statusCode: 200, body: last.bytes, contentType: "application/sdp")
                 } else {
@@ -79,8 +84,8 @@ extension CallSession {
     // MARK: The end of the call
 
     /// Ends the call once: stops media and recognition, writes the call's end (with its
-    /// result webhooks, in one transaction) and only then sends the BYE, so an ended call
-    /// is on disk before its BYE transaction completes.
+    /// result webhooks, in one transaction) and only then sends our BYE or the 200 to the
+    /// caller's, so an ended call is on disk before its BYE transaction completes.
     func finish(disposition: String, sendBye: Bool) async {
         guard !finished else { return }
         finished = true
@@ -133,6 +138,8 @@ extension CallSession {
             services.log.error("call record not written", logFields.merging(["error": "\(error)"]) { a, _ in a })
         }
         services.webhooks.wakeDeliverer()
+        // The caller's BYE (if that is how the call ended) is answered only now.
+        link.completeBye()
         if sendBye {
             let quoted = disposition.replacingOccurrences(of: "\"", with: "")
             link.hangup(extraHeaders: [SIPMessage.Header(.init("X-Parley-Disposition"), quoted),

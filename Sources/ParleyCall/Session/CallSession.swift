@@ -125,7 +125,7 @@ public actor CallSession {
             established = true
             if case .offerSent = offerAnswer.state {
                 // Our offer went in the 200; the ACK must carry the answer.
-                let accepted = answer.flatMap { try? SessionDescription(parsing: $0) }.map { sd in
+                let accepted = answer.flatMap { try? OfferParsing.parse($0).get() }.map { sd in
                     offerAnswer.handle(.remoteAnswer(sd)).contains { if case .negotiated = $0 { true } else { false } }
                 } ?? false
                 guard accepted else {

@@ -11,6 +11,12 @@ struct SIPLink: Sendable {
         stack.loop.execute { stack.hangup(call, extraHeaders: extraHeaders) }
     }
 
+    /// Sends the held 200 to the peer's BYE (no-op when none is held).
+    func completeBye() {
+        let stack = self.stack, call = self.call
+        stack.loop.execute { stack.completeBye(call) }
+    }
+
     func respond(to request: SIPMessage, statusCode: Int, body: [UInt8] = [], contentType: String? = nil) {
         let stack = self.stack, call = self.call
         stack.loop.execute { stack.respond(call, to: request, statusCode: statusCode, body: body, contentType: contentType) }

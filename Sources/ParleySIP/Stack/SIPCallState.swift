@@ -14,4 +14,7 @@ struct SIPCallState {
     var sessionIntervalRetries = 0
     var indexed: DialogID?
     var ended = false
+    /// The 200 to the peer's BYE, held until the application has recorded the call's end
+    /// (`SIPStackConfiguration.byeAnsweredAfterApplication`).
+    var heldByeResponse: SIPMessage?
 }

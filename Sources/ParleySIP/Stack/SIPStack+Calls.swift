@@ -41,6 +41,22 @@ extension SIPStack {
         sessionEvent(call.rawValue, .hangup(via: newVia(state.transport), extraHeaders: extraHeaders))
     }
 
+    /// Sends the 200 to the peer's BYE held for the application (see
+    /// `SIPStackConfiguration.byeAnsweredAfterApplication`). No-op when none is held.
+    public func completeBye(_ call: SIPCallHandle) {
+        guard let response = calls[call.rawValue]?.heldByeResponse else { return }
+        calls[call.rawValue]?.heldByeResponse = nil
+        sendCallResponse(response, call: call.rawValue)
+    }
+
+    func holdByeResponse(_ response: SIPMessage, call: Int) {
+        calls[call]?.heldByeResponse = response
+        let me = LoopBound(self)
+        _ = try? loop.scheduleTimer(afterMs: configuration.byeAnswerHoldMs) {
+            me.value.completeBye(SIPCallHandle(rawValue: call))
+        }
+    }
+
     /// Places an outbound call. Returns nil when no next hop is known.
     public func invite(_ outbound: SIPOutboundCall) -> SIPCallHandle? {
         var hop = outbound.nextHop ?? configuration.outboundProxy
@@ -188,7 +204,11 @@ extension SIPStack {
             guard let current = calls[call] else { return }
             switch action {
             case let .sendResponse(r):
-                sendCallResponse(r, call: call)
+                if configuration.byeAnsweredAfterApplication, r.cseq?.method == .bye, r.statusCode == 200 {
+                    holdByeResponse(r, call: call)
+                } else {
+                    sendCallResponse(r, call: call)
+                }
             case let .sendRequest(m):
                 sendRequest(m, to: m.method == .cancel || m.method == .invite && current.session.dialog == nil
                                 ? current.peer : requestPeer(for: m, call: current), call: call)

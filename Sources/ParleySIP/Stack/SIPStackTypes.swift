@@ -84,6 +84,11 @@ public struct SIPStackConfiguration: Sendable {
     public var outboundProxy: SIPPeer?
     public var options: OptionsResponder
     public var userAgent: String?
+    /// Hold the 200 to a peer's BYE until the application calls `SIPStack.completeBye`
+    /// (at most `byeAnswerHoldMs`), so the call's end is on disk before its BYE transaction
+    /// completes. Off by default.
+    public var byeAnsweredAfterApplication = false
+    public var byeAnswerHoldMs = 1_000
     /// Session timers (RFC 4028): Session-Expires 1800 s, Min-SE 90 s, on by default.
     public var sessionTimer: SessionTimerPolicy
 
