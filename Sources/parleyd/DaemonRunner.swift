@@ -27,7 +27,8 @@ enum DaemonRunner {
         var none = sigset_t()
         sigemptyset(&none)
         pthread_sigmask(SIG_SETMASK, &none, nil)
-        let registry = MetricsRegistry()
+        // Every series names its node (docs/admin.md): a cluster scrapes several.
+        let registry = MetricsRegistry(constantLabels: ["node": configuration.nodeID])
         let metrics = ParleyMetrics(registry: registry)
         // Which node these metrics are from (a cluster scrapes several).
         registry.gauge("parley_node_info", help: "This node's identity (value 1).",

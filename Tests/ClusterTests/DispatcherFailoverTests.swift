@@ -113,11 +113,8 @@ extension ClusterSuite {
                 let samples = metrics.body.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
                 let foreign = samples.filter { !$0.contains("node=\"\(name)\"") }
                 #expect(!samples.isEmpty)
-                // docs/admin.md: every series carries the node label. parleyd makes its
-                // registry without it (DaemonRunner: `MetricsRegistry()`, no constantLabels).
-                withKnownIssue("parleyd's metrics carry no node label") {
-                    #expect(foreign.isEmpty, "series without node=\"\(name)\": \(foreign.prefix(3))")
-                }
+                // docs/admin.md: every series carries the node label.
+                #expect(foreign.isEmpty, "series without node=\"\(name)\": \(foreign.prefix(3))")
                 // What parleyd does name: an info series and the status route.
                 #expect(samples.contains { $0.hasPrefix("parley_node_info{") && $0.contains("node_id=\"\(name)\"") })
                 let status = try await cluster.adminGet(name, "/v1/status")
