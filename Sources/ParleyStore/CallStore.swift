@@ -185,6 +185,15 @@ public actor CallStore {
         return try CallTables.events(callId: callId, in: db)
     }
 
+    /// Ends the calls a previous run of this node left open (it was killed while they ran):
+    /// `ended_at` = `atMs`, `disposition` = `disposition`. Returns how many.
+    @discardableResult
+    public func closeUnfinished(nodeId: String, atMs: Int64, disposition: String) throws -> Int {
+        flush()
+        return try db.run("UPDATE calls SET ended_at = ?, disposition = ? WHERE ended_at IS NULL AND node_id = ?",
+                          [atMs, disposition, nodeId])
+    }
+
     /// Copies the WAL into the main database file (e.g. at a clean shutdown).
     public func checkpoint() throws {
         flush()

@@ -120,3 +120,23 @@ import Testing
         var hub: WebhookHub?
     }
 }
+
+/// A node killed with calls in progress closes them when it starts again.
+@Suite struct RestartTests {
+    @Test func callsLeftOpenByAKilledRunAreClosedAtTheNextStart() async throws {
+        let (first, directory) = try await TestDaemon.make("restart-test", rtpPortStart: 33800)
+        try first.services.store.callStarted(CallStart(callId: "open-1", nodeId: "restart-test", direction: .inbound,
+                                                       fromURI: "sip:a@127.0.0.1", toURI: "sip:b@127.0.0.1",
+                                                       startedAtMs: 1_000))
+        try first.services.store.callStarted(CallStart(callId: "other-node", nodeId: "elsewhere", direction: .inbound,
+                                                       fromURI: "sip:a@127.0.0.1", toURI: "sip:b@127.0.0.1",
+                                                       startedAtMs: 1_000))
+        await first.shutdown()
+        let (second, _) = try await TestDaemon.make("restart-test", rtpPortStart: 33800) { $0.dataDirectory = directory }
+        let mine = try await second.services.store.call(id: "open-1")
+        let theirs = try await second.services.store.call(id: "other-node")
+        await second.shutdown()
+        #expect(mine?.disposition == "node_restarted" && mine?.endedAtMs != nil)
+        #expect(theirs?.endedAtMs == nil, "another node's calls are its own to close")
+    }
+}

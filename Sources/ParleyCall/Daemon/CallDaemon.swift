@@ -35,6 +35,11 @@ public final class CallDaemon: Sendable {
         do { store = try CallStore(configuration: .init(directory: configuration.dataDirectory)) } catch {
             throw CallDaemonError(.store, "\(configuration.dataDirectory): \(error)")
         }
+        // Calls this node had in progress when it was last killed ended with it.
+        if let closed = try? await store.closeUnfinished(nodeId: configuration.nodeID, atMs: startedAtMs,
+                                                         disposition: "node_restarted"), closed > 0 {
+            log.warning("calls left open by the previous run closed", ["count": String(closed)])
+        }
         let media: MediaEngine
         do {
             media = try MediaEngine(configuration: MediaEngineConfiguration(
