@@ -1,6 +1,7 @@
 import Foundation
 import ParleyAdmin
 import ParleyCall
+import ParleyCampaign
 import ParleyStore
 
 /// The admin API over the running daemon: its calls, store, scripts and drain.
@@ -8,6 +9,8 @@ struct DaemonAdminBackend: AdminBackend {
     let daemon: CallDaemon
     let version: String
     let drain: @Sendable () -> Void
+    /// nil when campaigns could not be enabled (the routes answer 501).
+    let campaigns: CampaignManager?
 
     func status() async -> AdminStatus {
         let uptime = Double(StoreClock.system.nowMs() - daemon.startedAtMs) / 1000

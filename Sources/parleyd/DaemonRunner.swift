@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import ParleyAdmin
 import ParleyCall
+import ParleyCampaign
 import ParleyRealtime
 import ParleySpeech
 import ParleyStore
@@ -53,10 +54,12 @@ enum DaemonRunner {
                 }
             }
         }
+        let campaigns = await startCampaigns(daemon: daemon, log: log)
         let admin = AdminServer(
             configuration: AdminServer.Configuration(listenAddress: configuration.admin.listen,
                                                      token: configuration.admin.token),
-            backend: DaemonAdminBackend(daemon: daemon, version: version, drain: drain), metrics: registry)
+            backend: DaemonAdminBackend(daemon: daemon, version: version, drain: drain, campaigns: campaigns),
+            metrics: registry)
         do { try admin.start() } catch {
             fail("parleyd: admin API cannot listen on \(configuration.admin.listen): \(error)", status: 1)
         }
@@ -110,6 +113,31 @@ enum DaemonRunner {
         }
         timer.resume()
         metricsTimer = timer
+    }
+
+    /// The campaign manager over the call layer: campaigns live in `<data_dir>/campaigns.sqlite`,
+    /// results go to the first configured webhook endpoint (durable outbox) and to CSV files in
+    /// `<data_dir>/campaigns`; campaigns that were running resume.
+    static func startCampaigns(daemon: CallDaemon, log: CallLog) async -> CampaignManager? {
+        let config = daemon.configuration
+        let store: CampaignSQLiteStore
+        do { store = try CampaignSQLiteStore(dataDirectory: config.dataDirectory) } catch {
+            log.error("campaigns disabled: their store does not open", ["error": "\(error)"])
+            return nil
+        }
+        let hub = daemon.services.webhooks
+        let publisher = config.webhooks.first.map { endpoint in
+            WebhookResultPublisher(outbox: hub.outbox, endpoint: endpoint.name, url: endpoint.url,
+                                   onQueued: { hub.wakeDeliverer() },
+                                   onError: { log.error("campaign result not queued", ["error": $0]) })
+        }
+        let manager = CampaignManager(
+            store: store, placer: DaemonCallPlacer(manager: daemon.manager), publisher: publisher,
+            configuration: .init(resultsDirectory: (config.dataDirectory as NSString).appendingPathComponent("campaigns")))
+        let (resumed, errors) = await manager.resumeFromStore()
+        if !resumed.isEmpty { log.info("campaigns resumed", ["campaigns": resumed.joined(separator: ",")]) }
+        for error in errors { log.error("campaign not resumed", ["error": error]) }
+        return manager
     }
 
     /// The general intents in `models/intents` ($PARLEY_MODELS, else `models` here).

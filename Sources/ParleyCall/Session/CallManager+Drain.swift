@@ -15,6 +15,18 @@ extension CallManager {
             return table.count
         }
         if remaining == 0, drainState.withLock({ $0.draining }) { takeDrainedCallback()?() }
+        updateAvailability()
+    }
+
+    /// OPTIONS (and INVITEs) get 503 + Retry-After while draining or at `max_calls`, so a
+    /// dispatcher's health probe takes the node out of rotation; 200 again below it.
+    func updateAvailability() {
+        let unavailable = isDraining || activeCallCount >= services.configuration.sip.maxCalls
+        for stack in drainState.withLock({ $0.stacks }) {
+            stack.loop.execute {
+                if stack.draining != unavailable { stack.draining = unavailable }
+            }
+        }
     }
 
     public var isDraining: Bool { drainState.withLock { $0.draining } }
@@ -24,17 +36,15 @@ extension CallManager {
     /// in progress finish; at `timeoutS` the ones left are hung up (disposition `drained`).
     /// `whenDrained` runs once no call is left (at once when none is).
     public func startDrain(timeoutS: Int, whenDrained: @escaping @Sendable () -> Void) {
-        let stacks: [SIPStack]? = drainState.withLock { s in
-            guard !s.draining else { return nil }
+        let started = drainState.withLock { s -> Bool in
+            guard !s.draining else { return false }
             s.draining = true
             s.deadlineMs = services.store.clock.nowMs() + Int64(timeoutS) * 1000
-            return s.stacks
+            return true
         }
-        guard let stacks else { return }
+        guard started else { return }
         onDrained.withLock { $0 = whenDrained }
-        for stack in stacks {
-            stack.loop.execute { stack.draining = true }
-        }
+        updateAvailability()
         services.log.info("draining", ["active_calls": String(activeCallCount), "timeout_s": String(timeoutS)])
         let task = Task { [weak self] in
             try? await Task.sleep(for: .seconds(timeoutS))

@@ -117,6 +117,20 @@ extension CallManager {
         }
     }
 
+    /// Stops an outbound attempt: CANCEL while it rings, BYE once answered (disposition
+    /// `stopped`). placeCall then returns what happened.
+    public func cancelOutbound(attemptID: String) {
+        for session in sessions where session.attemptID == attemptID {
+            session.post(.hangUp(disposition: "stopped"))
+        }
+        guard let stack = drainState.withLock({ $0.stacks.first }) else { return }
+        stack.loop.execute { [self] in
+            for (key, attempt) in outboundAttempts where attempt.request.attemptID == attemptID {
+                stack.hangup(key.call)
+            }
+        }
+    }
+
     /// SIP events of an outbound call before it is answered (loop thread).
     func outboundEvent(_ attempt: OutboundAttempt, key: CallKey, stack: SIPStack, call: SIPCallHandle,
                        event: SIPCallEvent) {
@@ -164,7 +178,8 @@ extension CallManager {
     }
 
     func answered(_ attempt: OutboundAttempt, key: CallKey, stack: SIPStack, call: SIPCallHandle) {
-        let tap = RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz)
+        let tap = RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz,
+                                recorder: recorder(for: attempt.media))
         var variables = attempt.request.variables
         if let variant = attempt.request.variant { variables["variant"] = variant }
         let summary = CallSession.Summary(callId: attempt.callId, direction: .outbound, state: "answered",
@@ -174,7 +189,7 @@ extension CallManager {
             callId: attempt.callId, sipCallId: attempt.sipCallId, services: services,
             link: SIPLink(stack: stack, call: call), entry: attempt.entry, media: attempt.media, tap: tap,
             variables: variables, offerAnswer: attempt.offerAnswer, summary: summary, screen: attempt.request.screen,
-            onEnded: { [weak self] session in
+            attemptID: attempt.request.attemptID, onEnded: { [weak self] session in
                 self?.ended(session)
                 let s = session.summary
                 continuation.resume(returning: OutboundCallResult(
@@ -187,7 +202,7 @@ extension CallManager {
         registry.withLock { $0[attempt.callId] = session }
         services.pump.add(attempt.media, tap: tap) { event in session.post(.media(event)) }
         Task { await session.run() }
-        session.post(.established)
+        session.post(.established(answer: nil))
         services.metrics.callStarted()
         services.log.info("outbound call answered", ["call_id": attempt.callId, "sip_call_id": attempt.sipCallId,
                                                      "script": attempt.entry.script.name])

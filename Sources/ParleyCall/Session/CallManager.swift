@@ -64,17 +64,26 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             stack.reject(call, statusCode: 404, reason: "No Script For This Number")
             return
         }
-        guard !invite.body.isEmpty, let offer = try? SessionDescription(parsing: invite.body) else {
-            stack.reject(call, statusCode: invite.body.isEmpty ? 488 : 400,
-                         reason: invite.body.isEmpty ? "Offer Required" : "Malformed SDP")
-            return
-        }
         let accepted: AcceptedOffer
-        switch accept(offer, prompts: entry.prompts) {
-        case .success(let a): accepted = a
-        case .failure(let status):
-            stack.reject(call, statusCode: status.code, reason: status.reason, extraHeaders: status.code == 503 ? retryAfter : [])
-            return
+        if invite.body.isEmpty {
+            // No offer (RFC 3261 §13.2.1): we offer in the 200, the answer comes in the ACK.
+            guard let made = offerInAnswer(prompts: entry.prompts) else {
+                stack.reject(call, statusCode: 503, reason: "Media Unavailable", extraHeaders: retryAfter)
+                return
+            }
+            accepted = made
+        } else {
+            guard let offer = try? SessionDescription(parsing: invite.body) else {
+                stack.reject(call, statusCode: 400, reason: "Malformed SDP")
+                return
+            }
+            switch accept(offer, prompts: entry.prompts) {
+            case .success(let a): accepted = a
+            case .failure(let status):
+                stack.reject(call, statusCode: status.code, reason: status.reason,
+                             extraHeaders: status.code == 503 ? retryAfter : [])
+                return
+            }
         }
         let callId = UUID().uuidString.lowercased()
         let sipCallId = invite.callID ?? ""
@@ -89,7 +98,8 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             stack.reject(call, statusCode: 500, reason: "Store Unavailable")
             return
         }
-        let tap = RecognizerTap(sampleRateHz: accepted.media.configuration.pipelineRateHz)
+        let tap = RecognizerTap(sampleRateHz: accepted.media.configuration.pipelineRateHz,
+                                recorder: recorder(for: accepted.media))
         let summary = CallSession.Summary(callId: callId, direction: .inbound, state: "answering",
                                           script: entry.script.name, startedAtMs: now)
         let session = CallSession(callId: callId, sipCallId: sipCallId, services: services,
@@ -98,6 +108,7 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
                                   onEnded: { [weak self] session in self?.ended(session) })
         sessionsByCall[CallKey(stack: ObjectIdentifier(stack), call: call)] = session
         registry.withLock { $0[callId] = session }
+        updateAvailability()
         for name in defaulted { session.recordEvent("variable_defaulted", ["variable": name]) }
         services.pump.add(accepted.media, tap: tap) { event in session.post(.media(event)) }
         Task { await session.run() }
@@ -115,8 +126,8 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
         }
         guard let session = sessionsByCall[key] else { return }
         switch event {
-        case .established:
-            session.post(.established)
+        case .established(let ack):
+            session.post(.established(answer: ack.body.isEmpty ? nil : ack.body))
         case .ended:
             sessionsByCall[key] = nil
             session.post(.sip(event))
@@ -179,6 +190,31 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
         return .failure(Refusal(code: 488, reason: "Not Acceptable Here"))
     }
 
+    /// For an INVITE without an offer: a channel on the first configured codec and our offer.
+    func offerInAnswer(prompts: PromptTable) -> AcceptedOffer? {
+        let config = services.configuration
+        guard let codec = config.media.codecs.first, let audioCodec = AudioCodec(rawValue: codec.configName) else { return nil }
+        let handle: MediaChannelHandle
+        do {
+            handle = try services.media.openChannel(MediaChannelConfiguration(
+                codec: codec, payloadType: codec.defaultPayloadType, telephoneEventPayloadType: 101,
+                ptimeMs: config.media.ptimeMs, remote: nil, mediaTimeoutMs: config.media.timeoutS * 1000,
+                listening: channelListening(), pipelineRateHz: 8000,
+                jitterBuffer: config.jitterBufferConfiguration(clockRate: codec.rtpClockRateHz),
+                cname: "parley@\(config.nodeID)"), prompts: prompts)
+        } catch {
+            return nil
+        }
+        var oaConfig = offerAnswerConfiguration(rtpPort: handle.localAddress.port)
+        oaConfig.codecs = [audioCodec]
+        var offerAnswer = OfferAnswer(configuration: oaConfig)
+        guard case .sendOffer(let offer)? = offerAnswer.handle(.makeOffer(direction: .sendrecv)).first else {
+            handle.close()
+            return nil
+        }
+        return AcceptedOffer(media: handle, offerAnswer: offerAnswer, answer: offer)
+    }
+
     func channelConfiguration(for media: NegotiatedMedia, codec: Codec) -> MediaChannelConfiguration {
         let config = services.configuration
         var remote = SocketAddress(host: media.remoteAddress, port: media.remoteRTPPort)
@@ -195,9 +231,20 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
             jitterBuffer: config.jitterBufferConfiguration(clockRate: codec.rtpClockRateHz), cname: "parley@\(config.nodeID)")
     }
 
-    func channelListening() -> ListeningConfiguration {
-        ListeningConfiguration(echo: services.configuration.echoCancellerConfiguration)
+    /// A recorder for the call when `recordings.enabled`.
+    func recorder(for media: MediaChannelHandle) -> CallRecorder? {
+        guard services.configuration.recordings.enabled else { return nil }
+        return CallRecorder(sampleRateHz: media.configuration.pipelineRateHz, prompts: media.prompts)
     }
+
+    func channelListening() -> ListeningConfiguration {
+        ListeningConfiguration(echo: services.configuration.echoCancellerConfiguration, endpointer: Self.endpointer)
+    }
+
+    /// End-of-turn silences: 250 ms once the words heard already answer the state (or
+    /// before any partial: short answers), 800 ms while they do not, 2.5 s in digit strings.
+    static let endpointer = Endpointer.Configuration(silenceMs: 250, incompleteSilenceMs: 800, digitSilenceMs: 2500,
+                                                      afterFinalSilenceMs: 300)
 
     // MARK: Variables
 

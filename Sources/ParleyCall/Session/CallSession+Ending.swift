@@ -97,6 +97,16 @@ extension CallSession {
         }
         let dropped = Int(media.recognizerFramesDropped)
         if dropped > 0 { services.metrics.ringDrops(ring: "recognizer", count: dropped) }
+        if let recorder = tap.recorder {
+            let config = services.configuration
+            do {
+                let path = try recorder.write(directory: config.recordingsDirectory, name: callId,
+                                              format: config.recordings.format)
+                recordEvent("recording", ["path": path])
+            } catch {
+                services.log.error("recording not written", logFields.merging(["error": "\(error)"]) { a, _ in a })
+            }
+        }
         if let turn = answeredTurn { services.store.turnRecorded(callId: callId, turn: turn) }
         if let turn = currentTurn { services.store.turnRecorded(callId: callId, turn: turn) }
         answeredTurn = nil

@@ -11,7 +11,8 @@ extension CallSession {
 
     func mediaEvent(_ event: MediaEvent) async {
         switch event {
-        case let .promptStarted(_, _, atMs):
+        case let .promptStarted(prompt, _, atMs):
+            tap.recorder?.promptStarted(prompt, atMs: atMs)
             guard var p = playback, !p.started else { return }
             p.started = true
             playback = p
@@ -67,7 +68,11 @@ extension CallSession {
         case .mediaTimeout:
             services.log.warning("no RTP from the caller", logFields)
             await finish(disposition: "media_timeout", sendBye: true)
-        case .speechStopped, .noInput, .latched, .statsReady, .closed, .promptStopped, .promptPaused, .promptResumed:
+        case let .promptStopped(_, _, _, atMs), let .promptPaused(_, _, atMs):
+            tap.recorder?.promptStopped(atMs: atMs)
+        case let .promptResumed(prompt, offsetSamples, atMs):
+            tap.recorder?.promptStarted(prompt, atMs: atMs, offsetSamples: Int(offsetSamples))
+        case .speechStopped, .noInput, .latched, .statsReady, .closed:
             break
         }
     }
@@ -172,12 +177,7 @@ extension CallSession {
         switch event {
         case .partial(let result):
             let words = PartialHint.meaningfulWordCount(result.text)
-            let hint: PartialHintCode = switch PartialHint.classify(result.text) {
-            case .complete: .complete
-            case .incomplete: .incomplete
-            case .digits: .digits
-            }
-            media.send(.recognizerPartial(words: Int32(clamping: words), hint: hint))
+            media.send(.recognizerPartial(words: Int32(clamping: words), hint: endpointHint(result.text)))
         case .final(let result):
             endUtterance(cancel: false)
             media.send(.recognizerFinal)
@@ -190,6 +190,19 @@ extension CallSession {
             services.metrics.recognizerError(engine: services.recognizerEngine)
             services.log.warning("recognition failed", logFields.merging(["error": error.code.rawValue]) { a, _ in a })
             if listening != nil { await apply(engine.handle(.asrError)) }
+        }
+    }
+
+    /// Semantic endpointing: a partial that already answers the state (it resolves to one of
+    /// the intents listened for) ends the turn after a short silence; anything else waits
+    /// longer (see `CallManager.endpointer`); digit strings wait longest.
+    func endpointHint(_ text: String) -> PartialHintCode {
+        switch PartialHint.classify(text) {
+        case .digits: return .digits
+        case .incomplete: return .incomplete
+        case .complete:
+            guard let spec = listening, !text.isEmpty else { return .incomplete }
+            return entry.resolver.resolve(text, candidates: spec.intents).intent == nil ? .incomplete : .complete
         }
     }
 

@@ -45,6 +45,8 @@ public actor CallSession {
     nonisolated let onEnded: @Sendable (CallSession) -> Void
     /// Outbound calls: decides between dialogue, voicemail message and hang-up.
     nonisolated let screen: (any OutboundAnswerScreen)?
+    /// Outbound calls: the dialer's attempt id.
+    public nonisolated let attemptID: String?
 
     var engine: DialogueEngine
     let variables: [String: String]
@@ -81,9 +83,10 @@ public actor CallSession {
 
     init(callId: String, sipCallId: String, services: CallServices, link: SIPLink, entry: ScriptCatalog.Entry,
          media: MediaChannelHandle, tap: RecognizerTap, variables: [String: String], offerAnswer: OfferAnswer,
-         summary: Summary, screen: (any OutboundAnswerScreen)? = nil,
+         summary: Summary, screen: (any OutboundAnswerScreen)? = nil, attemptID: String? = nil,
          onEnded: @escaping @Sendable (CallSession) -> Void) {
         self.screen = screen
+        self.attemptID = attemptID
         self.callId = callId
         self.sipCallId = sipCallId
         self.services = services
@@ -117,9 +120,20 @@ public actor CallSession {
     func handle(_ input: CallSessionInput) async {
         guard !finished else { return }
         switch input {
-        case .established:
+        case .established(let answer):
             guard !established else { return }
             established = true
+            if case .offerSent = offerAnswer.state {
+                // Our offer went in the 200; the ACK must carry the answer.
+                let accepted = answer.flatMap { try? SessionDescription(parsing: $0) }.map { sd in
+                    offerAnswer.handle(.remoteAnswer(sd)).contains { if case .negotiated = $0 { true } else { false } }
+                } ?? false
+                guard accepted else {
+                    recordEvent("offer_answer_failed")
+                    await finish(disposition: "failed", sendBye: true)
+                    return
+                }
+            }
             let now = services.store.clock.nowMs()
             services.store.callAnswered(callId: callId, atMs: now)
             summaryCell.withLock { $0.answeredAtMs = now; $0.state = "answered" }
@@ -173,8 +187,9 @@ public actor CallSession {
 
 /// Everything a call session reacts to.
 public enum CallSessionInput: Sendable {
-    /// The dialog is confirmed (ACK received, or 2xx to our INVITE).
-    case established
+    /// The dialog is confirmed (ACK received, or 2xx to our INVITE). `answer`: the ACK's
+    /// SDP when our offer went in the 200 (an INVITE without an offer).
+    case established(answer: [UInt8]?)
     case media(MediaEvent)
     case recognition(utterance: Int, RecognizerEvent)
     case utteranceTimedOut(utterance: Int)

@@ -25,8 +25,11 @@ final class RecognizerTap: Sendable {
 
     let state: Mutex<State>
     let prerollCapacity: Int
+    /// Gets every frame too when the call is recorded.
+    let recorder: CallRecorder?
 
-    init(prerollMs: Int = 4000, sampleRateHz: Int) {
+    init(prerollMs: Int = 4000, sampleRateHz: Int, recorder: CallRecorder? = nil) {
+        self.recorder = recorder
         prerollCapacity = max(1, prerollMs * sampleRateHz / 1000)
         state = Mutex(State(preroll: [Int16](repeating: 0, count: max(1, prerollMs * sampleRateHz / 1000))))
     }
@@ -87,6 +90,7 @@ final class RecognizerTap: Sendable {
 
     /// One frame from the media thread (pump thread only).
     func feed(_ frame: RecognizerFrame) {
+        recorder?.caller(frame)
         state.withLock { s in
             s.framesFed &+= 1
             if let screen = s.screen { screen(frame.array) }
