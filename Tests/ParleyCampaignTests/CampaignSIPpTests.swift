@@ -6,10 +6,11 @@ import Testing
 /// Campaigns through the daemon's call plane against SIPp as the called parties (loopback): one SIPp UAS
 /// (Fixtures/sipp/uas_called_parties.xml) plays every contact by its number's last digit —
 /// 0 answer (silence), 1 busy 486, 2 reject 603, 3 no answer, 4 human greeting, 5 voicemail
-/// greeting with a beep. The campaign runs in `parley campaign run-local --daemon-config`:
-/// the daemon's call plane (CallDaemon: SIP stack, trunk, media, dialogue, AMD) with the
-/// campaign manager and the admin API; it is watched and reported with `parley campaign`
-/// over that API. Pacing and concurrency are measured from SIPp's log.
+/// greeting with a beep. The campaign runs in parleyd (started with `parley campaign start`
+/// through its admin API) and, as a second case, in `parley campaign run-local
+/// --daemon-config` (the same call plane in the CLI process); it is watched and reported
+/// with `parley campaign` over the admin API. Pacing and concurrency are measured from
+/// SIPp's log.
 struct CampaignSIPpTests {
     static let repo = CampaignCheckCommandTests.repo
     static let fixtures = repo.appendingPathComponent("Tests/ParleyCampaignTests/Fixtures/sipp").path
@@ -65,7 +66,12 @@ struct CampaignSIPpTests {
         }
     }
 
-    @Test func outcomesRetriesAndPacingAgainstSIPpCalledParties() throws {
+    static func tail(_ path: String) -> String {
+        String(((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").suffix(2000))
+    }
+
+    @Test(arguments: ["parleyd", "run-local"])
+    func outcomesRetriesAndPacingAgainstSIPpCalledParties(host: String) throws {
         let dir = try RunnerFixture.temporaryDirectory()
         // Media for the answering parties, from the labelled AMD clips (u-law, headerless), each
         // followed by silence so the callee keeps sending RTP while the bot talks.
@@ -130,14 +136,31 @@ struct CampaignSIPpTests {
               amd: { leave_voicemail: true }
             """.utf8).write(to: URL(fileURLWithPath: "\(dir)/campaign.yaml"))
 
-        let binary = Self.repo.appendingPathComponent(".build/debug/parley").path
-        let runner = try Self.launch(binary, ["campaign", "run-local", "\(dir)/campaign.yaml", "--daemon-config",
-                                              "\(dir)/parleyd.yaml", "--sip-listen", "127.0.0.1:0",
-                                              "--admin-listen", "127.0.0.1:0", "--keep-serving"], cwd: dir, stderr: "\(dir)/parley.stderr")
+        let runner: Child
+        let admin: [String]
+        if host == "parleyd" {
+            // The daemon: the campaign is started through its admin API.
+            runner = try Self.launch(Self.repo.appendingPathComponent(".build/debug/parleyd").path,
+                                     ["--config", "\(dir)/parleyd.yaml", "--sip-listen", "127.0.0.1:0",
+                                      "--admin-listen", "127.0.0.1:0", "--data-dir", "\(dir)/data"],
+                                     cwd: dir, stderr: "\(dir)/host.stderr")
+            let ready = try #require(runner.reader.waitForLine(prefix: "parleyd: ready ", timeoutSec: 60),
+                                     "parleyd did not start: \(Self.tail("\(dir)/host.stderr"))")
+            let field = try #require(ready.split(separator: " ").first { $0.hasPrefix("admin=") })
+            admin = ["--admin", "http://" + field.dropFirst("admin=".count)]
+            let (status, body) = try CampaignCheckCommandTests.run(["campaign", "start", "\(dir)/campaign.yaml"] + admin)
+            #expect(status == 0 && body.contains("\"id\":\"sipp-test\""), "\(body)")
+        } else {
+            // `parley campaign run-local --daemon-config`: the same call plane in the CLI process.
+            runner = try Self.launch(Self.repo.appendingPathComponent(".build/debug/parley").path,
+                                     ["campaign", "run-local", "\(dir)/campaign.yaml", "--daemon-config",
+                                      "\(dir)/parleyd.yaml", "--sip-listen", "127.0.0.1:0",
+                                      "--admin-listen", "127.0.0.1:0", "--keep-serving"], cwd: dir, stderr: "\(dir)/host.stderr")
+            let line = try #require(runner.reader.waitForLine(prefix: "parley: admin=", timeoutSec: 60),
+                                    "no admin line: \(Self.tail("\(dir)/host.stderr"))")
+            admin = ["--admin", "http://" + line.dropFirst("parley: admin=".count)]
+        }
         defer { runner.stop() }
-        let line = try #require(runner.reader.waitForLine(prefix: "parley: admin=", timeoutSec: 60),
-                                "no admin line: \((try? String(contentsOfFile: "\(dir)/parley.stderr", encoding: .utf8)) ?? "")")
-        let admin = ["--admin", "http://" + line.dropFirst("parley: admin=".count)]
         var (status, body) = try CampaignCheckCommandTests.run(["campaign", "status", "sipp-test"] + admin)
         #expect(status == 0 && body.contains("\"state\":\"running\""), "\(body)")
         let limit = Date().addingTimeInterval(150)
@@ -148,7 +171,7 @@ struct CampaignSIPpTests {
             if !runner.process.isRunning { break }
             usleep(500_000)
         }
-        #expect(finished, "campaign did not finish: \(body)")
+        #expect(finished, "campaign did not finish: \(body)\n\(Self.tail("\(dir)/host.stderr"))")
         (status, body) = try CampaignCheckCommandTests.run(["campaign", "report", "sipp-test", "--csv"] + admin)
         #expect(status == 0 && body.split(separator: "\r\n").count == numbers.count + 1, "\(body)")
 
@@ -201,6 +224,6 @@ struct CampaignSIPpTests {
             maxOpen = max(maxOpen, open)
         }
         #expect(maxOpen <= maxConcurrent, "\(maxOpen) calls at once at SIPp")
-        print("campaign via SIPp: \(invites.count) INVITEs, max \(worst) per second (cps \(cps)), max \(maxOpen) at once (limit \(maxConcurrent))")
+        print("campaign via SIPp (\(host)): \(invites.count) INVITEs, max \(worst) per second (cps \(cps)), max \(maxOpen) at once (limit \(maxConcurrent))")
     }
 }
