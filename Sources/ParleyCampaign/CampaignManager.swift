@@ -178,6 +178,9 @@ public actor CampaignManager {
         return state
     }
 
+    /// The runner of a campaign known on this node.
+    public func runner(id: String) -> CampaignRunner? { runners[id] }
+
     func running(_ id: String) throws(CampaignManagerError) -> CampaignRunner {
         guard let runner = runners[id] else { throw CampaignManagerError(.notFound, "no campaign \(id) on this node") }
         return runner

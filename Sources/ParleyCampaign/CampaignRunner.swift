@@ -42,6 +42,8 @@ public actor CampaignRunner {
     public private(set) var placedCount = 0
     public private(set) var maxInFlight = 0
     var dialObserver: (@Sendable (String, Date) -> Void)?
+    /// Dials by other campaigns received through `externalDial`.
+    public private(set) var externalDialCount = 0
 
     public init(campaign: LoadedCampaign, store: any CampaignStateStore, placer: any CampaignCallPlacing,
                 clock: any CampaignClock = SystemCampaignClock(), publisher: (any CampaignResultPublisher)? = nil,
@@ -130,6 +132,7 @@ public actor CampaignRunner {
 
     /// Records a dial to a contact by another campaign (frequency caps count across campaigns).
     public func externalDial(contactID: String, at date: Date) {
+        externalDialCount += 1
         handle(.externalDial(contactID: contactID, at: date))
     }
 

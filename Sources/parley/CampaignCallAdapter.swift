@@ -14,9 +14,13 @@ struct CampaignCallAdapter: CampaignCallPlacing {
         let request = OutboundCallRequest(
             attemptID: r.attemptID, number: r.number, trunk: r.trunk, callerID: r.callerID, scriptPath: r.script,
             variables: r.variables, variant: r.variant, ringTimeoutMs: r.ringTimeoutSec * 1000, screen: screen)
-        // A stopped campaign lets calls already placed run to their end (the call layer has
-        // no cancel by attempt id yet); their outcomes are recorded as usual.
-        return Self.result(await manager.placeCall(request))
+        // A stopped campaign cancels its tasks: the call layer ends the attempt (CANCEL or BYE).
+        let manager = self.manager
+        return Self.result(await withTaskCancellationHandler {
+            await manager.placeCall(request)
+        } onCancel: {
+            manager.cancelOutbound(attemptID: r.attemptID)
+        })
     }
 
     static func result(_ o: OutboundCallResult) -> CampaignCallResult {

@@ -12,7 +12,8 @@ import Synchronization
 /// `--daemon-config`, through a call plane built from a parleyd configuration (real SIP and
 /// RTP through its trunks, dialogue, AMD; `CampaignCallAdapter`). State goes to
 /// `<data-dir>/parley.sqlite` (the daemon's store file), so running it again resumes.
-/// Prints the report and exits 0 when the campaign finished or was stopped.
+/// Prints the report and exits 0 when the campaign finished or was stopped (with
+/// `--keep-serving` and `--admin-listen`, the admin API stays up until the process is stopped).
 enum CampaignLocalCommand {
     struct Options {
         var file = ""
@@ -24,6 +25,7 @@ enum CampaignLocalCommand {
         var adminListen: String?
         var sipListen: String?
         var adminToken: String?
+        var keepServing = false
     }
 
     static func parse(_ arguments: [String]) -> Options? {
@@ -40,6 +42,7 @@ enum CampaignLocalCommand {
             case "--webhook": guard let v = value() else { return nil }; o.webhook = v
             case "--admin-listen": guard let v = value() else { return nil }; o.adminListen = v
             case "--token": guard let v = value() else { return nil }; o.adminToken = v
+            case "--keep-serving": o.keepServing = true
             default:
                 guard !a.hasPrefix("-"), o.file.isEmpty else { return nil }
                 o.file = a
@@ -52,7 +55,7 @@ enum CampaignLocalCommand {
         guard let options = parse(arguments) else {
             FileHandleOutput.error("usage: parley campaign run-local FILE (--simulate SPEC | --daemon-config FILE) "
                                    + "[--data-dir DIR] [--dial-log PATH] [--webhook URL] [--admin-listen HOST:PORT] "
-                                   + "[--sip-listen HOST:PORT] [--token T]")
+                                   + "[--sip-listen HOST:PORT] [--token T] [--keep-serving]")
             return 2
         }
         let status = Mutex<Int32>(1)
@@ -140,7 +143,13 @@ enum CampaignLocalCommand {
                 return 1
             }
             let final = await manager.waitUntilDone(id: snapshot.id)
-            if let report = try? await manager.report(id: snapshot.id) { print(report.text(), terminator: "") }
+            if let report = try? await manager.report(id: snapshot.id) {
+                FileHandle.standardOutput.write(Data(report.text().utf8))
+            }
+            if o.keepServing && admin != nil {
+                // The admin API stays up for `status`/`report` until the process is stopped.
+                while true { try? await Task.sleep(nanoseconds: 3_600_000_000_000) }
+            }
             admin?.stop()
             await plane.shutdown()
             return final == .finished || final == .stopped ? 0 : 1

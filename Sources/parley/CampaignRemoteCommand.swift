@@ -39,7 +39,8 @@ enum CampaignRemoteCommand {
             if let output {
                 try Data(response.body.utf8).write(to: URL(fileURLWithPath: output))
             } else {
-                print(response.body, terminator: response.body.hasSuffix("\n") ? "" : "\n")
+                // "\r\n" is one Character: test the last byte, not the last Character.
+                print(response.body, terminator: response.body.utf8.last == UInt8(ascii: "\n") ? "" : "\n")
             }
             return 0
         } catch {

@@ -72,4 +72,30 @@ struct CampaignManagerTests {
         _ = try await manager.stop(id: "second")
         #expect(await manager.waitUntilDone(id: "second") == .stopped)
     }
+
+    @Test func dialsOfACampaignRunningBesideCountAgainstTheCap() async throws {
+        let dir = try RunnerFixture.temporaryDirectory()
+        let shared = Fixture.numbers(1)
+        let a = try Self.write(dir, id: "first", numbers: shared, cap: true)
+        let b = try Self.write(dir, id: "second", numbers: shared, cap: true)
+        let store = try CampaignSQLiteStore(dataDirectory: "\(dir)/data")
+        let clock = ManualClock(Date())
+        let placer = FakePlacer(clock: clock) { _ in .init(outcomes: [.answered], durationSec: 30) }
+        let manager = CampaignManager(store: store, placer: placer, clock: clock,
+                                      configuration: .init(resultsDirectory: "\(dir)/results"))
+        // `second` exists (paused, its history read) before `first` dials the number.
+        _ = try await manager.create(path: b, paused: true)
+        _ = try await manager.create(path: a)
+        let second = try #require(await manager.runner(id: "second"))
+        let limit = Date().addingTimeInterval(10)
+        while await second.externalDialCount == 0 && Date() < limit { try await Task.sleep(nanoseconds: 1_000_000) }
+        #expect(await second.externalDialCount == 1, "the dial of `first` reached `second`")
+        _ = try await manager.resume(id: "second")
+        #expect(placer.dials.map(\.request.campaignID) == ["first"], "capped: `second` must not dial")
+        #expect(try store.attempts(campaignID: "second").isEmpty)
+        _ = try await manager.stop(id: "second")
+        _ = try await manager.stop(id: "first")
+        clock.advance(to: clock.now().addingTimeInterval(31))
+        #expect(await manager.waitUntilDone(id: "first") == .stopped)
+    }
 }
