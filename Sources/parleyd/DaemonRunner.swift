@@ -136,7 +136,7 @@ enum DaemonRunner {
         metricsTimer = timer
     }
 
-    /// The campaign manager over the call layer: campaigns live in `<data_dir>/campaigns.sqlite`,
+    /// The campaign manager over the call layer: campaign tables live in the store file `<data_dir>/parley.sqlite`,
     /// results go to the first configured webhook endpoint (durable outbox) and to CSV files in
     /// `<data_dir>/campaigns`; campaigns that were running resume.
     static func startCampaigns(daemon: CallDaemon, log: CallLog) async -> CampaignManager? {
