@@ -43,9 +43,13 @@ final class DaemonCallPlacer: CampaignCallPlacing {
             scriptPath: request.script, variables: variables, variant: request.variant,
             ringTimeoutMs: request.ringTimeoutSec * 1000, screen: screen))
         let amd = screen.decision?.verdict
-        let outcome = result.answered
-            ? CampaignCallResult.classifyAnswered(amd: amd, voicemailLeft: result.voicemailLeft, completed: result.completed)
-            : CampaignCallResult.classifyFailure(sipStatus: result.sipStatus, afterRingTimeout: result.ringTimedOut)
+        let outcome: AttemptOutcome = if result.specialInformationTone {
+            .invalidNumber
+        } else if result.answered {
+            CampaignCallResult.classifyAnswered(amd: amd, voicemailLeft: result.voicemailLeft, completed: result.completed)
+        } else {
+            CampaignCallResult.classifyFailure(sipStatus: result.sipStatus, afterRingTimeout: result.ringTimedOut)
+        }
         return CampaignCallResult(
             sipStatus: result.sipStatus, outcome: outcome, amd: amd, amdDecisionMs: result.amdDecisionMs,
             voicemailLeft: result.voicemailLeft, callID: result.callId, sipCallID: result.sipCallId,
@@ -54,11 +58,13 @@ final class DaemonCallPlacer: CampaignCallPlacing {
     }
 }
 
-/// `AnswerAnalyzer` (a pure state machine) behind the call layer's screen protocol.
+/// `AnswerAnalyzer` and `EarlyMediaAnalyzer` (pure state machines) behind the call
+/// layer's screen protocol.
 final class AnalyzerScreen: OutboundAnswerScreen {
     struct State {
         var analyzer: AnswerAnalyzer
         var decision: AMDDecision?
+        var early = EarlyMediaAnalyzer()
     }
     private let state: Mutex<State>
 
@@ -67,6 +73,14 @@ final class AnalyzerScreen: OutboundAnswerScreen {
     }
 
     var decision: AMDDecision? { state.withLock { $0.decision } }
+
+    /// A special information tone in early media ends the attempt (invalid number).
+    func earlyMedia(_ frame: [Int16]) -> Bool {
+        state.withLock { s in
+            if case .specialInformationTone? = s.early.process(frame.span) { return true }
+            return false
+        }
+    }
 
     func screen(_ frame: [Int16]) -> OutboundScreenDecision? {
         state.withLock { s -> OutboundScreenDecision? in

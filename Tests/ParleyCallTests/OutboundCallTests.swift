@@ -11,11 +11,21 @@ import Testing
     final class FixedScreen: OutboundAnswerScreen, @unchecked Sendable {
         let decision: OutboundScreenDecision
         let afterFrames: Int
+        /// Early media "is a special information tone" after this many frames (nil: never).
+        let sitAfterFrames: Int?
         private let lock = NSLock()
         private var frames = 0
-        init(_ decision: OutboundScreenDecision, afterFrames: Int = 30) {
+        private var earlyFrames = 0
+        init(_ decision: OutboundScreenDecision, afterFrames: Int = 30, sitAfterFrames: Int? = nil) {
             self.decision = decision
             self.afterFrames = afterFrames
+            self.sitAfterFrames = sitAfterFrames
+        }
+        func earlyMedia(_ frame: [Int16]) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            earlyFrames += 1
+            return earlyFrames == sitAfterFrames
         }
         func screen(_ frame: [Int16]) -> OutboundScreenDecision? {
             lock.lock()
@@ -90,6 +100,24 @@ import Testing
         #expect(result.sipStatus == 487)
     }
 
+    @Test func aSpecialInformationToneInEarlyMediaCancelsAsInvalidNumber() async throws {
+        let uasPort = Self.port()
+        let f = try await Self.makeDaemon(uasPort: uasPort)
+        let audio = f.directory + "/early.ulaw"
+        try Data(repeating: 0xFF, count: 80_000).write(to: URL(fileURLWithPath: audio))
+        let uas = try Self.startUAS(SIPpUAS.earlyMediaUntilCancel(audio: audio), port: uasPort, directory: f.directory)
+        defer { Self.stop(uas) }
+        try await Task.sleep(for: .milliseconds(300))
+        let result = await f.daemon.manager.placeCall(OutboundCallRequest(
+            attemptID: "c1#4", number: "15550004", trunk: "sipp", scriptPath: f.daemon.configuration.routing.defaultScript!,
+            ringTimeoutMs: 10_000, screen: FixedScreen(.converse, sitAfterFrames: 20)))
+        uas.waitUntilExit()
+        await f.daemon.shutdown()
+        #expect(!result.answered && result.specialInformationTone && !result.ringTimedOut)
+        #expect(result.disposition == "invalid_number" && result.sipStatus == 487)
+        #expect(uas.terminationStatus == 0, "SIPp did not get the CANCEL")
+    }
+
     @Test func anAnsweringMachineIsHungUpOnAfterScreening() async throws {
         let uasPort = Self.port()
         let f = try await Self.makeDaemon(uasPort: uasPort)
@@ -135,6 +163,30 @@ enum SIPpUAS {
         TestDaemon.sippResponse("487 Request Terminated").replacingOccurrences(of: "[last_CSeq:]", with: "CSeq: [cseq] INVITE"),
         "<recv request=\"ACK\"/>",
     ].joined(separator: "\n"))
+
+    static func earlyMediaUntilCancel(audio: String) -> String {
+        let sdp = """
+        Content-Type: application/sdp
+        Content-Length: [len]
+
+        v=0
+        o=callee 1 1 IN IP4 [local_ip]
+        s=-
+        c=IN IP4 [media_ip]
+        t=0 0
+        m=audio [media_port] RTP/AVP 0
+        a=rtpmap:0 PCMU/8000
+
+        """
+        return scenario("early media", [
+            TestDaemon.sippResponse("183 Session Progress", extra: sdp),
+            "<nop><action><exec rtp_stream=\"\(audio),-1,0\"/></action></nop>",
+            "<recv request=\"CANCEL\"/>",
+            TestDaemon.sippResponse("200 OK"),
+            TestDaemon.sippResponse("487 Request Terminated").replacingOccurrences(of: "[last_CSeq:]", with: "CSeq: [cseq] INVITE"),
+            "<recv request=\"ACK\"/>",
+        ].joined(separator: "\n"))
+    }
 
     static func answerThenWaitForBye(audio: String) -> String {
         let sdp = """

@@ -5,6 +5,7 @@ import ParleyRealtime
 import ParleySDP
 import ParleySIP
 import ParleyStore
+import Synchronization
 
 /// An outbound INVITE waiting for its final response. Confined to the SIP loop thread
 /// (created, read and changed only there), which is what `@unchecked Sendable` rests on;
@@ -20,6 +21,10 @@ final class OutboundAttempt: @unchecked Sendable {
     let continuation: CheckedContinuation<OutboundCallResult, Never>
     var ringTimer: EventLoopTimerID?
     var ringTimedOut = false
+    /// Early media showed a special information tone; we cancelled.
+    var specialInformationTone = false
+    /// Receives the callee's audio from the first packet (early media, then the answer).
+    var tap: RecognizerTap?
 
     init(request: OutboundCallRequest, callId: String, sipCallId: String, entry: ScriptCatalog.Entry,
          media: MediaChannelHandle, offerAnswer: OfferAnswer, startedAtMs: Int64,
@@ -94,6 +99,7 @@ extension CallManager {
                     attempt.ringTimedOut = true
                     stack.hangup(handle)
                 }
+                listenToEarlyMedia(attempt, stack: stack, call: handle)
             }
         }
     }
@@ -140,27 +146,50 @@ extension CallManager {
             default: nil
             }
             unanswered(attempt, status: status,
-                       disposition: OutboundCallResult.failureDisposition(status: status, ringTimedOut: attempt.ringTimedOut))
+                       disposition: attempt.specialInformationTone ? "invalid_number"
+                           : OutboundCallResult.failureDisposition(status: status, ringTimedOut: attempt.ringTimedOut))
         case .provisional, .challenged, .requestReceived, .responseReceived:
             break
         }
     }
 
+    /// Audio before the answer goes to the screen's early-media check (SIT → cancel).
+    func listenToEarlyMedia(_ attempt: OutboundAttempt, stack: SIPStack, call: SIPCallHandle) {
+        let tap = RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz,
+                                recorder: recorder(for: attempt.media))
+        attempt.tap = tap
+        services.pump.add(attempt.media, tap: tap) { _ in }
+        guard let screen = attempt.request.screen else { return }
+        let fired = Mutex(false)
+        tap.startScreening { frame in
+            guard screen.earlyMedia(frame), !fired.withLock({ f in defer { f = true }; return f }) else { return }
+            stack.loop.execute {
+                attempt.specialInformationTone = true
+                stack.hangup(call)
+            }
+        }
+    }
+
     func unanswered(_ attempt: OutboundAttempt, status: Int?, disposition: String) {
+        attempt.tap?.stopScreening()
+        services.pump.remove(attempt.media)
         attempt.media.close()
         let store = services.store
         let now = store.clock.nowMs()
         Task {
             _ = try? await store.callEnded(callId: attempt.callId, atMs: now, disposition: disposition, tags: [:])
-            attempt.continuation.resume(returning: OutboundCallResult(
+            var result = OutboundCallResult(
                 sipStatus: status, answered: false, ringTimedOut: attempt.ringTimedOut, callId: attempt.callId,
-                sipCallId: attempt.sipCallId, disposition: disposition))
+                sipCallId: attempt.sipCallId, disposition: disposition)
+            result.specialInformationTone = attempt.specialInformationTone
+            attempt.continuation.resume(returning: result)
         }
     }
 
     func answered(_ attempt: OutboundAttempt, key: CallKey, stack: SIPStack, call: SIPCallHandle) {
-        let tap = RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz,
-                                recorder: recorder(for: attempt.media))
+        let tap = attempt.tap ?? RecognizerTap(sampleRateHz: attempt.media.configuration.pipelineRateHz,
+                                               recorder: recorder(for: attempt.media))
+        tap.stopScreening()
         var variables = attempt.request.variables
         if let variant = attempt.request.variant { variables["variant"] = variant }
         let summary = CallSession.Summary(callId: attempt.callId, direction: .outbound, state: "answered",

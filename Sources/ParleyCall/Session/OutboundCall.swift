@@ -48,10 +48,17 @@ public enum OutboundScreenDecision: Sendable, Equatable {
 /// Answer screening (AMD), fed 10 ms frames of the callee's audio at 8 kHz from the answer on.
 /// Called on the media event pump's thread; implementations keep their own state.
 public protocol OutboundAnswerScreen: Sendable {
+    /// Early media before the answer (183 with audio): true when it says the call cannot
+    /// succeed (a special information tone), which ends the attempt as `invalid_number`.
+    func earlyMedia(_ frame: [Int16]) -> Bool
     /// Returns a decision once (then is not called again).
     func screen(_ frame: [Int16]) -> OutboundScreenDecision?
     /// The verdict for records (`human`, `machine`, `unknown`) and when it was made (audio ms).
     var verdict: (name: String, decisionMs: Int)? { get }
+}
+
+extension OutboundAnswerScreen {
+    public func earlyMedia(_ frame: [Int16]) -> Bool { false }
 }
 
 /// How an outbound call ended.
@@ -69,6 +76,8 @@ public struct OutboundCallResult: Sendable, Equatable {
     public var amdVerdict: String?
     public var amdDecisionMs: Int?
     public var voicemailLeft: Bool
+    /// Early media carried a special information tone (the attempt was cancelled).
+    public var specialInformationTone = false
     /// The dialogue ran to its own end (not cut off by media loss or a hang-up mid-script).
     public var completed: Bool
     public var answeredAtMs: Int64?
