@@ -48,7 +48,8 @@ final class MediaThread: @unchecked Sendable {
     func start(clock: MediaClock, options: RealtimeThread.Options, sendGuardMaxNs: UInt64) throws(MediaError) {
         let scratch: MediaThreadScratch
         do { scratch = try MediaThreadScratch() } catch { throw MediaError(.threadStartFailed, "\(error)") }
-        let runner = Runner(thread: self, scratch: scratch, sendGuard: SendGuard(maxNs: sendGuardMaxNs))
+        let runner = Runner(thread: self, scratch: scratch, sendGuard: SendGuard(maxNs: sendGuardMaxNs),
+                            sendSpreadNs: clock.tickNs / 2)
         let early = MediaClock(startNs: clock.startNs &- sendGuardMaxNs, tickNs: clock.tickNs)
         do {
             thread = try RealtimeThread.start(clock: early, options: options) { tick in runner.tick(tick) }
@@ -81,11 +82,14 @@ final class MediaThread: @unchecked Sendable {
         var activeCount = 0
         var sendGuard: SendGuard
         var sendLateness = LatenessHistogram()
+        /// The send slots of a tick span at most this (half the tick).
+        let sendSpreadNs: UInt64
 
-        init(thread: MediaThread, scratch: MediaThreadScratch, sendGuard: SendGuard) {
+        init(thread: MediaThread, scratch: MediaThreadScratch, sendGuard: SendGuard, sendSpreadNs: UInt64) {
             self.thread = thread
             self.scratch = scratch
             self.sendGuard = sendGuard
+            self.sendSpreadNs = sendSpreadNs
             active = [Int32](repeating: -1, count: thread.slots.count)
             channels = [MediaChannel?](repeating: nil, count: thread.slots.count)
         }
@@ -114,6 +118,7 @@ final class MediaThread: @unchecked Sendable {
                         channels[activeCount] = nil
                         if let channel {
                             channel.stopPrompt(reason: .closed, tellPipeline: false)
+                            channel.sendRTCP(scratch, goodbye: true)
                             channel.publishStats()
                             channel.emit(.closed)
                         }
@@ -146,7 +151,7 @@ final class MediaThread: @unchecked Sendable {
         /// one channel's work. Spins only when every sent channel's work is done.
         private func runChannels(deadline: UInt64) {
             let n = activeCount
-            let slotNs = min(Self.maxSlotNs, Self.sendSpreadNs / UInt64(n))
+            let slotNs = min(Self.maxSlotNs, sendSpreadNs / UInt64(n))
             var sent = 0
             var worked = 0
             var worstLateNs: UInt64 = 0
@@ -168,10 +173,9 @@ final class MediaThread: @unchecked Sendable {
             recordSendLateness(worstLateNs)
         }
 
-        /// Longest spacing between two channels' send slots, and the longest the send
-        /// phase may spread over (half a 20 ms tick).
+        /// Longest spacing between two channels' send slots (about one loopback send and
+        /// one channel's work without the pipeline, measured on the 2-core bench machine).
         static let maxSlotNs: UInt64 = 10_000
-        static let sendSpreadNs: UInt64 = 10_000_000
 
         private func recordSendLateness(_ late: UInt64) {
             sendLateness.record(late)

@@ -10,7 +10,7 @@ import ParleyRealtime
 import Synchronization
 
 /// `parley bench pacing [--json] [--calls 10,500,1000] [--seconds 5] [--no-fifo] [--listening]
-/// [--epoll-receiver] [--send-guard-us N]` — outgoing RTP pacing of the media engine measured at the receiver:
+/// [--epoll-receiver] [--send-guard-us N]`, `parley bench pacing --memory [--json]` — outgoing RTP pacing of the media engine measured at the receiver:
 /// N concurrent G.711 calls each play a prompt and receive 20 ms packets from a peer; the
 /// peer's sockets carry kernel receive timestamps (SO_TIMESTAMPNS: stamped as the packet
 /// enters the loopback receive path) and the bench records |Δstamp − 20 ms| between
@@ -66,6 +66,7 @@ enum BenchPacing {
 
     static func run(_ arguments: [String]) -> Int32 {
         let json = arguments.contains("--json")
+        if arguments.contains("--memory") { return memoryBreakdown(json: json) }
         var levels = [10, 500, 1000]
         var seconds = 5
         if let i = arguments.firstIndex(of: "--calls"), i + 1 < arguments.count {
