@@ -15,12 +15,15 @@ struct LinearEchoFilter {
     private let stepSize: Float = 0.1
     /// Times the filter re-anchored (and forgot what it had learnt).
     private(set) var resetCount = 0
+    /// The last frame's residual samples (capture minus predicted echo).
+    private(set) var residual: [Float]
 
     init(taps: Int = 32, leadTaps: Int = 16) {
         self.taps = taps
         self.leadTaps = leadTaps
         weights = [Float](repeating: 0, count: taps)
         window = [Float](repeating: 0, count: 320 + taps)
+        residual = [Float](repeating: 0, count: 320)
     }
 
     /// Residual energy (mean square) of `capture` (one frame starting at `startSampleTime`),
@@ -50,6 +53,7 @@ struct LinearEchoFilter {
             var y: Float = 0
             for k in 0..<taps { y += weights[k] * window[newest - k] }
             let e = Float(capture[i]) - y
+            residual[i] = e
             residualEnergy += e * e
             // Adapt on real reference signal only (mean square above ~-46 dBFS); the
             // regularization keeps quiet passages from blowing the weights up.

@@ -40,7 +40,8 @@ extension ListeningPipeline {
             maxPlayedEnergy: echoExpected ? echo.maxPlayedEnergyInEchoWindow : 0,
             expectedEchoEnergy: echoExpected ? echo.expectedEchoEnergy() : 0,
             residualEnergy: echo.linearResidualEnergy,
-            expectedResidualEcho: echoExpected ? echo.expectedResidualEchoEnergy() : 0)
+            expectedResidualEcho: echoExpected ? echo.expectedResidualEchoEnergy() : 0,
+            lowBandEnergy: echo.lowBandResidualEnergy)
         if echoExpected && verdict != .voiced {
             echo.learnEcho(captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, correlation: correlation)
         }

@@ -22,6 +22,13 @@ public struct SpeechFrameClassifier: Sendable {
         /// Echo gate with a known delay, capture within the echo's reach: also require the
         /// canceller's output to rise over its own floor.
         public var requireCleanedSpeech = false
+        /// Or the residual below 1 kHz this much over its own floor (while the prompt may
+        /// echo, also 6 dB over all the echo the linear filter leaves behind). Voiced speech
+        /// puts its onset energy there while white noise spreads flat to 4 kHz, so the band
+        /// rises over its floor sooner than the broadband energy. On the labelled set 10 to
+        /// 14 dB give the same delays with no false barge-in; 9 dB stops on babble, 15 dB
+        /// misses early onsets in white noise. `.infinity` turns the test off.
+        public var lowBandOverFloorDb: Float = 12
 
         public init() {}
     }
@@ -38,6 +45,9 @@ public struct SpeechFrameClassifier: Sendable {
     public private(set) var noiseFloorDb: Float = .nan
     /// Noise floor of the echo-cancelled output while the canceller runs (dBFS).
     public private(set) var cleanedFloorDb: Float = .nan
+    /// Floor of the residual below 1 kHz (dBFS) and the level of the last frame there.
+    public private(set) var lowBandFloorDb: Float = .nan
+    public private(set) var lowBandDb: Float = -100
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -62,10 +72,14 @@ public struct SpeechFrameClassifier: Sendable {
     ///   - expectedEchoEnergy: played energy at the delay × learnt echo path gain.
     ///   - residualEnergy: capture after the linear echo filter (mean square).
     ///   - expectedResidualEcho: echo expected to remain after that filter.
+    ///   - lowBandEnergy: the linear filter's residual below 1 kHz (the raw capture's when the
+    ///     filter does not run), mean square; 0 leaves the low-band test out.
     public mutating func classify(captureEnergy: Float, cleanedDbfs: Float, apmVoice: Bool, echoExpected: Bool,
                                   echoCorrelation: Float?, maxPlayedEnergy: Float,
                                   expectedEchoEnergy: Float, residualEnergy: Float,
-                                  expectedResidualEcho: Float) -> Verdict {
+                                  expectedResidualEcho: Float, lowBandEnergy: Float = 0) -> Verdict {
+        lowBandDb = lowBandEnergy > 0 ? 10 * log10(lowBandEnergy / 1073741824) : -100
+        Self.track(&lowBandFloorDb, lowBandDb)
         let c = configuration
         var residual = captureEnergy
         if echoExpected, echoCorrelation != nil { residual = min(captureEnergy, residualEnergy) }
@@ -75,7 +89,9 @@ public struct SpeechFrameClassifier: Sendable {
         guard residualDb > c.minimumDbfs, !noiseFloorDb.isNaN else { return .silence }
         let over = residualDb - noiseFloorDb
         let loud = (apmVoice && over > c.voiceOverFloorDb) || over > c.energyOverFloorDb
-        guard echoExpected else { return loud ? .voiced : .silence }
+        let lowLoud = !lowBandFloorDb.isNaN && lowBandDb > c.minimumDbfs
+            && lowBandDb - lowBandFloorDb > c.lowBandOverFloorDb
+        guard echoExpected else { return loud || lowLoud ? .voiced : .silence }
         if let correlation = echoCorrelation {
             // Louder than the echo can be: the caller (or noise) is there too. (Two voices
             // of similar pitch can correlate by chance; this catches that.)
@@ -88,7 +104,9 @@ public struct SpeechFrameClassifier: Sendable {
             // The canceller's voice flag goes quiet in double talk; a clear excess over the
             // echo stands in for it.
             let loudInDoubleTalk = excess && over > c.voiceOverFloorDb
-            guard loud || loudInDoubleTalk else { return .silence }
+            // The low band over its floor and over all the residual echo there could be.
+            let lowInDoubleTalk = lowLoud && lowBandEnergy > c.echoExcessRatio * expectedResidualEcho
+            guard loud || loudInDoubleTalk || lowInDoubleTalk else { return .silence }
             if excess || !c.requireCleanedSpeech { return .voiced }
             // Within the echo's reach: the canceller's output must show speech too.
             let cleanedOver = cleanedFloorDb.isNaN ? 0 : cleanedDbfs - cleanedFloorDb

@@ -24,6 +24,8 @@ public struct AnsweringMachineDetector: Sendable {
     var inWord = false
     var wordCount = 0
     var previousSample = 0.0
+    /// Level of the last frame after pre-emphasis, in dBFS (what the speech gate compares).
+    public private(set) var lastLevelDbfs = -120.0
 
     public init(configuration: AMDConfiguration = AMDConfiguration(), sampleRateHz: Int = 8000) {
         self.configuration = configuration
@@ -53,6 +55,7 @@ public struct AnsweringMachineDetector: Sendable {
         }
         let energy = preEmphasisedEnergy(frame)
         let level = ToneAnalysis.levelDbfs(energy: energy, count: frame.count)
+        lastLevelDbfs = level
         elapsedMs += frameMs
         guard decision == nil else { return nil }
         return classify(level: level, frameMs: frameMs)

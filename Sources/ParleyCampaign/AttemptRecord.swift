@@ -19,14 +19,22 @@ public struct AttemptRecord: Sendable, Equatable, Codable {
     public var startedAt: Date
     public var answeredAt: Date?
     public var endedAt: Date?
+    /// Audio time from answer to the AMD decision.
+    public var amdDecisionMs: Int?
+    /// The call record's id in the store (`calls.call_id`), when a call was set up.
+    public var callID: String?
+    /// The dialogue's disposition, when it ran.
+    public var disposition: String?
 
     public init(attemptID: String, campaignID: String, contactID: String, attemptNumber: Int, variant: String?,
                 state: State, outcome: AttemptOutcome? = nil, sipStatus: Int? = nil, amd: AMDVerdict? = nil,
-                tags: [String] = [], startedAt: Date, answeredAt: Date? = nil, endedAt: Date? = nil) {
+                tags: [String] = [], startedAt: Date, answeredAt: Date? = nil, endedAt: Date? = nil,
+                amdDecisionMs: Int? = nil, callID: String? = nil, disposition: String? = nil) {
         self.attemptID = attemptID; self.campaignID = campaignID; self.contactID = contactID
         self.attemptNumber = attemptNumber; self.variant = variant; self.state = state
         self.outcome = outcome; self.sipStatus = sipStatus; self.amd = amd; self.tags = tags
         self.startedAt = startedAt; self.answeredAt = answeredAt; self.endedAt = endedAt
+        self.amdDecisionMs = amdDecisionMs; self.callID = callID; self.disposition = disposition
     }
 
     public var isInFlight: Bool { state != .ended }

@@ -11,6 +11,14 @@ public protocol CampaignStateStore: Sendable {
     func contacts(campaignID: String) throws -> [ContactProgress]
     /// Start times of attempts to `contactID` in any campaign since `since` (frequency caps).
     func dialTimes(contactID: String, since: Date) throws -> [Date]
+    /// One contact's attempts in this campaign, oldest first.
+    func attempts(campaignID: String, contactID: String) throws -> [AttemptRecord]
+}
+
+extension CampaignStateStore {
+    public func attempts(campaignID: String, contactID: String) throws -> [AttemptRecord] {
+        try attempts(campaignID: campaignID).filter { $0.contactID == contactID }.sorted { $0.attemptNumber < $1.attemptNumber }
+    }
 }
 
 public final class InMemoryCampaignStateStore: CampaignStateStore {

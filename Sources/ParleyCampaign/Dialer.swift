@@ -26,6 +26,9 @@ public enum AttemptProgress: Sendable, Equatable {
     case amd(AMDVerdict)
     /// An answered call ended.
     case ended(CallDisposition, tags: [String])
+    /// The whole attempt's result at once (`CampaignCallPlacing`): the outcome as the call
+    /// layer classified it, with SIP status, AMD verdict, call id, disposition and tags.
+    case completed(CampaignCallResult)
 }
 
 public enum CallDisposition: String, Sendable, Equatable {

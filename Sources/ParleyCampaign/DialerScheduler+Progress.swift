@@ -40,6 +40,22 @@ extension DialerScheduler {
                 outcome = .answered
             }
             finish(call, outcome: outcome, tags: tags, at: now, &actions)
+        case .completed(let result):
+            call.record.sipStatus = result.sipStatus
+            call.record.amd = result.amd ?? call.record.amd
+            call.record.amdDecisionMs = result.amdDecisionMs
+            call.record.callID = result.callID
+            call.record.disposition = result.disposition
+            if call.record.answeredAt == nil {
+                call.record.answeredAt = result.answeredAt ?? (result.sipStatus == 200 ? now : nil)
+            }
+            var outcome = result.outcome
+            // Our own ring-timeout CANCEL answered with 487: nobody picked up.
+            if call.cancelledForRingTimeout && outcome == .failed && (result.sipStatus == 487 || result.sipStatus == nil) {
+                outcome = .noAnswer
+            }
+            if call.sitDetected && call.record.answeredAt == nil { outcome = .invalidNumber }
+            finish(call, outcome: outcome, tags: result.tags, at: now, &actions)
         }
     }
 

@@ -123,11 +123,11 @@ public actor CallStore {
     /// already queued).
     @discardableResult
     public func callEnded(callId: String, atMs: Int64, disposition: String, tags: [String: String],
-                          webhooks: [WebhookRequest] = []) throws -> [Int64] {
+                          variant: String? = nil, webhooks: [WebhookRequest] = []) throws -> [Int64] {
         let batch = takePending(endingCall: callId)
         let nowMs = clock.nowMs()
         let write = { [db] () throws -> [Int64] in
-            try CallTables.end(callId: callId, atMs: atMs, disposition: disposition, tags: tags, in: db)
+            try CallTables.end(callId: callId, atMs: atMs, disposition: disposition, tags: tags, variant: variant, in: db)
             return try webhooks.map { try OutboxTables.enqueue($0, nowMs: nowMs, in: db).id }
         }
         let ids: [Int64]

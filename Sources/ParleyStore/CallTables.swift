@@ -16,7 +16,8 @@ public enum CallTables {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let insertEventSQL = "INSERT INTO events (call_id, seq, at, kind, json) VALUES (?, ?, ?, ?, ?)"
-    static let endSQL = "UPDATE calls SET ended_at = ?, disposition = ?, tags = ? WHERE call_id = ?"
+    /// `variant` is kept when the end does not know it (NULL).
+    static let endSQL = "UPDATE calls SET ended_at = ?, disposition = ?, tags = ?, variant = COALESCE(?, variant) WHERE call_id = ?"
     static let selectColumns = """
         call_id, node_id, direction, from_uri, to_uri, script, script_version, variant, started_at,
         answered_at, ended_at, disposition, tags, sip_call_id
@@ -42,8 +43,11 @@ public enum CallTables {
         try db.run(insertEventSQL, [callId, event.seq, event.atMs, event.kind, event.json])
     }
 
-    static func end(callId: String, atMs: Int64, disposition: String, tags: [String: String], in db: Database) throws {
-        guard try db.run(endSQL, [atMs, disposition, try tagsJSON(tags), callId]) == 1 else {
+    static func end(callId: String, atMs: Int64, disposition: String, tags: [String: String], variant: String? = nil,
+                    in db: Database) throws {
+        let variantValue: SQLValue = variant.map { .text($0) } ?? .null
+        guard try db.run(endSQL, [.integer(atMs), .text(disposition), .text(try tagsJSON(tags)), variantValue,
+                                  .text(callId)]) == 1 else {
             throw StoreError(.notFound, message: "no call row to end", sql: endSQL)
         }
     }

@@ -2,9 +2,10 @@ import CParleyAllocCounter
 import Foundation
 import ParleyAudio
 
-/// `parley bench audio [--json] [--seconds N]` — CPU per call per second of audio for the
-/// whole listening pipeline (echo canceller on while a prompt plays, off while listening;
-/// 8 kHz and 16 kHz), the implied calls per core, and allocations per frame after warm-up.
+/// `parley bench audio [--json] [--seconds N] [--only CASE|bargein]` — CPU per call per second
+/// of audio for the whole listening pipeline (echo canceller on while a prompt plays, off while
+/// listening; 8 kHz and 16 kHz), the implied calls per core, allocations per frame after
+/// warm-up, and the barge-in delay over the labelled audio test set (`BenchAudioBargeIn`).
 /// CPU is process CPU time (`clock()`). Input is synthetic (speech-like harmonics with syllable-rate modulation, its echo at
 /// 80 ms / ERL 12 dB, line noise, short caller bursts and DTMF so barge-in, resume, VAD and
 /// DTMF events fire), generated before timing starts.
@@ -27,6 +28,7 @@ enum BenchAudio {
         var only: String?
         if let i = arguments.firstIndex(of: "--only"), i + 1 < arguments.count { only = arguments[i + 1] }
         var rows: [Row] = []
+        let bargeIn = only == nil || only == "bargein" ? BenchAudioBargeIn.run() : nil
         do {
             for format in [AudioFormat.narrowband, AudioFormat.wideband] {
                 let k = format.sampleRate / 1000
@@ -36,6 +38,11 @@ enum BenchAudio {
                     if only == nil || only == name {
                         rows.append(try measure(name, format: format, mode: mode, playing: true, seconds: seconds))
                     }
+                }
+                // The AEC told the delay (no delay-agnostic search, short filter): the CPU it saves.
+                if format == .narrowband, only == nil || only == "8k_aec_known_delay" {
+                    rows.append(try measure("8k_aec_known_delay", format: format, mode: .aec, playing: true,
+                                            seconds: seconds, delayAgnostic: false))
                 }
                 if only == nil || only == "\(k)k_listening" {
                     rows.append(try measure("\(k)k_listening", format: format, mode: .aec, playing: false, seconds: seconds))
@@ -53,17 +60,24 @@ enum BenchAudio {
                 parts.append("\"\(r.name)_allocs_per_frame\": \(r.allocationsPerFrame.map { String(format: "%.3f", $0) } ?? "null")")
                 parts.append("\"\(r.name)_events_per_s\": \(String(format: "%.2f", r.eventsPerSecond))")
             }
+            if only == nil || only == "bargein" { parts += BenchAudioBargeIn.jsonMembers(bargeIn) }
             print("{" + parts.joined(separator: ", ") + "}")
         } else {
-            print("listening pipeline, \(seconds) s of audio per row (release build expected)")
-            print("case                    CPU µs/s audio  µs/frame  calls/core  events/s  allocs/frame")
-            for r in rows {
-                let allocs = r.allocationsPerFrame.map { String(format: "%.3f", $0) } ?? "n/a"
-                print(r.name.padding(toLength: 24, withPad: " ", startingAt: 0)
-                      + String(format: "%14.1f  %8.2f  %10.0f  %8.2f  %@", r.cpuUsPerAudioSecond, r.usPerFrame,
-                               r.callsPerCore, r.eventsPerSecond, allocs))
+            if only != "bargein" {
+                print("listening pipeline, \(seconds) s of audio per row (release build expected)")
+                print("case                    CPU µs/s audio  µs/frame  calls/core  events/s  allocs/frame")
+                for r in rows {
+                    let allocs = r.allocationsPerFrame.map { String(format: "%.3f", $0) } ?? "n/a"
+                    print(r.name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                          + String(format: "%14.1f  %8.2f  %10.0f  %8.2f  %@", r.cpuUsPerAudioSecond, r.usPerFrame,
+                                   r.callsPerCore, r.eventsPerSecond, allocs))
+                }
+                print("goal: >= 500 calls per core at 8 kHz (pipeline without the recognizer)")
             }
-            print("goal: >= 500 calls per core at 8 kHz (pipeline without the recognizer)")
+            if only == nil || only == "bargein" {
+                print("")
+                BenchAudioBargeIn.printTable(bargeIn)
+            }
         }
         return 0
     }
@@ -107,19 +121,22 @@ enum BenchAudio {
     }
 
     static func measure(_ name: String, format: AudioFormat, mode: EchoCanceller.Mode, playing: Bool,
-                        seconds: Int) throws -> Row {
+                        seconds: Int, delayAgnostic: Bool = true) throws -> Row {
         // Warm-up: one whole clip on a throwaway pipeline first, so one-time process-wide
         // initialisation (runtime metadata for each event kind, library statics) happens
         // before anything is counted. The measured pass then counts only per-frame work.
-        _ = try measureOnce(name, format: format, mode: mode, playing: playing, seconds: min(seconds, 5))
-        return try measureOnce(name, format: format, mode: mode, playing: playing, seconds: seconds)
+        _ = try measureOnce(name, format: format, mode: mode, playing: playing, seconds: min(seconds, 5),
+                            delayAgnostic: delayAgnostic)
+        return try measureOnce(name, format: format, mode: mode, playing: playing, seconds: seconds,
+                               delayAgnostic: delayAgnostic)
     }
 
     static func measureOnce(_ name: String, format: AudioFormat, mode: EchoCanceller.Mode, playing: Bool,
-                            seconds: Int) throws -> Row {
+                            seconds: Int, delayAgnostic: Bool = true) throws -> Row {
         let (played, capture) = synthesize(format: format, seconds: seconds, withEcho: playing)
         var configuration = ListeningConfiguration()
         configuration.echo.mode = mode
+        configuration.echo.delayAgnostic = delayAgnostic
         configuration.bargeIn = .init()
         let pipeline = ListeningPipeline(configuration: configuration)
         try pipeline.prepare(format: format)

@@ -4,10 +4,24 @@ import ParleyCampaign
 /// `parley campaign check FILE` — loads a campaign definition with its contact list and
 /// do-not-call file; prints a summary (exit 0) or every problem as
 /// `path:line:col: error: message` (exit 1).
+/// `start|status|pause|resume|stop|report` talk to the daemon's admin API
+/// (`CampaignAdminClient`); `run-local` runs a campaign here against simulated parties.
 enum CampaignCommand {
     static let usage = """
         usage: parley campaign check FILE
-          check  validate a campaign definition (docs/campaigns.md) and the files it names
+               parley campaign start FILE [--paused]      [--admin URL] [--token T]
+               parley campaign status [ID]                 [--admin URL] [--token T]
+               parley campaign pause|resume|stop ID        [--admin URL] [--token T]
+               parley campaign report ID [--html|--csv|--json] [-o FILE] [--admin URL] [--token T]
+               parley campaign run-local FILE --simulate SPEC [--data-dir DIR] [--dial-log PATH]
+                                         [--webhook URL] [--admin-listen HOST:PORT]
+          check      validate a campaign definition (docs/campaigns.md) and the files it names
+          start      start the campaign on the daemon (the file is read by the daemon: give a path it can read)
+          status     one campaign's state and counts, or every campaign's
+          pause, resume, stop   control a running campaign
+          report     figures per A/B variant and per-contact results (text; --html with SVG charts)
+          run-local  run the campaign in this process against simulated called parties
+        the admin URL defaults to $PARLEY_ADMIN_URL or http://127.0.0.1:8089; exit 0 ok, 1 refused, 2 usage
         """
 
     static func run(_ arguments: [String]) -> Int32 {
@@ -18,6 +32,10 @@ enum CampaignCommand {
             return 0
         case "check":
             return check(Array(arguments.dropFirst()))
+        case "run-local":
+            return CampaignLocalCommand.run(Array(arguments.dropFirst()))
+        case "start", "status", "pause", "resume", "stop", "report":
+            return CampaignRemoteCommand.run(sub, Array(arguments.dropFirst()))
         default:
             FileHandleOutput.error("parley campaign: unknown subcommand '\(sub)'\n\(usage)")
             return 2

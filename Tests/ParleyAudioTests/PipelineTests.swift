@@ -43,6 +43,26 @@ import ParleyAudio
         #expect(digits == "0123456789*#ABCD")
     }
 
+    /// The AEC told the delay (no delay-agnostic search, short filter): echo alone still
+    /// never stops the prompt, a caller still does, and the canceller still removes the echo.
+    @Test func knownDelayAECStillCancelsAndHearsTheCaller() throws {
+        var configuration = ListeningConfiguration()
+        configuration.echo.delayAgnostic = false
+        for name in ["echo_d60_erl6", "echo_d200_erl12"] {
+            let run = try ClipRun.run(name, configuration: configuration, prompt: TestSetTests.plan(.immediate))
+            #expect(run.stops.isEmpty, "\(name) stopped at \(run.stops.map(\.atMs))")
+            let erle = try #require(run.metrics?.echoReturnLossEnhancementDb)
+            print("audio-set \(name) known-delay AEC: ERLE \(erle) dB")
+            #expect(erle >= 15, "\(name): ERLE \(erle) dB")
+        }
+        let labels = try AudioFixtures.labels()
+        let clip = try #require(labels.clips.first { $0.name == "barge_d120_erl12" })
+        let run = try ClipRun.run(clip.name, configuration: configuration, prompt: TestSetTests.plan(.immediate))
+        let stop = try #require(run.stops.first)
+        let onset = try #require(clip.onsetMs)
+        #expect(stop.atMs >= onset && stop.atMs - onset <= 100)
+    }
+
     /// A synthetic 80 ms "5" (770 + 1336 Hz) with a voice burst before it, as in the bench.
     @Test func syntheticToneAndVoice() throws {
         let pipeline = ListeningPipeline()

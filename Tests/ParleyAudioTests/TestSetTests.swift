@@ -15,7 +15,7 @@ import ParleyAudio
     @Test func bargeInDelayAndFalseBargeIns() throws {
         let labels = try AudioFixtures.labels()
         var delays: [Int] = []
-        var hardDelays: [Int] = []   // ERL 6 dB echo and 10-20 dB SNR noise at once
+        var hardDelays: [Int] = []   // ERL 6 dB echo and 10-20 dB SNR noise at once (printed)
         var missed: [String] = []
         var early: [String] = []
         var resumedReal: [String] = []
@@ -48,28 +48,24 @@ import ParleyAudio
             }
         }
         let p50 = percentile(delays, 50), p95 = percentile(delays, 95)
-        let easy = delays.count - hardDelays.count
-        var rest = delays
-        for d in hardDelays { rest.remove(at: rest.firstIndex(of: d)!) }
         print("audio-set barge-in delay ms over \(delays.count) clips: p50=\(p50) p95=\(p95) max=\(delays.max() ?? -1); "
-            + "without ERL-6-dB+noise (\(easy) clips) p95=\(percentile(rest, 95)); ERL 6 dB + noise: \(hardDelays.sorted()); "
-            + "missed \(missed); early \(early); false on echo/noise-only \(falseOnEcho.count); "
+            + "ERL 6 dB + noise: \(hardDelays.sorted()); missed \(missed); early \(early); "
+            + "false on echo/noise-only \(falseOnEcho.count); "
             + "delay estimate error max \(delayErrors.max() ?? -1) ms over \(delayErrors.count) clips")
+        // Per clip: every interruption stops the prompt, after the caller's onset, and
+        // nothing else does.
         #expect(missed.isEmpty, "barge-ins not detected: \(missed)")
         #expect(early.isEmpty, "stopped before the caller spoke: \(early)")
         #expect(resumedReal.isEmpty, "real interruptions taken for false barge-ins: \(resumedReal)")
         #expect(falseOnEcho.isEmpty, "false barge-ins on echo/noise-only clips: \(falseOnEcho)")
-        #expect(delays.count >= 20 && percentile(rest, 95) <= 100, "barge-in delay p95 \(percentile(rest, 95)) ms")
-        // Known gap: a caller over a 6 dB-ERL echo and 10-20 dB SNR noise at once is heard
-        // later (the spec's 100 ms is not met there); bounded so it cannot regress unseen.
-        // Why: at 10 dB SNR speech can only rise ~10 dB over the tracked floor, so the 9 dB
-        // voice margin is met late; at 20 dB SNR (white) the caller's first ~110 ms stay
-        // within ~3 dB of the floor in broadband energy. Lowering the margin is no fix: at
-        // 8/7/6 dB the whole-set p95 drops to 80/80/70 ms but babble noise-only clips stop
-        // the prompt (1/3/3 of them) and babble-in-noise clips stop before the onset. A
-        // per-band floor (speech onset energy sits below ~1 kHz, white noise is flat) is the
-        // candidate that could meet the spec without those false barge-ins.
-        #expect(hardDelays.allSatisfy { $0 <= 200 }, "ERL 6 dB + noise delays \(hardDelays)")
+        #expect(delays.count == labels.clips.filter { $0.kind == "bargeIn" }.count, "a delay measured per clip")
+        // Whole set, audio time (deterministic, not a timing test): p95 within the spec.
+        #expect(delays.count >= 20 && p95 <= 100, "barge-in delay p95 \(p95) ms")
+        // The one clip over 100 ms: "Stop" over white noise at 20 dB SNR and a 6 dB-ERL echo.
+        // Its /s/ (the labelled onset) stays within ~3 dB of the noise in every band; the
+        // vowel, 110 ms later, is the first thing that rises over the floor. Bounded so no
+        // clip can regress unseen.
+        #expect(delays.allSatisfy { $0 <= 160 }, "barge-in delays \(delays.sorted())")
         #expect(delayErrors.count >= 20 && delayErrors.allSatisfy { $0 <= 2 }, "echo delay estimate off")
     }
 }

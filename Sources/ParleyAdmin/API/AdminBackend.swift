@@ -30,6 +30,11 @@ public protocol AdminBackend: Sendable {
     func campaign(id: String) async throws(AdminError) -> AdminCampaign
     func pauseCampaign(id: String) async throws(AdminError) -> AdminCampaign
     func resumeCampaign(id: String) async throws(AdminError) -> AdminCampaign
+    /// Stops dialling and ends the campaign's calls in flight.
+    func stopCampaign(id: String) async throws(AdminError) -> AdminCampaign
+    func campaigns() async throws(AdminError) -> [AdminCampaign]
+    /// The campaign's report as `format` (`json`, `csv` or `html`): content type and body.
+    func campaignReport(id: String, format: String) async throws(AdminError) -> (contentType: String, body: String)
 }
 
 extension AdminBackend {
@@ -43,6 +48,15 @@ extension AdminBackend {
         throw AdminError(.notImplemented, "campaigns are not enabled on this node")
     }
     public func resumeCampaign(id: String) async throws(AdminError) -> AdminCampaign {
+        throw AdminError(.notImplemented, "campaigns are not enabled on this node")
+    }
+    public func stopCampaign(id: String) async throws(AdminError) -> AdminCampaign {
+        throw AdminError(.notImplemented, "campaigns are not enabled on this node")
+    }
+    public func campaigns() async throws(AdminError) -> [AdminCampaign] {
+        throw AdminError(.notImplemented, "campaigns are not enabled on this node")
+    }
+    public func campaignReport(id: String, format: String) async throws(AdminError) -> (contentType: String, body: String) {
         throw AdminError(.notImplemented, "campaigns are not enabled on this node")
     }
 }

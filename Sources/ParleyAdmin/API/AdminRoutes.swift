@@ -60,6 +60,22 @@ enum AdminRoutes {
         router.add("POST", p + "/campaigns/{id}/resume") { _, parameters in
             await run { () throws(AdminError) in .json(try await backend.resumeCampaign(id: parameters["id"] ?? "")) }
         }
+        router.add("POST", p + "/campaigns/{id}/stop") { _, parameters in
+            await run { () throws(AdminError) in .json(try await backend.stopCampaign(id: parameters["id"] ?? "")) }
+        }
+        router.add("GET", p + "/campaigns") { _, _ in
+            await run { () throws(AdminError) in .json(CampaignList(campaigns: try await backend.campaigns())) }
+        }
+        router.add("GET", p + "/campaigns/{id}/report") { request, parameters in
+            let format = request.query["format"]?.lowercased() ?? "json"
+            guard ["json", "csv", "html"].contains(format) else {
+                return .error(status: 400, code: "invalid_request", message: "format must be json, csv or html")
+            }
+            return await run { () throws(AdminError) in
+                let report = try await backend.campaignReport(id: parameters["id"] ?? "", format: format)
+                return HTTPResponse(status: 200, contentType: report.contentType, body: report.body)
+            }
+        }
     }
 
     static func run(_ body: () async throws(AdminError) -> HTTPResponse) async -> HTTPResponse {
@@ -112,6 +128,7 @@ enum AdminRoutes {
     }
 
     struct CallList: Encodable { let calls: [AdminCallSummary] }
+    struct CampaignList: Encodable { let campaigns: [AdminCampaign] }
     struct ReloadAccepted: Encodable { let status: String; let scripts: [String] }
     struct ReloadRejected: Encodable {
         let error: HTTPResponse.ErrorBody.Detail
