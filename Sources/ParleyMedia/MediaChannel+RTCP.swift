@@ -3,9 +3,11 @@ import ParleyRealtime
 
 extension MediaChannel {
     /// SR (when we have sent) or RR, then SDES CNAME, to the peer's RTP port + 1.
-    /// Every `rtcpIntervalMs`; writes into the thread's packet buffer, no allocation
-    /// (the SR's one-element report-block array is preallocated and changed in place).
-    func sendRTCP(_ scratch: MediaThreadScratch) {
+    /// Every `rtcpIntervalMs`, and with `goodbye` once more as the channel closes, a BYE
+    /// for our SSRC ending the compound packet (RFC 3550 §6.6; §6.1: BYE last, after the
+    /// report). Writes into the thread's packet buffer, no allocation (the SR's
+    /// one-element report-block array is preallocated and changed in place).
+    func sendRTCP(_ scratch: MediaThreadScratch, goodbye: Bool = false) {
         guard var target = destination else { return }
         target.port = target.port &+ 1
         let block: RTCPReportBlock? = reception.isValid ? reception.makeReportBlock() : nil
@@ -23,14 +25,21 @@ extension MediaChannel {
                     senderReport.reportBlocks[0] = block
                     end = RTCPWriter.writeSenderReport(senderReport, into: &out, at: 0)
                 } else {
-                    end = RTCPWriter.writeReceiverReport(ssrc: ssrc, block: nil, into: &out, at: 0)
+                    // Nothing received yet: an SR without report blocks (RFC 3550 §6.4.1), not an RR.
+                    var bare = senderReport
+                    bare.reportBlocks = []
+                    end = RTCPWriter.writeSenderReport(bare, into: &out, at: 0)
                 }
             } else {
                 end = RTCPWriter.writeReceiverReport(ssrc: ssrc, block: block, into: &out, at: 0)
             }
             guard let reportEnd = end,
-                  let size = RTCPWriter.writeSourceDescription(ssrc: ssrc, cname: cnameBytes, into: &out, at: reportEnd)
+                  var size = RTCPWriter.writeSourceDescription(ssrc: ssrc, cname: cnameBytes, into: &out, at: reportEnd)
             else { return }
+            if goodbye {
+                guard let byeEnd = RTCPWriter.writeGoodbye(ssrc: ssrc, reason: nil, into: &out, at: size) else { return }
+                size = byeEnd
+            }
             if case .sent = rtcpSocket.send(out.span.extracting(0..<size), to: target) {
                 counters.rtcpSent &+= 1
             } else {

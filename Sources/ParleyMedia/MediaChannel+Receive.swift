@@ -3,8 +3,8 @@ import ParleyRealtime
 
 extension MediaChannel {
     /// Drains the RTP socket (batched, nonblocking): latch, statistics, RFC 4733 events,
-    /// audio into the jitter buffer. Per tick; no allocation except when a new source
-    /// address appears (its transport form is computed once).
+    /// audio into the jitter buffer. Per tick; no allocation (a source address's
+    /// transport form is recomputed only when the source changes).
     func receiveRTP(_ scratch: MediaThreadScratch) {
         let batch = scratch.batch
         while true {

@@ -63,7 +63,8 @@ extension MediaChannel {
                     if concealer != nil {
                         let written = concealer!.conceal(into: &pcm)
                         if written < count { for i in written..<count { pcm[i] = 0 } }
-                    } else if (try? decoder.decodeLoss(into: &pcm)) == nil {
+                    } else if !concealFromFEC(payload: &payloadSpan, into: &pcm),
+                              (try? decoder.decodeLoss(into: &pcm)) == nil {
                         for i in 0..<count { pcm[i] = 0 }
                     }
                 case .buffering:
@@ -82,6 +83,22 @@ extension MediaChannel {
                 }
             }
         }
+    }
+
+    /// Opus: a frame was lost and the one after it has arrived: decodes the lost frame
+    /// from that packet's in-band FEC (LBRR). false when FEC is off, the loss was a
+    /// stretch, the next packet is not there yet, or decoding failed.
+    private func concealFromFEC(payload: inout MutableSpan<UInt8>, into pcm: inout MutableSpan<Int16>) -> Bool {
+        guard configuration.opusFECOnLoss, jitter.lastGetWasLoss, let n = jitter.peekNext(into: &payload) else {
+            return false
+        }
+        let count = decoder.samplesPerFrame
+        guard let written = try? decoder.decodeFEC(from: payload.span.extracting(0..<n), into: &pcm), written > 0 else {
+            return false
+        }
+        if written < count { for i in written..<count { pcm[i] = 0 } }
+        counters.fecRecovered &+= 1
+        return true
     }
 
     /// Runs this tick's slice of caller audio through the pipeline in 10 ms frames and

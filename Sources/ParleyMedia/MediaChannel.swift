@@ -164,17 +164,12 @@ public final class MediaChannel: @unchecked Sendable {
         silence = [Int16](repeating: 0, count: max(pipelineSamplesPerPacket, encoder.samplesPerFrame))
     }
 
-    /// The RTP transport address of a socket address (allocates: setup and source changes only).
+    /// The RTP transport address of a socket address (no allocation: per packet from a
+    /// new source).
     static func transport(_ a: SocketAddress) -> RTPTransportAddress {
-        let b = a.addressBytes
-        if a.family == .ipv4 {
-            return RTPTransportAddress(ipv4: UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3]),
-                                       port: a.port)
-        }
-        var high: UInt64 = 0, low: UInt64 = 0
-        for i in 0..<8 { high = high << 8 | UInt64(b[i]) }
-        for i in 8..<16 { low = low << 8 | UInt64(b[i]) }
-        return RTPTransportAddress(ipv6High: high, low: low, port: a.port)
+        let bits = a.addressHalves
+        if a.family == .ipv4 { return RTPTransportAddress(ipv4: UInt32(truncatingIfNeeded: bits.low), port: a.port) }
+        return RTPTransportAddress(ipv6High: bits.high, low: bits.low, port: a.port)
     }
 
     /// Called by the media thread when the channel joins it.

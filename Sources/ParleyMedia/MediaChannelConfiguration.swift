@@ -29,6 +29,9 @@ public struct MediaChannelConfiguration: Sendable {
     public var cname: String
     /// Capacity of the recognizer ring in 10 ms frames.
     public var recognizerRingFrames: Int
+    /// Opus: rebuild a lost frame from the next packet's in-band FEC when that packet has
+    /// arrived (else, and when false, the decoder's PLC).
+    public var opusFECOnLoss: Bool = true
 
     public init(codec: Codec, payloadType: UInt8? = nil, telephoneEventPayloadType: UInt8? = 101, ptimeMs: Int = 20,
                 remote: SocketAddress? = nil, mediaTimeoutMs: Int = 30_000,

@@ -18,10 +18,14 @@ public struct MediaEngineConfiguration: Sendable {
     public var fifoPriority: Int32?
     /// Socket buffers per RTP socket (nil: kernel default).
     public var socketBufferBytes: Int?
+    /// Longest send guard, µs: media threads wake up to this much before each tick and
+    /// spin to the deadline, so packets leave on time even when the kernel wakes them
+    /// late; the guard actually used follows the recent wake-up lateness (0 disables).
+    public var sendGuardUs: Int
 
     public init(threadCount: Int = 2, tickMs: Int = 20, portRange: ClosedRange<UInt16> = 20000...29999,
                 bindHost: String = "127.0.0.1", maxChannelsPerThread: Int = 1024, pinThreads: Bool = false,
-                fifoPriority: Int32? = nil, socketBufferBytes: Int? = nil) {
+                fifoPriority: Int32? = nil, socketBufferBytes: Int? = nil, sendGuardUs: Int = 2000) {
         self.threadCount = threadCount
         self.tickMs = tickMs
         self.portRange = portRange
@@ -30,6 +34,7 @@ public struct MediaEngineConfiguration: Sendable {
         self.pinThreads = pinThreads
         self.fifoPriority = fifoPriority
         self.socketBufferBytes = socketBufferBytes
+        self.sendGuardUs = sendGuardUs
     }
 }
 
@@ -53,7 +58,8 @@ public final class MediaEngine: Sendable {
     let state: Mutex<State>
 
     public init(configuration: MediaEngineConfiguration = MediaEngineConfiguration()) throws(MediaError) {
-        guard configuration.threadCount > 0, configuration.tickMs == 10 || configuration.tickMs == 20 else {
+        guard configuration.threadCount > 0, configuration.tickMs == 10 || configuration.tickMs == 20,
+              configuration.sendGuardUs >= 0, configuration.sendGuardUs * 2 <= configuration.tickMs * 1000 else {
             throw MediaError(.invalidConfiguration, "threads \(configuration.threadCount), tick \(configuration.tickMs) ms")
         }
         guard SocketAddress(host: configuration.bindHost, port: 0) != nil else {
@@ -72,7 +78,7 @@ public final class MediaEngine: Sendable {
             let options = RealtimeThread.Options(name: "parley-media\(thread.index)",
                                                  cpu: configuration.pinThreads ? thread.index % cpus : nil,
                                                  fifoPriority: configuration.fifoPriority)
-            try thread.start(clock: clock, options: options)
+            try thread.start(clock: clock, options: options, sendGuardMaxNs: UInt64(configuration.sendGuardUs) * 1000)
         }
     }
 
@@ -189,6 +195,17 @@ public final class MediaEngine: Sendable {
     /// Per thread: total time spent running channels and the ticks that did so.
     public var busyTime: [(busyNs: UInt64, ticks: UInt64)] {
         threads.map { ($0.busyNs.load(ordering: .relaxed), $0.busyTicks.load(ordering: .relaxed)) }
+    }
+
+    /// Per media thread: when its send phases finished and what the send guard cost.
+    public var threadTiming: [MediaThreadTiming] {
+        // Relaxed: independent statistics.
+        threads.map {
+            MediaThreadTiming(busyNs: $0.busyNs.load(ordering: .relaxed), ticks: $0.busyTicks.load(ordering: .relaxed),
+                              spinNs: $0.spinNs.load(ordering: .relaxed), sendGuardNs: $0.guardNs.load(ordering: .relaxed),
+                              sendLatenessP99Ns: $0.sendLatenessP99Ns.load(ordering: .relaxed),
+                              sendLatenessMaxNs: $0.sendLatenessMaxNs.load(ordering: .relaxed))
+        }
     }
 
     /// Wall clock minus monotonic clock, ns (for RTCP NTP timestamps).

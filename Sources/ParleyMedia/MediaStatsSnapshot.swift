@@ -18,6 +18,9 @@ public struct MediaStatsSnapshot: Sendable, BitwiseCopyable {
     /// Events and recognizer frames refused by full rings.
     public var eventsDropped: UInt64 = 0
     public var recognizerFramesDropped: UInt64 = 0
+    /// Lost Opus frames rebuilt from the next packet's in-band FEC (the rest of the
+    /// concealed frames used the codec's PLC or repeat-and-fade).
+    public var fecRecovered: UInt64 = 0
     public var ticks: UInt64 = 0
     public var durationMs: Int64 = 0
 

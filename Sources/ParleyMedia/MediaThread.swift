@@ -27,6 +27,13 @@ final class MediaThread: @unchecked Sendable {
     /// Ticks that found channels, and the time spent in them (for CPU per call).
     let busyNs = Atomic<UInt64>(0)
     let busyTicks = Atomic<UInt64>(0)
+    /// Spent spinning up to the deadline, and the send guard in force (SendGuard).
+    let spinNs = Atomic<UInt64>(0)
+    let guardNs = Atomic<UInt64>(0)
+    /// Per tick, the latest send behind its send slot: p99 (refreshed every 50 ticks)
+    /// and max, since the thread started.
+    let sendLatenessP99Ns = Atomic<UInt64>(0)
+    let sendLatenessMaxNs = Atomic<UInt64>(0)
     private var thread: RealtimeThread?
 
     init(index: Int, capacity: Int) {
@@ -36,12 +43,16 @@ final class MediaThread: @unchecked Sendable {
         retired = SPSCRing(capacity: capacity + 16)
     }
 
-    func start(clock: MediaClock, options: RealtimeThread.Options) throws(MediaError) {
+    /// Starts the thread on `clock`; with a send guard of `sendGuardMaxNs` its timer fires
+    /// that much before each deadline (see SendGuard).
+    func start(clock: MediaClock, options: RealtimeThread.Options, sendGuardMaxNs: UInt64) throws(MediaError) {
         let scratch: MediaThreadScratch
         do { scratch = try MediaThreadScratch() } catch { throw MediaError(.threadStartFailed, "\(error)") }
-        let runner = Runner(thread: self, scratch: scratch)
+        let runner = Runner(thread: self, scratch: scratch, sendGuard: SendGuard(maxNs: sendGuardMaxNs),
+                            sendSpreadNs: clock.tickNs / 2)
+        let early = MediaClock(startNs: clock.startNs &- sendGuardMaxNs, tickNs: clock.tickNs)
         do {
-            thread = try RealtimeThread.start(clock: clock, options: options) { tick in runner.tick(tick) }
+            thread = try RealtimeThread.start(clock: early, options: options) { tick in runner.tick(tick) }
         } catch {
             throw MediaError(.threadStartFailed, "\(error)")
         }
@@ -66,16 +77,26 @@ final class MediaThread: @unchecked Sendable {
         let thread: MediaThread
         let scratch: MediaThreadScratch
         var active: [Int32]
+        /// The active channels in send order (strong references taken at attach).
+        var channels: [MediaChannel?]
         var activeCount = 0
+        var sendGuard: SendGuard
+        var sendLateness = LatenessHistogram()
+        /// The send slots of a tick span at most this (half the tick).
+        let sendSpreadNs: UInt64
 
-        init(thread: MediaThread, scratch: MediaThreadScratch) {
+        init(thread: MediaThread, scratch: MediaThreadScratch, sendGuard: SendGuard, sendSpreadNs: UInt64) {
             self.thread = thread
             self.scratch = scratch
+            self.sendGuard = sendGuard
+            self.sendSpreadNs = sendSpreadNs
             active = [Int32](repeating: -1, count: thread.slots.count)
+            channels = [MediaChannel?](repeating: nil, count: thread.slots.count)
         }
 
         func tick(_ tick: RealtimeThread.Tick) {
-            let start = Monotonic.nowNs()
+            let deadline = tick.deadlineNs &+ sendGuard.maxNs
+            var start = Monotonic.nowNs()
             scratch.nowNs = start
             _ = thread.control.popAll { command in
                 switch command {
@@ -83,32 +104,86 @@ final class MediaThread: @unchecked Sendable {
                     guard activeCount < active.count, let channel = thread.slots[Int(slot)].channel else { return }
                     channel.attach(nowNs: start)
                     active[activeCount] = slot
+                    channels[activeCount] = channel
                     activeCount += 1
                 case .detach(let slot):
+                    // Order kept: the channels behind move up one send slot, not many.
                     for i in 0..<activeCount where active[i] == slot {
-                        active[i] = active[activeCount - 1]
+                        let channel = channels[i]
+                        for k in i..<(activeCount - 1) {
+                            active[k] = active[k + 1]
+                            channels[k] = channels[k + 1]
+                        }
                         activeCount -= 1
-                        if let channel = thread.slots[Int(slot)].channel {
+                        channels[activeCount] = nil
+                        if let channel {
                             channel.stopPrompt(reason: .closed, tellPipeline: false)
+                            channel.sendRTCP(scratch, goodbye: true)
                             channel.publishStats()
                             channel.emit(.closed)
                         }
                         break
                     }
+                    // The engine frees the channel after this: the thread holds no reference now.
                     _ = thread.retired.tryPush(slot)
                 }
             }
             guard activeCount > 0 else { return }
-            // Sends first, for every channel, then the rest of the work.
-            for i in 0..<activeCount {
-                thread.slots[Int(active[i])].channel?.sendPhase()
+            if sendGuard.enabled {
+                let spun = sendGuard.wait(untilNs: deadline, timerLatenessNs: tick.latenessNs)
+                start = Monotonic.nowNs()
+                scratch.nowNs = start
+                // Relaxed: statistics only.
+                thread.spinNs.wrappingAdd(spun, ordering: .relaxed)
+                thread.guardNs.store(sendGuard.guardNs, ordering: .relaxed)
             }
-            for i in 0..<activeCount {
-                thread.slots[Int(active[i])].channel?.tick(scratch)
-            }
+            runChannels(deadline: deadline)
             // Relaxed: statistics only.
             thread.busyNs.wrappingAdd(Monotonic.nowNs() &- start, ordering: .relaxed)
             thread.busyTicks.wrappingAdd(1, ordering: .relaxed)
+        }
+
+        /// Each channel's packet leaves in its own send slot, `slotNs` apart from the
+        /// deadline on, so its send time follows the clock and not how long the sends
+        /// and work before it took. Between slots the thread runs the work of channels
+        /// whose packet has gone (receive → jitter buffer → decode → pipeline → next
+        /// packet); a due send always goes before more work, so a send is late by at most
+        /// one channel's work. Spins only when every sent channel's work is done.
+        private func runChannels(deadline: UInt64) {
+            let n = activeCount
+            let slotNs = min(Self.maxSlotNs, sendSpreadNs / UInt64(n))
+            var sent = 0
+            var worked = 0
+            var worstLateNs: UInt64 = 0
+            while worked < n {
+                if sent < n {
+                    let due = deadline &+ UInt64(sent) &* slotNs
+                    let now = Monotonic.nowNs()
+                    if now >= due {
+                        channels[sent]?.sendPhase()
+                        worstLateNs = max(worstLateNs, now - due)
+                        sent += 1
+                        continue
+                    }
+                    if worked == sent { continue }   // nothing to do before the next slot
+                }
+                channels[worked]?.tick(scratch)
+                worked += 1
+            }
+            recordSendLateness(worstLateNs)
+        }
+
+        /// Longest spacing between two channels' send slots (about one loopback send and
+        /// one channel's work without the pipeline, measured on the 2-core bench machine).
+        static let maxSlotNs: UInt64 = 10_000
+
+        private func recordSendLateness(_ late: UInt64) {
+            sendLateness.record(late)
+            // Relaxed: statistics only.
+            if late > thread.sendLatenessMaxNs.load(ordering: .relaxed) { thread.sendLatenessMaxNs.store(late, ordering: .relaxed) }
+            if sendLateness.sampleCount % 50 == 0 {
+                thread.sendLatenessP99Ns.store(sendLateness.quantileNs(0.99), ordering: .relaxed)
+            }
         }
     }
 }

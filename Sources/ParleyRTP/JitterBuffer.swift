@@ -39,6 +39,9 @@ public struct JitterBuffer: Sendable {
     var hasTransit = false
     var jitterQ4: Int64 = 0
     public private(set) var statistics = JitterBufferStatistics()
+    /// Whether the last `get` answered `.conceal` for a frame that never arrived (not a
+    /// stretch): only then does the frame after it carry that frame's in-band FEC.
+    public private(set) var lastGetWasLoss = false
 
     public init(configuration: JitterBufferConfiguration) {
         self.configuration = configuration
@@ -126,6 +129,7 @@ public struct JitterBuffer: Sendable {
     /// One tick: copies the next frame into `payload` (which should hold `maxPayloadBytes`),
     /// or tells the caller to conceal, or to play silence while buffering.
     public mutating func get(into payload: inout MutableSpan<UInt8>) -> JitterBufferOutput {
+        lastGetWasLoss = false
         guard started else { return .buffering }
         adaptTarget()
         let span = spanFrames
@@ -156,6 +160,7 @@ public struct JitterBuffer: Sendable {
         guard slot.filled && slot.sequence == sequence else {
             statistics.missing &+= 1
             statistics.concealed &+= 1
+            lastGetWasLoss = true
             lastTimestamp = lastTimestamp &+ UInt32(truncatingIfNeeded: configuration.frameSamples)
             return .conceal(timestamp: lastTimestamp)
         }
@@ -172,6 +177,22 @@ public struct JitterBuffer: Sendable {
         return .frame(JitterBufferFrame(sequenceNumber: UInt16(truncatingIfNeeded: sequence), extendedSequenceNumber: sequence,
                                         timestamp: slot.timestamp, payloadType: slot.payloadType, marker: slot.marker,
                                         payloadBytes: n))
+    }
+
+    /// The next frame to play, if it has arrived: copies its payload into `payload` and
+    /// returns the byte count (nil when it is missing). It stays in the buffer. After a
+    /// `get` that concealed a loss (`lastGetWasLoss`), this is the frame right after the
+    /// lost one, whose Opus in-band FEC rebuilds it.
+    public func peekNext(into payload: inout MutableSpan<UInt8>) -> Int? {
+        guard started else { return nil }
+        let index = slotIndex(nextSequence)
+        let slot = slots[index]
+        guard slot.filled && slot.sequence == nextSequence else { return nil }
+        let n = min(slot.payloadBytes, payload.count)
+        let base = index * configuration.maxPayloadBytes
+        let source = storage.span
+        for i in 0..<n { payload[i] = source[base + i] }
+        return n
     }
 
     /// Slot of an extended sequence number (which may be negative just after the start).

@@ -73,6 +73,19 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         withUnsafeBytes(of: raw.bytes) { Array($0.prefix(family == .ipv4 ? 4 : 16)) }
     }
 
+    /// The address bits in network order as two 64-bit halves (IPv4: the 32 bits in the
+    /// low half, high 0), without allocating (for per-packet source comparisons).
+    public var addressHalves: (high: UInt64, low: UInt64) {
+        let ipv4 = family == .ipv4
+        return withUnsafeBytes(of: raw.bytes) { b in
+            if ipv4 { return (0, UInt64(b[0]) << 24 | UInt64(b[1]) << 16 | UInt64(b[2]) << 8 | UInt64(b[3])) }
+            var high: UInt64 = 0, low: UInt64 = 0
+            for i in 0..<8 { high = high << 8 | UInt64(b[i]) }
+            for i in 8..<16 { low = low << 8 | UInt64(b[i]) }
+            return (high, low)
+        }
+    }
+
     /// "192.0.2.1:5060" or "[2001:db8::1]:5060".
     public var description: String {
         family == .ipv6 ? "[\(host)]:\(port)" : "\(host):\(port)"

@@ -9,17 +9,20 @@ import ParleyRTP
 import ParleyRealtime
 import Synchronization
 
-/// `parley bench pacing [--json] [--calls 10,500,1000] [--seconds 5] [--no-fifo] [--listening]`
-/// — outgoing RTP
-/// pacing of the media engine measured at the receiver: N concurrent G.711 calls each
-/// play a prompt and receive 20 ms packets from a peer; a receiver thread timestamps
-/// every packet with Monotonic and records |interval − 20 ms| per call. Beside it, in
-/// the same run, a RealtimeThread doing nothing but waking gives the timer floor.
-/// Also: packets lost, CPU and memory per call, and allocations on the tick path
-/// after warm-up (counted on all threads: media threads and the bench's own
-/// peer threads, which are built not to allocate). Media, peer and floor threads run
-/// SCHED_FIFO (media, peer sender and floor 60, receiver 70) unless `--no-fifo`
-/// (the machine is shared with other work).
+/// `parley bench pacing [--json] [--calls 10,500,1000] [--seconds 5] [--no-fifo] [--listening]
+/// [--epoll-receiver] [--send-guard-us N]`, `parley bench pacing --memory [--json]` — outgoing RTP pacing of the media engine measured at the receiver:
+/// N concurrent G.711 calls each play a prompt and receive 20 ms packets from a peer; the
+/// peer's sockets carry kernel receive timestamps (SO_TIMESTAMPNS: stamped as the packet
+/// enters the loopback receive path) and the bench records |Δstamp − 20 ms| between
+/// consecutive packets of each call. The receiver thread polls every 5 ms below the
+/// media threads' priority, so measuring neither wakes nor preempts them (as with a peer
+/// on another machine); `--epoll-receiver` instead wakes it per readable socket above
+/// them (FIFO 70) and also reports the user-space arrival error. Beside it, in the same
+/// run, a RealtimeThread doing nothing but waking gives the timer floor.
+/// Also: packets lost, CPU and memory per call, and heap allocations after warm-up per
+/// thread (`frame_path_allocations`: the media threads; the bench's own threads are
+/// listed separately). Media, peer sender and floor threads run SCHED_FIFO 60 (receiver
+/// 50, or 70 with `--epoll-receiver`) unless `--no-fifo` (the machine is shared).
 /// Channels run without the listening pipeline unless `--listening` (echo canceller,
 /// VAD, barge-in per call: for its memory and CPU, at small call counts).
 enum BenchPacing {
@@ -28,107 +31,15 @@ enum BenchPacing {
     /// Whether the kernel granted SCHED_FIFO (seen on the floor thread); set per run.
     nonisolated(unsafe) static var fifoStatus: RealtimeThread.SettingOutcome = .notRequested
 
-    /// |interval − 20 ms| in 1 µs buckets up to 20 ms, then overflow. Owned by one thread.
-    final class ErrorHistogram: @unchecked Sendable {
-        var buckets = [UInt64](repeating: 0, count: 20_001)
-        var count: UInt64 = 0
-        var maxUs: UInt64 = 0
-        func record(intervalNs: UInt64) {
-            let error = intervalNs > tickNs ? intervalNs - tickNs : tickNs - intervalNs
-            let us = error / 1000
-            buckets[Int(min(us, 20_000))] &+= 1
-            count &+= 1
-            if us > maxUs { maxUs = us }
-        }
-        func quantileUs(_ q: Double) -> Double {
-            guard count > 0 else { return 0 }
-            let target = max(1, UInt64((Double(count) * q).rounded(.up)))
-            var seen: UInt64 = 0
-            for (i, n) in buckets.enumerated() {
-                seen += n
-                if seen >= target { return i == 20_000 ? Double(maxUs) : Double(i) }
-            }
-            return Double(maxUs)
-        }
-    }
-
-    /// The peer's receive side: per call, the last arrival and sequence number.
-    final class Receiver: @unchecked Sendable {
-        let batch: DatagramBatch
-        let histogram = ErrorHistogram()
-        var lastArrivalNs: [UInt64]
-        var lastSequence: [UInt16]
-        var received: [UInt64]
-        var lost: UInt64 = 0
-        let index: [UInt32: Int]
-        let measuring = Atomic<Bool>(false)
-        init(ssrcs: [UInt32]) throws {
-            batch = try DatagramBatch(capacity: 64, maxDatagramBytes: 256)
-            lastArrivalNs = [UInt64](repeating: 0, count: ssrcs.count)
-            lastSequence = [UInt16](repeating: 0, count: ssrcs.count)
-            received = [UInt64](repeating: 0, count: ssrcs.count)
-            var map: [UInt32: Int] = [:]
-            for (i, s) in ssrcs.enumerated() { map[s] = i }
-            index = map
-        }
-        func drain(_ socket: UDPSocket) {
-            while case .transferred(let n) = socket.receive(batch) {
-                let now = Monotonic.nowNs()
-                // Acquire pairs with the main thread's releasing store that opens the window.
-                let counting = measuring.load(ordering: .acquiring)
-                for i in 0..<n {
-                    guard let header = batch.withPayload(at: i, { try? RTPHeader(parsing: $0) }),
-                          let call = index[header.ssrc] else { continue }
-                    if counting && lastArrivalNs[call] != 0 {
-                        let gap = Int(header.sequenceNumber &- lastSequence[call])
-                        if gap == 1 { histogram.record(intervalNs: now - lastArrivalNs[call]) }
-                        else if gap > 1 && gap < 1000 { lost &+= UInt64(gap - 1) }
-                        received[call] &+= 1
-                    }
-                    lastArrivalNs[call] = now
-                    lastSequence[call] = header.sequenceNumber
-                }
-                if n < batch.capacity { break }
-            }
-        }
-    }
-
-    /// The peer's send side: one 20 ms G.711 packet to every call per tick, from the
-    /// socket the call sends to (so symmetric RTP keeps that destination).
-    final class Sender: @unchecked Sendable {
-        let sockets: [UDPSocket]
-        let destinations: [SocketAddress]
-        let batch: DatagramBatch
-        let payload = [UInt8](repeating: 0xFF, count: 160)
-        var tick: UInt32 = 0
-        init(sockets: [UDPSocket], destinations: [SocketAddress]) throws {
-            self.sockets = sockets
-            self.destinations = destinations
-            batch = try DatagramBatch(capacity: callsPerPeerSocket, maxDatagramBytes: 256)
-        }
-        func send() {
-            let body = payload
-            var call = 0
-            for socket in sockets {
-                let group = min(callsPerPeerSocket, destinations.count - call)
-                for k in 0..<group {
-                    let header = RTPHeader(payloadType: 0, sequenceNumber: UInt16(truncatingIfNeeded: tick),
-                                          timestamp: tick &* 160, ssrc: 0x1000_0000 &+ UInt32(call + k))
-                    batch.setDatagram(at: k, to: destinations[call + k]) { out in
-                        header.writePacket(into: &out, payload: body.span)
-                    }
-                }
-                _ = socket.send(batch, count: group)
-                call += group
-            }
-            tick &+= 1
-        }
-    }
-
     struct Level {
         var calls: Int
-        var pacing: (p50: Double, p99: Double, p999: Double, max: Double, samples: UInt64)
-        var floor: (p50: Double, p99: Double, p999: Double, max: Double, samples: UInt64)
+        var pacing: Quantiles
+        var floor: Quantiles
+        /// Interval error from user-space arrival times (only with `--epoll-receiver`).
+        var userPacing: Quantiles?
+        /// Kernel stamp → read by the receiver thread.
+        var receiverDelay: Quantiles
+        var unstamped: UInt64
         var packetsLost: UInt64
         var packetsReceived: UInt64
         var sendErrors: UInt64
@@ -136,12 +47,26 @@ enum BenchPacing {
         var engineMicrosecondsPerCallTick: Double
         var openedRSSBytesPerCall: Double
         var rssBytesPerCall: Double
-        var allocations: UInt64
+        /// Allocations after warm-up on the media threads (`parley-media*`).
+        var mediaThreadAllocations: UInt64
+        /// All threads, and per thread name where any were made.
+        var allThreadAllocations: UInt64
+        var allocationsByThread: [(name: String, count: UInt64)]
         var missedTicks: UInt64
+        /// Media threads' wake-up lateness at their tick (worst thread; since the level began).
+        var tickLatenessP99Us: Double
+        var tickLatenessMaxUs: Double
+        /// Send guard: µs in force at the end (worst thread), CPU spent spinning (% of one
+        /// CPU per media thread, over the window); latest send behind its slot per tick, p99/max.
+        var sendGuardUs: Double
+        var spinPercentPerThread: Double
+        var sendLatenessP99Us: Double
+        var sendLatenessMaxUs: Double
     }
 
     static func run(_ arguments: [String]) -> Int32 {
         let json = arguments.contains("--json")
+        if arguments.contains("--memory") { return memoryBreakdown(json: json) }
         var levels = [10, 500, 1000]
         var seconds = 5
         if let i = arguments.firstIndex(of: "--calls"), i + 1 < arguments.count {
@@ -157,21 +82,28 @@ enum BenchPacing {
         }
         let fifo = !arguments.contains("--no-fifo")
         let listening = arguments.contains("--listening")
+        let epollReceiver = arguments.contains("--epoll-receiver")
+        var sendGuardUs = MediaEngineConfiguration().sendGuardUs
+        if let i = arguments.firstIndex(of: "--send-guard-us"), i + 1 < arguments.count, let g = Int(arguments[i + 1]), g >= 0 {
+            sendGuardUs = g
+        }
         var results: [Level] = []
         for calls in levels {
-            do { results.append(try measure(calls: calls, seconds: seconds, fifo: fifo, listening: listening)) } catch {
+            do { results.append(try measure(calls: calls, seconds: seconds, fifo: fifo, listening: listening, epollReceiver: epollReceiver,
+                                           sendGuardUs: sendGuardUs)) } catch {
                 FileHandleOutput.error("parley bench pacing: \(calls) calls: \(error)\n")
                 return 1
             }
         }
-        report(results, seconds: seconds, json: json, fifo: fifo)
+        report(results, seconds: seconds, json: json, fifo: fifo, epollReceiver: epollReceiver)
         return 0
     }
 
-    static func measure(calls: Int, seconds: Int, fifo: Bool, listening: Bool) throws -> Level {
+    static func measure(calls: Int, seconds: Int, fifo: Bool, listening: Bool, epollReceiver: Bool,
+                        sendGuardUs: Int) throws -> Level {
         let engine = try MediaEngine(configuration: MediaEngineConfiguration(
             threadCount: 2, tickMs: 20, portRange: 40000...49999, maxChannelsPerThread: max(64, calls),
-            fifoPriority: fifo ? 60 : nil))
+            fifoPriority: fifo ? 60 : nil, sendGuardUs: sendGuardUs))
         defer { engine.shutdown() }
         // A 60 s prompt: every call plays for the whole run.
         let tone = (0..<(8000 * 60)).map { Int16(6000 * sin(2 * Double.pi * 440 * Double($0) / 8000)) }
@@ -190,20 +122,45 @@ enum BenchPacing {
         }
         let openedPerCall = Double(residentBytes() - rssBefore) / Double(calls)
 
-        let receiver = try Receiver(ssrcs: handles.map(\.ssrc))
-        let loop = try EventLoop()
+        let receiver = Receiver(ssrcs: handles.map(\.ssrc))
         for socket in peers {
-            try loop.register(fd: socket.fileDescriptor, interest: .readable) { _ in receiver.drain(socket) }
+            guard BenchTimestampedReceiver.enableTimestamps(fd: socket.fileDescriptor) else {
+                throw MediaError(.invalidConfiguration, "SO_TIMESTAMPNS refused")
+            }
+            try socket.setReceiveBufferBytes(1 << 20)
         }
-        try loop.start(name: "bench-receiver")
-        if fifo {
-            // The receiver outranks everything it measures, so its timestamps are prompt.
-            loop.execute {
-                _ = parley_linux_thread_set_fifo(70)
-                _ = parley_linux_thread_set_timer_slack_ns(1_000)
+        let peerFDs = peers.map(\.fileDescriptor)
+        var loop: EventLoop?
+        var pollThread: RealtimeThread?
+        if epollReceiver {
+            // Woken per readable socket, above the media threads (the bench before kernel
+            // timestamps): every send wakes this thread, which preempts a media thread.
+            let l = try EventLoop()
+            for fd in peerFDs {
+                try l.register(fd: fd, interest: .readable) { _ in receiver.drain(fd) }
+            }
+            try l.start(name: "bench-receiver")
+            if fifo {
+                l.execute {
+                    _ = parley_linux_thread_set_fifo(70)
+                    _ = parley_linux_thread_set_timer_slack_ns(1_000)
+                }
+            }
+            loop = l
+        } else {
+            // Polls every 5 ms below the media threads' priority: the kernel stamps carry
+            // the arrival times, so nobody is woken per packet and the media threads are
+            // never preempted by the measurement (as with a peer on another machine).
+            let clock = MediaClock(startNs: engine.clock.startNs + tickNs / 4, tickNs: 5_000_000)
+            pollThread = try RealtimeThread.start(clock: clock, options: .init(name: "bench-receiver",
+                                                                              fifoPriority: fifo ? 50 : nil)) { _ in
+                for fd in peerFDs { receiver.drain(fd) }
             }
         }
-        defer { loop.shutdown() }
+        defer {
+            pollThread?.stop()
+            loop?.shutdown()
+        }
         let sender = try Sender(sockets: peers, destinations: handles.map(\.localAddress))
         let senderClock = MediaClock(startNs: engine.clock.startNs + tickNs / 2, tickNs: tickNs)
         let senderThread = try RealtimeThread.start(clock: senderClock, options: .init(name: "bench-peer", fifoPriority: fifo ? 60 : nil)) { _ in
@@ -231,6 +188,7 @@ enum BenchPacing {
         }
         let cpuBefore = processCPUTicks()
         let busyBefore = engine.busyTime
+        let timingBefore = engine.threadTiming
         let statsBefore = engine.threadStats
         parley_alloc_counting_begin_all_threads()
         // Releasing pairs with the receiver's acquiring load: the window is open.
@@ -242,10 +200,14 @@ enum BenchPacing {
         receiver.measuring.store(false, ordering: .releasing)
         floorState.measuring.store(false, ordering: .releasing)
         let allocations = parley_alloc_counting_end()
+        let byThread = allocationRows()
         floorThread.stop()
         let windowNs = Monotonic.nowNs() - windowStart
         let cpuTicks = processCPUTicks() - cpuBefore
         let busyAfter = engine.busyTime
+        let timingAfter = engine.threadTiming
+        var spinNs: UInt64 = 0
+        for (a, b) in zip(timingAfter, timingBefore) { spinNs += a.spinNs - b.spinNs }
         let statsAfter = engine.threadStats
 
         var busyNs: UInt64 = 0, busyTicks: UInt64 = 0
@@ -266,20 +228,34 @@ enum BenchPacing {
 
         let clockTicks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let cpuSeconds = Double(cpuTicks) / clockTicks
-        let h = receiver.histogram
         return Level(
-            calls: calls,
-            pacing: (h.quantileUs(0.5), h.quantileUs(0.99), h.quantileUs(0.999), Double(h.maxUs), h.count),
-            floor: (floor.quantileUs(0.5), floor.quantileUs(0.99), floor.quantileUs(0.999), Double(floor.maxUs), floor.count),
+            calls: calls, pacing: receiver.histogram.summary, floor: floor.summary,
+            userPacing: epollReceiver ? receiver.userHistogram.summary : nil, receiverDelay: receiver.delay.summary,
+            unstamped: receiver.unstamped,
             packetsLost: receiver.lost, packetsReceived: receiver.received.reduce(0, +), sendErrors: sendErrors,
             cpuPercentPerCall: cpuSeconds / (Double(windowNs) / 1e9) * 100 / Double(calls),
             engineMicrosecondsPerCallTick: busyTicks == 0 ? 0 : Double(busyNs) / Double(busyTicks) / perThreadCalls / 1000,
-            openedRSSBytesPerCall: openedPerCall, rssBytesPerCall: rssPerCall, allocations: allocations, missedTicks: missed)
+            openedRSSBytesPerCall: openedPerCall, rssBytesPerCall: rssPerCall,
+            mediaThreadAllocations: byThread.filter { $0.name.hasPrefix("parley-media") }.reduce(0) { $0 + $1.count },
+            allThreadAllocations: allocations, allocationsByThread: byThread, missedTicks: missed,
+            tickLatenessP99Us: Double(statsAfter.map(\.p99LatenessNs).max() ?? 0) / 1000,
+            tickLatenessMaxUs: Double(statsAfter.map(\.maxLatenessNs).max() ?? 0) / 1000,
+            sendGuardUs: Double(timingAfter.map(\.sendGuardNs).max() ?? 0) / 1000,
+            spinPercentPerThread: Double(spinNs) / Double(max(1, timingAfter.count)) / Double(windowNs) * 100,
+            sendLatenessP99Us: Double(timingAfter.map(\.sendLatenessP99Ns).max() ?? 0) / 1000,
+            sendLatenessMaxUs: Double(timingAfter.map(\.sendLatenessMaxNs).max() ?? 0) / 1000)
     }
 
-    final class FloorState: @unchecked Sendable {
-        var lastNs: UInt64 = 0
-        let measuring = Atomic<Bool>(false)
+    /// Allocations per thread name in the last counting window (threads that allocated).
+    static func allocationRows() -> [(name: String, count: UInt64)] {
+        var rows: [(name: String, count: UInt64)] = []
+        var name = [CChar](repeating: 0, count: 16)
+        for i in 0..<Int(parley_alloc_thread_row_count()) {
+            let count = name.withUnsafeMutableBufferPointer { parley_alloc_thread_row(Int32(i), $0.baseAddress) }
+            let text = name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            if let k = rows.firstIndex(where: { $0.name == text }) { rows[k].count += count } else { rows.append((text, count)) }
+        }
+        return rows.filter { $0.count > 0 }
     }
 
     /// utime + stime of the process in clock ticks (/proc/self/stat fields 14 and 15).
@@ -310,38 +286,58 @@ enum BenchPacing {
 
     static func fixed(_ v: Double, _ places: Int = 1) -> String { String(format: "%.\(places)f", v) }
 
-    static func report(_ results: [Level], seconds: Int, json: Bool, fifo: Bool) {
-        if json {
+    static func json(_ q: Quantiles) -> String {
+        "{\"p50\":\(fixed(q.p50)),\"p99\":\(fixed(q.p99)),\"p99_9\":\(fixed(q.p999)),\"max\":\(fixed(q.max)),\"intervals\":\(q.samples)}"
+    }
+
+    static func text(_ q: Quantiles) -> String {
+        "\(fixed(q.p50))/\(fixed(q.p99))/\(fixed(q.p999))/\(fixed(q.max))"
+    }
+
+    static func report(_ results: [Level], seconds: Int, json asJSON: Bool, fifo: Bool, epollReceiver: Bool) {
+        let receiverMode = epollReceiver ? "epoll-woken" : "polling-5ms"
+        if asJSON {
             var levels: [String] = []
             for r in results {
+                let threads = r.allocationsByThread.map { "\"\($0.name)\":\($0.count)" }.joined(separator: ",")
                 levels.append("{\"calls\":\(r.calls),"
-                    + "\"pacing_error_us\":{\"p50\":\(fixed(r.pacing.p50)),\"p99\":\(fixed(r.pacing.p99)),\"p99_9\":\(fixed(r.pacing.p999)),\"max\":\(fixed(r.pacing.max)),\"intervals\":\(r.pacing.samples)},"
-                    + "\"timer_floor_error_us\":{\"p50\":\(fixed(r.floor.p50)),\"p99\":\(fixed(r.floor.p99)),\"p99_9\":\(fixed(r.floor.p999)),\"max\":\(fixed(r.floor.max)),\"intervals\":\(r.floor.samples)},"
+                    + "\"pacing_error_us\":\(json(r.pacing)),"
+                    + "\"timer_floor_error_us\":\(json(r.floor)),"
+                    + (r.userPacing.map { "\"user_space_pacing_error_us\":\(json($0))," } ?? "")
+                    + "\"receiver_delay_us\":\(json(r.receiverDelay)),\"unstamped_packets\":\(r.unstamped),"
                     + "\"packets_received\":\(r.packetsReceived),\"packets_lost\":\(r.packetsLost),\"send_errors\":\(r.sendErrors),"
                     + "\"missed_ticks\":\(r.missedTicks),"
+                    + "\"media_timer_lateness_us\":{\"p99\":\(fixed(r.tickLatenessP99Us)),\"max\":\(fixed(r.tickLatenessMaxUs))},"
+                    + "\"send_guard_us\":\(fixed(r.sendGuardUs)),\"spin_cpu_percent_per_media_thread\":\(fixed(r.spinPercentPerThread, 2)),"
+                    + "\"send_lateness_vs_slot_us\":{\"p99\":\(fixed(r.sendLatenessP99Us)),\"max\":\(fixed(r.sendLatenessMaxUs))},"
                     + "\"cpu_percent_per_call\":\(fixed(r.cpuPercentPerCall, 4)),"
                     + "\"engine_us_per_call_tick\":\(fixed(r.engineMicrosecondsPerCallTick, 2)),"
                     + "\"rss_bytes_per_call_opened\":\(Int(r.openedRSSBytesPerCall)),\"rss_bytes_per_call_running\":\(Int(r.rssBytesPerCall)),"
-                    + "\"frame_path_allocations\":\(r.allocations)}")
+                    + "\"frame_path_allocations\":\(r.mediaThreadAllocations),"
+                    + "\"allocations_all_threads\":\(r.allThreadAllocations),\"allocations_by_thread\":{\(threads)}}")
             }
             print("{\"suite\":\"pacing\",\"seconds\":\(seconds),\"codec\":\"PCMU\",\"ptime_ms\":20,\"media_threads\":2,\"sched_fifo\":\"\(fifoStatus)\","
+                  + "\"receiver\":\"\(receiverMode)\",\"arrival_clock\":\"kernel SO_TIMESTAMPNS\","
                   + "\"levels\":[" + levels.joined(separator: ",") + "]}")
             return
         }
-        print("parley bench pacing — G.711 20 ms, 2 media threads, \(seconds) s window per level; errors = |interval − 20 ms| in µs at the receiver; SCHED_FIFO \(fifo ? "requested" : "off") → \(fifoStatus)")
-        print("  calls   pacing p50/p99/p99.9/max      floor p50/p99/p99.9/max      lost  sent-err  cpu%/call  µs/call/tick  rss/call(open/run)  allocs")
+        print("parley bench pacing — G.711 20 ms, 2 media threads, \(seconds) s window per level; errors = |interval − 20 ms| in µs between kernel receive stamps at the peer (\(receiverMode) receiver); SCHED_FIFO \(fifo ? "requested" : "off") → \(fifoStatus)")
+        print("  calls   pacing p50/p99/p99.9/max      floor p50/p99/p99.9/max      lost  sent-err  cpu%/call  µs/call/tick  rss/call(open/run)  media-allocs")
         for r in results {
-            let pacing = "\(fixed(r.pacing.p50))/\(fixed(r.pacing.p99))/\(fixed(r.pacing.p999))/\(fixed(r.pacing.max))"
-            let floor = "\(fixed(r.floor.p50))/\(fixed(r.floor.p99))/\(fixed(r.floor.p999))/\(fixed(r.floor.max))"
             print("  " + "\(r.calls)".padding(toLength: 8, withPad: " ", startingAt: 0)
-                  + pacing.padding(toLength: 30, withPad: " ", startingAt: 0)
-                  + floor.padding(toLength: 29, withPad: " ", startingAt: 0)
+                  + text(r.pacing).padding(toLength: 30, withPad: " ", startingAt: 0)
+                  + text(r.floor).padding(toLength: 29, withPad: " ", startingAt: 0)
                   + "\(r.packetsLost)".padding(toLength: 6, withPad: " ", startingAt: 0)
                   + "\(r.sendErrors)".padding(toLength: 10, withPad: " ", startingAt: 0)
                   + fixed(r.cpuPercentPerCall, 3).padding(toLength: 11, withPad: " ", startingAt: 0)
                   + fixed(r.engineMicrosecondsPerCallTick, 2).padding(toLength: 14, withPad: " ", startingAt: 0)
                   + "\(Int(r.openedRSSBytesPerCall))/\(Int(r.rssBytesPerCall))".padding(toLength: 19, withPad: " ", startingAt: 0)
-                  + "\(r.allocations)")
+                  + "\(r.mediaThreadAllocations)")
+            if let user = r.userPacing { print("          user-space arrival error " + text(user)) }
+            let others = r.allocationsByThread.filter { !$0.name.hasPrefix("parley-media") }
+            if !others.isEmpty {
+                print("          other threads' allocations: " + others.map { "\($0.name) \($0.count)" }.joined(separator: ", "))
+            }
         }
     }
 }

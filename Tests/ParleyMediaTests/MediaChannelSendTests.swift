@@ -92,4 +92,70 @@ import Testing
         #expect(peer.drain().count == expectedFrames)
         handle.close()
     }
+
+    /// RFC 3550 §6.6: closing a channel sends BYE for its SSRC, at the end of a compound
+    /// packet that starts with a report (§6.1), to the peer's RTCP port (RTP + 1).
+    @Test func closingSendsRTCPGoodbyeToThePeer() async throws {
+        let engine = try MediaEngineTests.engine(ports: 30200...30219)
+        defer { engine.shutdown() }
+        // The peer's RTP/RTCP pair on adjacent ports.
+        var pair: (UDPSocket, UDPSocket)?
+        for port in stride(from: UInt16(30240), to: 30260, by: 2) where pair == nil {
+            guard let rtp = try? UDPSocket.bind(to: .ipv4Loopback(port: port)) else { continue }
+            guard let rtcp = try? UDPSocket.bind(to: .ipv4Loopback(port: port + 1)) else {
+                rtp.close()
+                continue
+            }
+            pair = (rtp, rtcp)
+        }
+        guard let (peerRTP, peerRTCP) = pair else {
+            Issue.record("no free port pair for the peer")
+            return
+        }
+        defer {
+            peerRTP.close()
+            peerRTCP.close()
+        }
+        // No periodic RTCP during the test: the only compound packet is the closing one.
+        let handle = try engine.openChannel(
+            MediaChannelConfiguration(codec: .pcmu, remote: peerRTP.localAddress, listening: nil, sendSilenceWhenIdle: true,
+                                      rtcpIntervalMs: 600_000),
+            prompts: MediaEngineTests.noPrompts)
+        // Some RTP goes out first, so the report is an SR.
+        let deadline = Monotonic.nowNs() + 2_000_000_000
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        while Monotonic.nowNs() < deadline {
+            if case .datagram = peerRTP.receive(into: &buffer) { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        handle.close()
+        var compound: [RTCPPacket]?
+        let closeDeadline = Monotonic.nowNs() + 2_000_000_000
+        while compound == nil && Monotonic.nowNs() < closeDeadline {
+            if case .datagram(let n, let from, _) = peerRTCP.receive(into: &buffer) {
+                #expect(from.port == handle.rtcpAddress.port)
+                compound = try RTCPPacket.parseCompound(buffer.span.extracting(0..<n))
+            } else {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        guard let packets = compound else {
+            Issue.record("no RTCP reached the peer after close")
+            return
+        }
+        guard case .senderReport(let sr)? = packets.first else {
+            Issue.record("compound does not start with an SR: \(packets)")
+            return
+        }
+        #expect(sr.ssrc == handle.ssrc)
+        #expect(packets.count == 3)
+        guard case .goodbye(let bye)? = packets.last else {
+            Issue.record("compound does not end with BYE: \(packets)")
+            return
+        }
+        #expect(bye.ssrcs == [handle.ssrc])
+        #expect(bye.reason == nil)
+        let (closed, _) = await handle.waitFor(timeoutMs: 2000) { $0 == .closed }
+        #expect(closed == .closed)
+    }
 }

@@ -36,6 +36,54 @@ import Testing
         #expect(o.statistics.concealed >= UInt64(lost.count))
     }
 
+    /// After a conceal for a lost frame, the frame after it can be read (for Opus FEC)
+    /// without being consumed; a stretch (underrun) is not a loss.
+    @Test func peekNextAfterALossShowsTheFollowingFrame() {
+        var jb = JitterBuffer(configuration: .init(minDepthMs: 40, maxDepthMs: 200, initialDepthMs: 40))
+        var out = [UInt8](repeating: 0, count: 512)
+        func put(_ sequence: UInt16) {
+            let payload = [UInt8](repeating: UInt8(truncatingIfNeeded: sequence), count: 20)
+            jb.put(header: RTPHeader(payloadType: 0, sequenceNumber: sequence, timestamp: UInt32(sequence) * 160, ssrc: 1),
+                   payload: payload.span, arrival: UInt32(sequence) * 160)
+        }
+        var span = out.mutableSpan
+        // A stream one packet per tick, two frames deep; packet 2 is lost.
+        put(0)
+        put(1)
+        guard case .frame(let f0) = jb.get(into: &span) else {
+            Issue.record("frame 0 did not play")
+            return
+        }
+        put(3)
+        guard case .frame(let f1) = jb.get(into: &span) else {
+            Issue.record("frame 1 did not play")
+            return
+        }
+        #expect(f0.sequenceNumber == 0 && f1.sequenceNumber == 1 && !jb.lastGetWasLoss)
+        put(4)
+        guard case .conceal = jb.get(into: &span) else {
+            Issue.record("frame 2 was not concealed")
+            return
+        }
+        #expect(jb.lastGetWasLoss)
+        #expect(jb.peekNext(into: &span) == 20)
+        #expect(span[0] == 3)
+        #expect(jb.statistics.missing == 1)
+        // Still there: the next get plays frame 3.
+        guard case .frame(let f3) = jb.get(into: &span) else {
+            Issue.record("frame 3 did not play after the peek")
+            return
+        }
+        #expect(f3.sequenceNumber == 3 && span[0] == 3 && !jb.lastGetWasLoss)
+        _ = jb.get(into: &span)   // 4
+        guard case .conceal = jb.get(into: &span) else {
+            Issue.record("no underrun after the last frame")
+            return
+        }
+        #expect(!jb.lastGetWasLoss, "an underrun is a stretch, not a loss")
+        #expect(jb.peekNext(into: &span) == nil)
+    }
+
     @Test func burstLoss() {
         var lost: Set<Int> = []
         for start in [100, 900, 1500, 2200] { for i in start..<(start + 6) { lost.insert(i) } }
