@@ -85,6 +85,14 @@ public final class EchoCanceller {
         if let canceller, canceller.setEchoSuppression(level: configuration.suppression.rawValue) != 0 {
             throw AudioError(.processorRejected, "echo suppression level \(configuration.suppression)")
         }
+        // One silent frame through each APM now: webrtc allocates some buffers on first use
+        // (AECM with noise suppression: its copy of the noisy capture), which would otherwise
+        // happen on the media thread at a call's first prompt (`parley bench audio`, mix rows).
+        if let canceller {
+            canceller.processReverse(silence: ())
+            canceller.processCapture(streamDelayMs: 0)
+        }
+        listener.processCapture(streamDelayMs: 0)
     }
 
     /// Whether echo of our own audio may be present in the frame that starts at `sampleTime`.

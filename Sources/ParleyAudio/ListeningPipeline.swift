@@ -99,6 +99,8 @@ public final class ListeningPipeline {
     }
 
     public var echoMetrics: EchoMetrics? { echo?.metrics() }
+    /// Whether the last frame went through the echo canceller (a prompt or its echo tail).
+    public var echoCancellerActive: Bool { echo?.isActive ?? false }
     public var voiceActivityState: VoiceActivityDetector.State { voiceActivity.state }
     public var bargeInState: BargeInController.State { bargeIn.state }
     public var endpointerState: Endpointer.State { endpointer.state }

@@ -13,6 +13,19 @@ import ParleyAudio
     /// every barge-in clip; no stop on echo-only and noise-only clips; no false-barge-in
     /// resume on real interruptions.
     @Test func bargeInDelayAndFalseBargeIns() throws {
+        try Self.checkBargeInSet(ListeningConfiguration(), label: "AEC + NS")
+    }
+
+    /// The same per-clip properties with the echo settings the daemon can run: its default
+    /// (AEC, noise suppression off) and mobile mode (`echo_cancellation: aecm`, noise
+    /// suppression off), the cheaper canceller `parley bench audio` weighs against AEC.
+    @Test(arguments: [EchoCanceller.Mode.aec, .aecm])
+    func bargeInDelayAndFalseBargeInsWithoutNoiseSuppression(mode: EchoCanceller.Mode) throws {
+        let echo = EchoCanceller.Configuration(mode: mode, noiseSuppression: false)
+        try Self.checkBargeInSet(ListeningConfiguration(echo: echo), label: "\(mode), NS off")
+    }
+
+    static func checkBargeInSet(_ configuration: ListeningConfiguration, label: String) throws {
         let labels = try AudioFixtures.labels()
         var delays: [Int] = []
         var hardDelays: [Int] = []   // ERL 6 dB echo and 10-20 dB SNR noise at once (printed)
@@ -24,7 +37,7 @@ import ParleyAudio
         for clip in labels.clips {
             switch clip.kind {
             case "bargeIn":
-                let run = try ClipRun.run(clip.name, prompt: Self.plan(.immediate))
+                let run = try ClipRun.run(clip.name, configuration: configuration, prompt: Self.plan(.immediate))
                 let onset = try #require(clip.onsetMs)
                 if let stop = run.stops.first {
                     if stop.atMs < onset {
@@ -37,9 +50,9 @@ import ParleyAudio
                     missed.append(clip.name)
                 }
                 if run.resumes > 0 { resumedReal.append(clip.name) }
-                print("audio-set \(clip.name) onset \(onset) stop \(run.stops.first?.atMs ?? -1) delay est \(run.metrics?.estimatedDelayMs ?? -1) erl \(run.metrics?.echoReturnLossDb ?? -1) erle \(run.metrics?.echoReturnLossEnhancementDb ?? -1)")
+                print("audio-set [\(label)] \(clip.name) onset \(onset) stop \(run.stops.first?.atMs ?? -1) delay est \(run.metrics?.estimatedDelayMs ?? -1) erl \(run.metrics?.echoReturnLossDb ?? -1) erle \(run.metrics?.echoReturnLossEnhancementDb ?? -1)")
             case "echoOnly", "noiseOnly":
-                let run = try ClipRun.run(clip.name, prompt: Self.plan(.immediate))
+                let run = try ClipRun.run(clip.name, configuration: configuration, prompt: Self.plan(.immediate))
                 if !run.stops.isEmpty { falseOnEcho.append("\(clip.name)@\(run.stops.map(\.atMs))") }
                 let estimated = run.metrics?.estimatedDelayMs ?? -1
                 if let truth = clip.delayMs, estimated >= 0 { delayErrors.append(abs(estimated - truth)) }
@@ -48,7 +61,7 @@ import ParleyAudio
             }
         }
         let p50 = percentile(delays, 50), p95 = percentile(delays, 95)
-        print("audio-set barge-in delay ms over \(delays.count) clips: p50=\(p50) p95=\(p95) max=\(delays.max() ?? -1); "
+        print("audio-set [\(label)] barge-in delay ms over \(delays.count) clips: p50=\(p50) p95=\(p95) max=\(delays.max() ?? -1); "
             + "ERL 6 dB + noise: \(hardDelays.sorted()); missed \(missed); early \(early); "
             + "false on echo/noise-only \(falseOnEcho.count); "
             + "delay estimate error max \(delayErrors.max() ?? -1) ms over \(delayErrors.count) clips")
