@@ -77,4 +77,27 @@ import Testing
         #expect(recognize(silence(ms: 3_000)).isEmpty)
         #expect(recognize(muLaw(addNoise(silence(ms: 3_000) + [1000], snrDb: 20))).isEmpty)
     }
+
+    /// The caller's own recordings (another voice, other words) are not bot prompts:
+    /// alone, through μ-law, with line noise, and back to back.
+    @Test func callerSpeechIsNotAPrompt() throws {
+        let folder = TestPaths.repo + "/examples/sim/speech"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".wav") }.sorted()
+        #expect(files.count >= 9)
+        var falseMatches: [String] = []
+        var all: [Int16] = []
+        for file in files {
+            let speech = try pcm(folder + "/" + file)
+            all += speech + silence(ms: 200)
+            for (label, signal) in [("clean", muLaw(silence(ms: 300) + speech + silence(ms: 500))),
+                                    ("noise", muLaw(addNoise(silence(ms: 300) + speech + silence(ms: 500), snrDb: 20)))] {
+                let starts = recognize(signal).compactMap(\.start)
+                if let s = starts.first { falseMatches.append("\(file) (\(label)): \(s.prompt) \(String(format: "%.2f", s.confidence))") }
+            }
+        }
+        let starts = recognize(muLaw(all)).compactMap(\.start)
+        if let s = starts.first { falseMatches.append("all back to back: \(s.prompt)") }
+        print("caller speech heard as a prompt: \(falseMatches.count) of \(files.count * 2 + 1): \(falseMatches)")
+        #expect(falseMatches.isEmpty, "\(falseMatches)")
+    }
 }
