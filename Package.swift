@@ -20,6 +20,8 @@ let systemLibraries: [Target] = [
     .systemLibrary(name: "CWebRTCAPM", pkgConfig: "webrtc-audio-processing",
                    providers: [.apt(["libwebrtc-audio-processing-dev"])]),
     .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+    // TLS client for wss:// speech servers.
+    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 ]
 
 let cShims: [Target] = [
@@ -54,7 +56,7 @@ let level2: [Target] = [
     .target(name: "ParleySDP"),
     .target(name: "ParleySIP", dependencies: ["ParleyRealtime"]),
     .target(name: "ParleyAudio", dependencies: ["ParleyRealtime", "CParleyAPM"]),
-    .target(name: "ParleySpeech", dependencies: ["ParleyRealtime", "CPocketSphinx"]),
+    .target(name: "ParleySpeech", dependencies: ["ParleyRealtime", "CPocketSphinx", "COpenSSL"]),
     .target(name: "ParleyDialogue", dependencies: ["ParleyYAML"]),
     .target(name: "ParleyStore", dependencies: ["CSQLite"]),
 ]
@@ -119,7 +121,8 @@ let tests: [Target] = [
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
     .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"], exclude: ["Fixtures"]),
-    .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall"], exclude: ["Fixtures"]),
+    .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall", "ParleyRealtime", "ParleyStore", "ParleySIP"],
+                exclude: ["Fixtures"]),
     .testTarget(name: "ClusterTests", dependencies: []),
     .testTarget(name: "ParleyMediaTests", dependencies: ["ParleyMedia", "ParleyRTP", "ParleyCodecs", "ParleyRealtime", "ParleyAudio"]),
     .testTarget(name: "ParleySIPStackTests", dependencies: ["ParleySIP", "ParleySDP", "ParleyRealtime"], exclude: ["Scenarios"]),

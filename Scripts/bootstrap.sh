@@ -9,13 +9,13 @@ packages=(
   # C libraries bound as system-library targets (DESIGN.md, "Dependency rule")
   libopus-dev libsndfile1-dev libwebrtc-audio-processing-dev
   libpocketsphinx-dev pocketsphinx-en-us libyaml-dev libsqlite3-dev libspeexdsp-dev
-  libmicrohttpd-dev
+  libmicrohttpd-dev libssl-dev
   # test peers and tools: SIPp, test speech and prompts, packet capture
   sip-tester espeak-ng sox tshark
   # the SIP load balancer the cluster tests put in front of parleyd nodes
   kamailio
-  # a venv for the Python test server of the network recognizer
-  python3-venv
+  # a venv for the Python test server of the network recognizer; openssl makes its test CA
+  python3-venv openssl
 )
 
 missing=()

@@ -9,11 +9,13 @@ swift build -c release
 bin=$(swift build -c release --show-bin-path)
 
 config=examples/demo/parleyd.yaml
-if [ ! -f "$config" ]; then
-  echo "run: the build is complete, but the demo cannot start yet:"
-  [ -f "$config" ] || echo "  - $config (the demo configuration) is not there yet"
-  echo "  - parleyd's call layer (SIP + media + dialogue) is not there yet"
-  echo "run: what exists now: $bin/parley (try: $bin/parley help)"
-  exit 0
-fi
+cat <<EOT
+run: starting parleyd on the demo (member-care.yaml) — SIP on 127.0.0.1:5060 (UDP and TCP),
+     admin API on http://127.0.0.1:8080 (GET /healthz, /metrics, /calls), data in .data/demo.
+     Call it:
+       - SIPp, a caller who says "yes":  ./Scripts/call-demo.sh
+       - the simulator:                  $bin/parley sim --target 127.0.0.1:5060 --scenario examples/sim/mix.yaml
+       - a softphone: sip:care@127.0.0.1:5060 (PCMU/PCMA/Opus; say "yes" or press 1 after the offer)
+     Stop: Ctrl-C (drains: calls in progress finish, then it exits).
+EOT
 exec "$bin/parleyd" --config "$config" "$@"

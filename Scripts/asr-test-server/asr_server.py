@@ -10,13 +10,17 @@ Protocol (as vosk-server's asr_server.py):
   client → {"eof" : 1}
   server → {"result": [{"word", "start", "end", "conf"}...], "text": "..."}, then closes.
 
-Usage: asr_server.py [--host 127.0.0.1] [--port 0]
+Usage: asr_server.py [--host 127.0.0.1] [--port 0] [--tls-cert PEM --tls-key PEM] [--stall]
 Prints "READY <port>" on stdout once listening (port 0 picks a free one).
+  --tls-cert/--tls-key  serve wss:// (TLS 1.2 or later) with this certificate chain and key
+  --stall               accept TCP connections and never answer (a server that hangs in
+                        the TLS or WebSocket handshake)
 """
 import argparse
 import asyncio
 import json
 import re
+import ssl
 import sys
 
 import websockets
@@ -147,13 +151,40 @@ async def serve_connection(websocket):
         await websocket.send(json.dumps(recognizer.accept(message)))
 
 
+def tls_context(cert, key):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    return context
+
+
+async def stall(reader, writer):
+    """Holds the connection, reading and discarding, until the client gives up."""
+    try:
+        while await reader.read(65536):
+            pass
+    finally:
+        writer.close()
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--stall", action="store_true")
     args = parser.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    if args.stall:
+        server = await asyncio.start_server(stall, args.host, args.port)
+        async with server:
+            print(f"READY {server.sockets[0].getsockname()[1]}", flush=True)
+            await asyncio.Future()
+    context = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
     POOL.prewarm(16000)
-    async with websockets.serve(serve_connection, args.host, args.port, max_size=2**22) as server:
+    async with websockets.serve(serve_connection, args.host, args.port, max_size=2**22, ssl=context) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"READY {port}", flush=True)
         await asyncio.Future()

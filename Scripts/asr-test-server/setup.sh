@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Creates the virtual environment of the ASR test server (a Vosk-protocol WebSocket server
 # over the PyPI pocketsphinx package, which ships its own en-us model) under
-# <repo>/.data/asr-test-server/venv. Idempotent: does nothing when the stamp matches.
+# <repo>/.data/asr-test-server/venv, and its TLS test certificates (make-certs.sh).
+# Idempotent: does nothing when the stamp matches and the certificates are fresh.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+"$here/make-certs.sh"
 repo="$(cd "$here/../.." && pwd)"
 venv="${PARLEY_ASR_VENV:-$repo/.data/asr-test-server/venv}"
 requirements="$here/requirements.txt"

@@ -3,9 +3,10 @@
 //   by `close()` or `deinit`; after close it is -1 and every call fails with an error.
 // - The object is used by one thread at a time (the utterance's network worker);
 //   `@unchecked Sendable` covers only the hand-over to that thread.
-// - Pointers passed to the C calls (sockaddr from getaddrinfo, Swift array storage for
-//   send/recv) are valid for the duration of each call only; the addrinfo list is freed
-//   with freeaddrinfo before `init` returns.
+// - Pointers passed to the C calls (sockaddr from getaddrinfo, Swift array or raw-buffer
+//   storage for send/recv) are valid for the duration of each call only; every recv is
+//   bounded by the buffer's count; the addrinfo list is freed with freeaddrinfo before
+//   `init` returns.
 // - Sends use MSG_NOSIGNAL, so a peer that went away yields EPIPE, not SIGPIPE.
 import Foundation
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ import Glibc
 #endif
 
 /// A non-blocking TCP client socket with per-call timeouts (poll).
-final class TCPConnection: @unchecked Sendable {
+final class TCPConnection: ByteStream, @unchecked Sendable {
     private var descriptor: Int32 = -1
 
     /// Connects to `host:port` within `timeoutMs` (each resolved address in turn).
@@ -46,7 +47,7 @@ final class TCPConnection: @unchecked Sendable {
                 Glibc.close(fd)
                 continue
             }
-            let remaining = Self.millisecondsUntil(deadline)
+            let remaining = millisecondsUntil(deadline)
             if Self.poll(fd, events: Int16(POLLOUT), timeoutMs: remaining) {
                 var socketError: Int32 = 0
                 var length = socklen_t(MemoryLayout<Int32>.size)
@@ -73,21 +74,27 @@ final class TCPConnection: @unchecked Sendable {
         }
     }
 
-    /// Sends every byte of `bytes[0..<count]`, waiting at most `timeoutMs` for buffer space
-    /// (the network engine's back-pressure limit).
+    /// Sends every byte, waiting at most `timeoutMs` for buffer space (the network
+    /// engine's back-pressure limit).
     func send(_ bytes: [UInt8], timeoutMs: Int) throws(SpeechError) {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(SpeechError) in try send(raw, timeoutMs: timeoutMs) }
+        }.get()
+    }
+
+    /// Sends every byte of `bytes`, waiting at most `timeoutMs` for buffer space.
+    func send(_ bytes: UnsafeRawBufferPointer, timeoutMs: Int) throws(SpeechError) {
         guard descriptor >= 0 else { throw SpeechError(.connectionLost, "socket closed") }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { raw in
-                Glibc.send(descriptor, raw.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-            }
+            let sent = Glibc.send(descriptor, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
             if sent > 0 { offset += sent; continue }
             if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                let remaining = Self.millisecondsUntil(deadline)
+                let remaining = millisecondsUntil(deadline)
                 if remaining == 0 || !Self.poll(descriptor, events: Int16(POLLOUT), timeoutMs: remaining) {
-                    throw SpeechError(.timeout, "the server did not take audio within \(timeoutMs) ms")
+                    throw SpeechError(.timeout, "the server did not take data within \(timeoutMs) ms")
                 }
                 continue
             }
@@ -98,11 +105,20 @@ final class TCPConnection: @unchecked Sendable {
     /// Up to `maximumBytes` bytes; nil if none arrived within `timeoutMs`. Throws when the
     /// peer closed or reset the connection.
     func receive(maximumBytes: Int, timeoutMs: Int) throws(SpeechError) -> [UInt8]? {
-        guard descriptor >= 0 else { throw SpeechError(.connectionLost, "socket closed") }
         var buffer = [UInt8](repeating: 0, count: maximumBytes)
+        let count = try buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(SpeechError) in try receive(into: raw, timeoutMs: timeoutMs) }
+        }.get()
+        return count.map { Array(buffer[0..<$0]) }
+    }
+
+    /// Fills the start of `buffer`; the byte count, or nil if none arrived within `timeoutMs`.
+    func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int) throws(SpeechError) -> Int? {
+        guard descriptor >= 0 else { throw SpeechError(.connectionLost, "socket closed") }
+        guard buffer.count > 0 else { return 0 }
         while true {
-            let count = buffer.withUnsafeMutableBytes { raw in recv(descriptor, raw.baseAddress, maximumBytes, 0) }
-            if count > 0 { return Array(buffer[0..<count]) }
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
+            if count > 0 { return count }
             if count == 0 { throw SpeechError(.connectionLost, "the server closed the connection") }
             if errno == EINTR { continue }
             guard errno == EAGAIN || errno == EWOULDBLOCK else {
@@ -119,10 +135,5 @@ final class TCPConnection: @unchecked Sendable {
             if ready < 0 && errno == EINTR { continue }
             return ready > 0
         }
-    }
-
-    private static func millisecondsUntil(_ deadline: ContinuousClock.Instant) -> Int {
-        let left = ContinuousClock.now.duration(to: deadline)
-        return max(0, Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 final class VoskJob: @unchecked Sendable {
     private let session: RecognitionSession
     private let endpoint: WebSocketClient.Endpoint
+    private let tls: TLSContext?
     private let configuration: VoskRecognizer.Configuration
     private let upsample: Bool
     private var upsampler = Upsampler2x()
@@ -15,9 +16,11 @@ final class VoskJob: @unchecked Sendable {
     private let intentByPhrase: [String: String]
     private static let pollMs = 10
 
-    init(session: RecognitionSession, endpoint: WebSocketClient.Endpoint, configuration: VoskRecognizer.Configuration) {
+    init(session: RecognitionSession, endpoint: WebSocketClient.Endpoint, tls: TLSContext?,
+         configuration: VoskRecognizer.Configuration) {
         self.session = session
         self.endpoint = endpoint
+        self.tls = tls
         self.configuration = configuration
         upsample = session.hints.sampleRateHz == 8000 && configuration.serverSampleRateHz == 16000
         let chunk = session.hints.sampleRateHz * configuration.chunkMs / 1000
@@ -41,18 +44,20 @@ final class VoskJob: @unchecked Sendable {
     }
 
     /// Retries until the connect timeout; nil when the utterance was cancelled meanwhile.
+    /// A failure no retry can mend (a certificate that does not verify) ends it at once.
     private func connect() throws(SpeechError) -> WebSocketClient? {
         let deadline = ContinuousClock.now + .milliseconds(configuration.connectTimeoutMs)
         var lastError = SpeechError(.connectFailed, "not attempted")
         while ContinuousClock.now < deadline {
             if session.currentControl == .cancelled { return nil }
-            let remainingMs = Self.milliseconds(ContinuousClock.now.duration(to: deadline))
+            let remainingMs = millisecondsUntil(deadline)
             do {
-                return try WebSocketClient(endpoint: endpoint, timeoutMs: max(1, remainingMs),
+                return try WebSocketClient(endpoint: endpoint, tls: tls, timeoutMs: max(1, remainingMs),
                                            sendTimeoutMs: configuration.responseTimeoutMs)
             } catch {
-                lastError = error
-                _ = session.wake.wait(timeout: .now() + .milliseconds(min(50, max(1, remainingMs))))
+                guard error.isRetryable else { throw error.error }
+                lastError = error.error
+                _ = session.wake.wait(timeout: .now() + .milliseconds(min(50, max(1, millisecondsUntil(deadline)))))
             }
         }
         throw SpeechError(.connectFailed, "no server within \(configuration.connectTimeoutMs) ms (\(lastError))")
@@ -130,9 +135,5 @@ final class VoskJob: @unchecked Sendable {
                 isOutOfGrammar: grammar && intent == nil, grammarIntent: intent)))
             return true
         }
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -5,11 +5,15 @@ import Foundation
 /// a server that restarted is simply used by the next utterance; connects are retried
 /// until `connectTimeoutMs`. A dead or silent server ends the utterance with `asr_error`
 /// within `responseTimeoutMs`; audio the server cannot take fast enough fills the ring,
-/// which drops and counts — the media thread never waits.
+/// which drops and counts — the media thread never waits. `wss://` URLs use TLS: the
+/// server's certificate chain and name are verified (system CA store, or `caFile`).
 public final class VoskRecognizer: SpeechRecognizer {
     public struct Configuration: Sendable {
-        /// e.g. "ws://127.0.0.1:2700/". Plain ws:// only.
+        /// e.g. "ws://127.0.0.1:2700/" or "wss://asr.example.com:2700/".
         public var url: String
+        /// PEM file of the CAs trusted for wss:// (a private CA); nil trusts the system
+        /// CA store. Verification is always on.
+        public var caFile: String?
         /// Time allowed to connect and complete the handshake, retries included.
         public var connectTimeoutMs: Int
         /// Longest wait for an answer to audio sent or to end of stream.
@@ -22,8 +26,9 @@ public final class VoskRecognizer: SpeechRecognizer {
         public var serverSampleRateHz: Int
 
         public init(url: String, connectTimeoutMs: Int = 2_000, responseTimeoutMs: Int = 3_000, chunkMs: Int = 100,
-                    ringCapacityMs: Int = 10_000, serverSampleRateHz: Int = 16_000) {
+                    ringCapacityMs: Int = 10_000, serverSampleRateHz: Int = 16_000, caFile: String? = nil) {
             self.url = url
+            self.caFile = caFile
             self.connectTimeoutMs = connectTimeoutMs
             self.responseTimeoutMs = responseTimeoutMs
             self.chunkMs = chunkMs
@@ -34,10 +39,14 @@ public final class VoskRecognizer: SpeechRecognizer {
 
     public let configuration: Configuration
     let endpoint: WebSocketClient.Endpoint
+    /// Loaded once (the CA store is parsed here); shared by every utterance's connection.
+    let tls: TLSContext?
 
+    /// Throws when the URL is not ws:// or wss://, or the CA file cannot be loaded.
     public init(configuration: Configuration) throws(SpeechError) {
         self.configuration = configuration
         endpoint = try WebSocketClient.Endpoint(url: configuration.url)
+        tls = endpoint.isSecure ? try TLSContext(caFile: configuration.caFile) : nil
     }
 
     public func startUtterance(_ hints: RecognitionHints) throws(SpeechError) -> RecognitionSession {
@@ -50,7 +59,7 @@ public final class VoskRecognizer: SpeechRecognizer {
         }
         let session = RecognitionSession(
             hints: hints, ringCapacitySamples: hints.sampleRateHz * configuration.ringCapacityMs / 1000)
-        let job = VoskJob(session: session, endpoint: endpoint, configuration: configuration)
+        let job = VoskJob(session: session, endpoint: endpoint, tls: tls, configuration: configuration)
         let thread = Thread { job.run() }
         thread.name = "parley-asr-net"
         thread.start()

@@ -1,8 +1,7 @@
 import Foundation
 
-/// A minimal RFC 6455 client over `TCPConnection`: opening handshake, masked frames,
-/// fragmented messages, ping → pong, close. Plain ws:// only (wss:// needs a TLS
-/// library, which the package does not bind).
+/// A minimal RFC 6455 client over TCP (`ws://`) or TLS over TCP (`wss://`): opening
+/// handshake, masked frames, fragmented messages, ping → pong, close.
 final class WebSocketClient: @unchecked Sendable {
     enum Message: Sendable, Hashable {
         case text(String)
@@ -13,22 +12,25 @@ final class WebSocketClient: @unchecked Sendable {
         var host: String
         var port: Int
         var path: String
+        /// wss:// (TLS).
+        var isSecure: Bool
 
         init(url: String) throws(SpeechError) {
             guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
                   let host = components.host, !host.isEmpty else {
                 throw SpeechError(.engineUnavailable, "not a WebSocket URL: \(url)")
             }
-            guard scheme == "ws" else {
-                throw SpeechError(.engineUnavailable, "\(scheme):// is not supported (plain ws:// only)")
+            guard scheme == "ws" || scheme == "wss" else {
+                throw SpeechError(.engineUnavailable, "\(scheme):// is not supported (ws:// or wss://)")
             }
             self.host = host
-            port = components.port ?? 80
+            isSecure = scheme == "wss"
+            port = components.port ?? (isSecure ? 443 : 80)
             path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         }
     }
 
-    private let connection: TCPConnection
+    private let connection: any ByteStream
     private var parser = WebSocketFrameParser()
     private var fragments: [UInt8] = []
     private var fragmentOpcode: WebSocketFrame.Opcode?
@@ -36,22 +38,41 @@ final class WebSocketClient: @unchecked Sendable {
     private var frameBuffer: [UInt8] = []
     let sendTimeoutMs: Int
 
-    /// Connects and completes the opening handshake within `timeoutMs`.
-    init(endpoint: Endpoint, timeoutMs: Int, sendTimeoutMs: Int) throws(SpeechError) {
+    /// Connects, runs the TLS handshake when `endpoint.isSecure` (with `tls`, which must
+    /// then be given), and completes the opening handshake, all within `timeoutMs`.
+    init(endpoint: Endpoint, tls: TLSContext?, timeoutMs: Int, sendTimeoutMs: Int) throws(StreamConnectFailure) {
         self.sendTimeoutMs = sendTimeoutMs
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
-        connection = try TCPConnection(host: endpoint.host, port: endpoint.port, timeoutMs: timeoutMs)
+        let tcp: TCPConnection
+        do { tcp = try TCPConnection(host: endpoint.host, port: endpoint.port, timeoutMs: timeoutMs) } catch {
+            throw StreamConnectFailure(error)
+        }
+        if endpoint.isSecure {
+            guard let tls else {
+                throw StreamConnectFailure(SpeechError(.engineUnavailable, "wss:// without a TLS context"), retryable: false)
+            }
+            connection = try TLSConnection(over: tcp, context: tls, host: endpoint.host, port: endpoint.port,
+                                           deadline: deadline)
+        } else {
+            connection = tcp
+        }
+        do { try openingHandshake(endpoint, deadline: deadline, timeoutMs: timeoutMs) } catch {
+            connection.close()
+            throw StreamConnectFailure(error)
+        }
+    }
+
+    private func openingHandshake(_ endpoint: Endpoint, deadline: ContinuousClock.Instant,
+                                  timeoutMs: Int) throws(SpeechError) {
         var keyBytes = [UInt8](repeating: 0, count: 16)
         for index in keyBytes.indices { keyBytes[index] = UInt8.random(in: 0...255, using: &generator) }
         let handshake = WebSocketHandshake(host: endpoint.host, port: endpoint.port, path: endpoint.path, keyBytes: keyBytes)
-        try connection.send(handshake.request, timeoutMs: timeoutMs)
+        try connection.send(handshake.request, timeoutMs: max(1, millisecondsUntil(deadline)))
         var response: [UInt8] = []
         while true {
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero else { throw SpeechError(.timeout, "no handshake answer within \(timeoutMs) ms") }
-            guard let bytes = try connection.receive(maximumBytes: 4096, timeoutMs: Int(remaining.components.seconds * 1000) + 1) else {
-                continue
-            }
+            let remainingMs = millisecondsUntil(deadline)
+            guard remainingMs > 0 else { throw SpeechError(.timeout, "no handshake answer within \(timeoutMs) ms") }
+            guard let bytes = try connection.receive(maximumBytes: 4096, timeoutMs: remainingMs) else { continue }
             response += bytes
             do {
                 if let used = try handshake.validate(response) {

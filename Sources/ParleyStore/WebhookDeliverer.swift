@@ -16,9 +16,12 @@ public actor WebhookDeliverer {
         public var idlePollMs: Int64
         /// Extra headers sent with every request (e.g. `Authorization`).
         public var headers: [String: String]
+        /// Extra headers per endpoint name (over `headers`).
+        public var endpointHeaders: [String: [String: String]]
 
         public init(requestTimeoutMs: Int = 10_000, batchSize: Int = 16, idlePollMs: Int64 = 1_000,
-                    headers: [String: String] = [:]) {
+                    headers: [String: String] = [:], endpointHeaders: [String: [String: String]] = [:]) {
+            self.endpointHeaders = endpointHeaders
             self.requestTimeoutMs = requestTimeoutMs
             self.batchSize = max(1, batchSize)
             self.idlePollMs = max(1, idlePollMs)
@@ -126,6 +129,7 @@ public actor WebhookDeliverer {
         let result: TransportResult
         if let url = URL(string: item.url), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" {
             var headers = configuration.headers
+            headers.merge(configuration.endpointHeaders[item.endpoint] ?? [:]) { _, endpoint in endpoint }
             headers["Content-Type"] = "application/json"
             headers["Idempotency-Key"] = item.idempotencyKey
             headers["X-Parley-Attempt"] = String(attempt)

@@ -1,4 +1,4 @@
-// parleyd — the Parley voice-bot daemon. For now: load, check and print configuration.
+// parleyd — the Parley voice-bot daemon: run, check or print the configuration.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +21,7 @@ let usage = """
       --admin-listen HOST:PORT  serve the admin API here instead of admin.listen
       --data-dir DIR          keep the store and outbox here instead of data_dir
 
-    exit status: 0 ok, 1 configuration errors, 2 usage errors, 3 not runnable yet
+    exit status: 0 ok (after a drain), 1 configuration or start-up errors, 2 usage errors
     """
 
 func fail(_ message: String, status: Int32) -> Never {
@@ -95,8 +95,8 @@ case .check(let path):
 case .run(let path):
     do {
         let config = try loadConfiguration(path)
-        print(config.summary)
-        fail("parleyd: the call layer is not built yet", status: 3)
+        Task { await DaemonRunner.start(config, version: version) }
+        dispatchMain()
     } catch {
         fail(error.description, status: 1)
     }

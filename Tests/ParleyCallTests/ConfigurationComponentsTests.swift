@@ -21,14 +21,28 @@ import Testing
         #expect(DaemonConfiguration().voskRecognizerConfiguration == nil)
     }
 
-    @Test func aSecureVoskURLIsRefused() {
-        let yaml = "recognizer: {engine: vosk, vosk: {url: \"wss://127.0.0.1:2700\"}}\n"
+    @Test func aSecureVoskURLAndItsCAFileAreAccepted() throws {
+        let caFile = ConfigurationFixtures.repositoryRoot + "/examples/demo/member-care.yaml" // any readable file
+        let yaml = "recognizer: {engine: vosk, vosk: {url: \"wss://127.0.0.1:2700\", ca_file: \"\(caFile)\"}}\n"
             + "routing: {default_script: member-care.yaml}\n"
-        #expect(throws: ConfigurationError([ConfigurationDiagnostic(
-            .invalidValue, "invalid recognizer.vosk.url 'wss://127.0.0.1:2700': expected ws://HOST:PORT (plain WebSocket)",
-            at: .init(path: "v.yaml", line: 1, column: 40))])) {
-            try ConfigurationFixtures.loader.load(yaml: yaml, path: "v.yaml",
-                                                  baseDirectory: ConfigurationFixtures.repositoryRoot + "/examples/demo")
+        let c = try ConfigurationFixtures.loader.load(yaml: yaml, path: "v.yaml",
+                                                      baseDirectory: ConfigurationFixtures.repositoryRoot + "/examples/demo")
+        let vosk = try #require(c.voskRecognizerConfiguration)
+        #expect((vosk.url, vosk.caFile) == ("wss://127.0.0.1:2700", caFile))
+    }
+
+    @Test func otherVoskURLSchemesAndMissingCAFilesAreRefused() {
+        let yaml = "recognizer: {engine: vosk, vosk: {url: \"http://127.0.0.1:2700\", ca_file: no-such-ca.pem}}\n"
+            + "routing: {default_script: member-care.yaml}\n"
+        let demo = ConfigurationFixtures.repositoryRoot + "/examples/demo"
+        #expect(throws: ConfigurationError([
+            ConfigurationDiagnostic(.invalidValue,
+                                    "invalid recognizer.vosk.url 'http://127.0.0.1:2700': expected ws://HOST:PORT or wss://HOST:PORT",
+                                    at: .init(path: "v.yaml", line: 1, column: 40)),
+            ConfigurationDiagnostic(.invalidValue, "recognizer.vosk.ca_file not readable: \(demo)/no-such-ca.pem",
+                                    at: .init(path: "v.yaml", line: 1, column: 74)),
+        ])) {
+            try ConfigurationFixtures.loader.load(yaml: yaml, path: "v.yaml", baseDirectory: demo)
         }
     }
 }

@@ -59,11 +59,38 @@ import Testing
         #expect(bad.stderr.hasPrefix("--admin-listen: error: invalid --admin-listen 'nowhere'"))
     }
 
-    @Test func runLoadsThenSaysTheCallLayerIsMissing() throws {
-        let run = try parleyd(["--config", "examples/demo/parleyd.yaml", "--data-dir", ".data/x"])
-        #expect(run.status == 3)
-        #expect(run.stdout.contains("data: \(ConfigurationFixtures.repositoryRoot)/.data/x"))
-        #expect(run.stderr == "parleyd: the call layer is not built yet\n")
+    @Test func runServesThenDrainsOnSIGTERM() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "parleyd is not built")
+        let data = NSTemporaryDirectory() + "parleyd-run-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["--config", "examples/demo/parleyd.yaml", "--data-dir", data,
+                             "--sip-listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"]
+        process.currentDirectoryURL = URL(fileURLWithPath: ConfigurationFixtures.repositoryRoot)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // A watchdog ends a daemon that never gets ready or never exits (the reads below then end).
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        defer { watchdog.cancel() }
+        var stdout = ""
+        while !stdout.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            stdout += String(decoding: chunk, as: UTF8.self)
+        }
+        let ready = try #require(stdout.split(separator: "\n").first.map(String.init))
+        #expect(ready.hasPrefix("parleyd: ready sip=127.0.0.1:") && ready.contains(" admin=127.0.0.1:"), "\(ready)")
+        #expect(!ready.contains("sip=127.0.0.1:0 "))
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        let log = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("\"msg\":\"draining\"") && log.contains("drained; exiting"), "\(log)")
+        #expect(FileManager.default.fileExists(atPath: data + "/parley.sqlite"))
         let broken = try parleyd(["--config", ConfigurationFixtures.path("bad/syntax.yaml")])
         #expect(broken.status == 1)
     }

@@ -8,6 +8,8 @@ final class AsrTestServer: Sendable {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     let port: Int
+    /// "ws", or "wss" when started with TLS arguments.
+    let scheme: String
     private let process: Process
 
     static var python: URL {
@@ -17,14 +19,15 @@ final class AsrTestServer: Sendable {
         return SpeechFixtures.repoRoot.appendingPathComponent(".data/asr-test-server/venv/bin/python")
     }
 
-    init(port: Int = 0, readyTimeoutMs: Int = 20_000) throws {
+    /// `arguments` go to asr_server.py after host and port (e.g. --tls-cert/--tls-key).
+    init(port: Int = 0, readyTimeoutMs: Int = 20_000, arguments: [String] = [], scheme: String = "ws") throws {
         guard FileManager.default.isExecutableFile(atPath: Self.python.path) else {
             throw Failure(description: "missing \(Self.python.path): run Scripts/asr-test-server/setup.sh")
         }
         let process = Process()
         process.executableURL = Self.python
         process.arguments = [SpeechFixtures.repoRoot.appendingPathComponent("Scripts/asr-test-server/asr_server.py").path,
-                             "--host", "127.0.0.1", "--port", String(port)]
+                             "--host", "127.0.0.1", "--port", String(port)] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -44,6 +47,7 @@ final class AsrTestServer: Sendable {
         }
         try process.run()
         self.process = process
+        self.scheme = scheme
         let waited = ready.wait(timeout: .now() + .milliseconds(readyTimeoutMs))
         guard waited == .success, let bound = seen.withLock({ $0.port }) else {
             process.terminate()
@@ -52,7 +56,7 @@ final class AsrTestServer: Sendable {
         self.port = bound
     }
 
-    var url: String { "ws://127.0.0.1:\(port)/" }
+    var url: String { "\(scheme)://127.0.0.1:\(port)/" }
 
     func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }

@@ -115,13 +115,13 @@ extension ConfigurationReader {
         if rec.embeddedMode == .lm, rec.lmDecoders == 0, let n = value(embedded, "mode") {
             report(.invalidValue, "mode: lm needs lm_decoders of at least 1", at: n.mark)
         }
-        let vosk = section(value(r, "vosk"), keys: ["url", "connect_timeout_ms", "response_timeout_ms"],
+        let vosk = section(value(r, "vosk"), keys: ["url", "connect_timeout_ms", "response_timeout_ms", "ca_file"],
                            context: "recognizer.vosk")
         if let urlNode = value(vosk, "url"), let url = string(urlNode, what: "url") {
-            if url.hasPrefix("ws://"), URL(string: url)?.host != nil {
+            if url.hasPrefix("ws://") || url.hasPrefix("wss://"), URL(string: url)?.host != nil {
                 rec.voskURL = url
             } else {
-                report(.invalidValue, "invalid recognizer.vosk.url '\(url)': expected ws://HOST:PORT (plain WebSocket)",
+                report(.invalidValue, "invalid recognizer.vosk.url '\(url)': expected ws://HOST:PORT or wss://HOST:PORT",
                        at: urlNode.mark)
             }
         } else if rec.engine == .vosk, let engineNode = value(r, "engine") {
@@ -129,6 +129,13 @@ extension ConfigurationReader {
         }
         rec.voskConnectTimeoutMs = int(vosk, "connect_timeout_ms", default: rec.voskConnectTimeoutMs, in: 1...600_000)
         rec.voskResponseTimeoutMs = int(vosk, "response_timeout_ms", default: rec.voskResponseTimeoutMs, in: 1...600_000)
+        if let caNode = value(vosk, "ca_file"), let caFile = path(vosk, "ca_file") {
+            if FileManager.default.isReadableFile(atPath: caFile) {
+                rec.voskCAFile = caFile
+            } else {
+                report(.invalidValue, "recognizer.vosk.ca_file not readable: \(caFile)", at: caNode.mark)
+            }
+        }
         return rec
     }
 

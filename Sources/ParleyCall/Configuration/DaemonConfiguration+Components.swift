@@ -39,7 +39,8 @@ extension DaemonConfiguration {
     public var voskRecognizerConfiguration: VoskRecognizer.Configuration? {
         recognizer.voskURL.map {
             VoskRecognizer.Configuration(url: $0, connectTimeoutMs: recognizer.voskConnectTimeoutMs,
-                                         responseTimeoutMs: recognizer.voskResponseTimeoutMs)
+                                         responseTimeoutMs: recognizer.voskResponseTimeoutMs,
+                                         caFile: recognizer.voskCAFile)
         }
     }
 }

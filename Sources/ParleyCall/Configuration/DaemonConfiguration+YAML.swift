@@ -139,9 +139,10 @@ extension DaemonConfiguration {
         out.line("    prewarm_decoders: \(recognizer.prewarmDecoders)")
         out.line("    worker_threads: \(recognizer.workerThreads)")
         out.line("  vosk:")
-        out.line("    url: \(opt(recognizer.voskURL))", "ws://HOST:PORT, required for engine: vosk")
-        out.line("    connect_timeout_ms: \(recognizer.voskConnectTimeoutMs)")
+        out.line("    url: \(opt(recognizer.voskURL))", "ws://HOST:PORT or wss://HOST:PORT, required for engine: vosk")
+        out.line("    connect_timeout_ms: \(recognizer.voskConnectTimeoutMs)", "connect + TLS + WebSocket handshake")
         out.line("    response_timeout_ms: \(recognizer.voskResponseTimeoutMs)")
+        out.line("    ca_file: \(opt(recognizer.voskCAFile))", "CAs trusted for wss:// (PEM); ~ = system store")
     }
 
     private func writeWebhooks(to out: inout YAMLTextWriter) {

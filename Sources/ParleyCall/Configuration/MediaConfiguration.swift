@@ -54,12 +54,14 @@ public enum EchoCancellationMode: String, Sendable, Hashable, CaseIterable {
 public struct ListeningSettings: Sendable, Equatable {
     /// Default `aec`.
     public var echoCancellation: EchoCancellationMode
-    /// Default true.
+    /// Default false: WebRTC noise suppression at 8 kHz strips the consonant energy the
+    /// embedded recognizer scores on ("yes" scored 0.22 and out of grammar with it, 0.96
+    /// without), and the echo canceller alone keeps barge-in off the bot's own echo.
     public var noiseSuppression: Bool
     /// Default false.
     public var gainControl: Bool
 
-    public init(echoCancellation: EchoCancellationMode = .aec, noiseSuppression: Bool = true,
+    public init(echoCancellation: EchoCancellationMode = .aec, noiseSuppression: Bool = false,
                 gainControl: Bool = false) {
         self.echoCancellation = echoCancellation
         self.noiseSuppression = noiseSuppression

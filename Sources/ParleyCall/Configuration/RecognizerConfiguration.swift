@@ -27,8 +27,11 @@ public struct RecognizerConfiguration: Sendable, Equatable {
     public var prewarmDecoders: Int
     /// Threads running decoders, default 2.
     public var workerThreads: Int
-    /// Vosk server URL (`ws://HOST:PORT`, plain WebSocket); required when the engine is `vosk`.
+    /// Vosk server URL (`ws://HOST:PORT`, or `wss://HOST:PORT` for TLS); required when the
+    /// engine is `vosk`.
     public var voskURL: String?
+    /// PEM file of the CAs trusted for `wss://` (a private CA); nil trusts the system CA store.
+    public var voskCAFile: String?
     /// Default 2000 ms.
     public var voskConnectTimeoutMs: Int
     /// Default 3000 ms.
@@ -36,7 +39,7 @@ public struct RecognizerConfiguration: Sendable, Equatable {
 
     public init(engine: Engine = .embedded, embeddedMode: EmbeddedMode = .grammar, grammarDecoders: Int = 8,
                 lmDecoders: Int = 2, prewarmDecoders: Int = 1, workerThreads: Int = 2, voskURL: String? = nil,
-                voskConnectTimeoutMs: Int = 2000, voskResponseTimeoutMs: Int = 3000) {
+                voskConnectTimeoutMs: Int = 2000, voskResponseTimeoutMs: Int = 3000, voskCAFile: String? = nil) {
         self.engine = engine
         self.embeddedMode = embeddedMode
         self.grammarDecoders = grammarDecoders
@@ -46,5 +49,6 @@ public struct RecognizerConfiguration: Sendable, Equatable {
         self.voskURL = voskURL
         self.voskConnectTimeoutMs = voskConnectTimeoutMs
         self.voskResponseTimeoutMs = voskResponseTimeoutMs
+        self.voskCAFile = voskCAFile
     }
 }

@@ -50,7 +50,8 @@ public struct InviteSession: Sendable {
         case respond(to: SIPMessage, statusCode: Int, body: [UInt8], contentType: String?)
         /// Send a request within the dialog (re-INVITE, UPDATE, INFO, REFER, NOTIFY, OPTIONS).
         case send(SIPMethod, via: SIPVia, body: [UInt8], contentType: String?, extraHeaders: [SIPMessage.Header])
-        case hangup(via: SIPVia)
+        /// Ends the call; `extraHeaders` go on the BYE (e.g. Reason, a disposition header).
+        case hangup(via: SIPVia, extraHeaders: [SIPMessage.Header] = [])
     }
 
     public enum Action: Sendable, Equatable {
@@ -85,7 +86,7 @@ public struct InviteSession: Sendable {
     /// A re-INVITE we sent that has no final response yet (§14.1).
     public internal(set) var pendingOutgoingReinvite: SIPMessage?
     /// A hangup asked for before the ACK of our 2xx: the BYE waits for the ACK (§15).
-    public internal(set) var hangupAfterAck: SIPVia?
+    public internal(set) var hangupAfterAck: (via: SIPVia, extraHeaders: [SIPMessage.Header])?
     /// The CSeq of a re-INVITE we answered with a 2xx that is not yet acknowledged: its ACK
     /// stops the 2xx retransmission (§13.3.1.4 applies to re-INVITEs too).
     public internal(set) var reinviteAwaitingAck: UInt32?
@@ -131,9 +132,9 @@ public struct InviteSession: Sendable {
             guard state == .waitingForAck, ack.cseq?.sequence == invite?.cseq?.sequence else { return [] }
             state = .confirmed
             guard let id = dialog?.id else { return [.stopRetransmission] }
-            if let via = hangupAfterAck {
+            if let pending = hangupAfterAck {
                 hangupAfterAck = nil
-                return [.stopRetransmission, .established(id)] + handle(.hangup(via: via))
+                return [.stopRetransmission, .established(id)] + handle(.hangup(via: pending.via, extraHeaders: pending.extraHeaders))
             }
             return [.stopRetransmission, .established(id)]
         case let .cancel(cancel):
@@ -165,9 +166,9 @@ public struct InviteSession: Sendable {
             dialog = d
             if method == .invite { pendingOutgoingReinvite = m }
             return [.sendRequest(m)]
-        case let .hangup(via):
+        case let .hangup(via, extraHeaders):
             if state == .waitingForAck {
-                hangupAfterAck = via
+                hangupAfterAck = (via, extraHeaders)
                 return []
             }
             guard state == .confirmed, var d = dialog else {
@@ -177,7 +178,7 @@ public struct InviteSession: Sendable {
                 }
                 return []
             }
-            let bye = d.makeRequest(.bye, via: via)
+            let bye = d.makeRequest(.bye, via: via, extraHeaders: extraHeaders)
             dialog = d
             state = .terminating
             return [.sendRequest(bye)]

@@ -35,9 +35,10 @@ extension SIPStack {
     }
 
     /// Ends the call: BYE when confirmed, CANCEL before a final response (UAC), 480 (UAS).
-    public func hangup(_ call: SIPCallHandle) {
+    /// `extraHeaders` go on the BYE (e.g. `Reason`, `X-Parley-Disposition`).
+    public func hangup(_ call: SIPCallHandle, extraHeaders: [SIPMessage.Header] = []) {
         guard let state = calls[call.rawValue] else { return }
-        sessionEvent(call.rawValue, .hangup(via: newVia(state.transport)))
+        sessionEvent(call.rawValue, .hangup(via: newVia(state.transport), extraHeaders: extraHeaders))
     }
 
     /// Places an outbound call. Returns nil when no next hop is known.

@@ -1,0 +1,68 @@
+import Foundation
+import ParleyMedia
+import ParleyRealtime
+import Synchronization
+
+/// One control-plane thread that collects every open channel's media events and
+/// recognizer audio each `periodMs`, instead of a polling task per call. Events go to the
+/// call's sink (which queues them for its session); audio goes to the call's
+/// `RecognizerTap`. Media threads never wait for it: a slow pump only fills their rings,
+/// which drop and count.
+final class MediaEventPump: Sendable {
+    struct Entry: Sendable {
+        let handle: MediaChannelHandle
+        let tap: RecognizerTap
+        let sink: @Sendable (MediaEvent) -> Void
+    }
+
+    let periodMs: Int
+    private let entries = Mutex<[UInt32: Entry]>([:])
+    private let running = Atomic<Bool>(false)
+    private let stopped = Atomic<Bool>(false)
+
+    init(periodMs: Int = 10) {
+        self.periodMs = periodMs
+    }
+
+    func start() {
+        guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let thread = Thread { [self] in loop() }
+        thread.name = "parley-pump"
+        thread.start()
+    }
+
+    func stop() { stopped.store(true, ordering: .releasing) }
+
+    func add(_ handle: MediaChannelHandle, tap: RecognizerTap, sink: @escaping @Sendable (MediaEvent) -> Void) {
+        entries.withLock { $0[handle.id] = Entry(handle: handle, tap: tap, sink: sink) }
+    }
+
+    /// Stops pumping the channel; the events still queued on it are delivered first.
+    func remove(_ handle: MediaChannelHandle) {
+        guard let entry = entries.withLock({ $0.removeValue(forKey: handle.id) }) else { return }
+        drain(entry)
+    }
+
+    var channelCount: Int { entries.withLock { $0.count } }
+
+    private func loop() {
+        var next = Monotonic.nowNs()
+        let period = UInt64(periodMs) * 1_000_000
+        while !stopped.load(ordering: .acquiring) {
+            let snapshot = entries.withLock { Array($0.values) }
+            for entry in snapshot { drain(entry) }
+            next += period
+            let now = Monotonic.nowNs()
+            if next > now {
+                usleep(UInt32((next - now) / 1000))
+            } else {
+                next = now
+            }
+        }
+    }
+
+    private func drain(_ entry: Entry) {
+        while let frame = entry.handle.readRecognizerFrame() { entry.tap.feed(frame) }
+        while let event = entry.handle.pollEvent() { entry.sink(event) }
+    }
+}
