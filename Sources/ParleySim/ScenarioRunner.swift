@@ -105,6 +105,7 @@ public struct ScenarioRunner: Sendable {
                 result.responseMs.append(at - end)
                 actions.append(.record(.responseMs(at - end)))
             }
+            rearmWait(&actions)
             progressWait(at: at, &actions)
         case .promptEnded(let name, let interrupted, let at):
             if let i = result.heard.lastIndex(where: { $0.name == name && $0.endMs == nil }) {
@@ -124,6 +125,7 @@ public struct ScenarioRunner: Sendable {
                 actions.append(.record(.missedBargeIn(prompt: name)))
             }
             if spokenOver == name { spokenOver = nil }
+            rearmWait(&actions)
             progressWait(at: at, &actions)
         case .callerAudioFinished(let at):
             guard speaking else { break }
@@ -194,6 +196,14 @@ public struct ScenarioRunner: Sendable {
             actions.append(.hangUp)
             end(verdict(byBot: false), at: at, &actions)
         }
+    }
+
+    /// The bot did something (a prompt started or ended): a wait turn's timeout counts
+    /// from here, so it bounds the bot's silence, not the length of the prompts before.
+    mutating func rearmWait(_ actions: inout [Action]) {
+        guard case .wait(_, _, let timeout) = currentTurn, !waitArmed else { return }
+        generation += 1
+        actions.append(timer(.turn, timeout ?? timeouts.promptTimeoutMs))
     }
 
     /// A wait turn completes on its prompt's end, or `afterMs` into it.

@@ -8,8 +8,8 @@ import ParleySIP
 /// runner, and the runner's timers. Times are ms since the INVITE went out (`t0Ns`), the
 /// caller's clock.
 ///
-/// Loop-thread only (created, used and dropped there): the invariant behind
-/// `@unchecked Sendable`, which the receive handler's closure needs.
+/// Loop-thread only (created, used and dropped there; `receiver` has its own contract):
+/// the invariant behind `@unchecked Sendable`.
 final class SimCall: @unchecked Sendable {
     let index: Int
     let t0Ns: UInt64
@@ -17,6 +17,8 @@ final class SimCall: @unchecked Sendable {
     var runner: ScenarioRunner
     var offerAnswer: OfferAnswer
     let socket: UDPSocket
+    /// The receive thread's side of `socket`.
+    let receiver: SimReceiver
     var handle: SIPCallHandle?
     var sipCallID: String?
     var stream: SimMediaStream?
@@ -41,6 +43,10 @@ final class SimCall: @unchecked Sendable {
     var recognizerStarted = false
     var expectedTimestamp: UInt32 = 0
     var lastArrivalMs = 0
+    /// What the recognizer heard, kept only with `SimRunOptions.recordDirectory`.
+    var heardAudio: [Int16]?
+    /// Arrival of the bot's first audio packet (caller clock).
+    var firstAudioMs = 0
 
     init(index: Int, t0Ns: UInt64, startOffsetMs: Int, runner: ScenarioRunner, offerAnswer: OfferAnswer,
          socket: UDPSocket, recognizer: PromptRecognizer?) {
@@ -50,6 +56,7 @@ final class SimCall: @unchecked Sendable {
         self.runner = runner
         self.offerAnswer = offerAnswer
         self.socket = socket
+        self.receiver = SimReceiver(socket: socket)
         self.recognizer = recognizer
     }
 

@@ -6,57 +6,50 @@ import ParleySIP
 /// Per call on the loop: the bot's RTP in (measures, recognizer, echo path), the runner's
 /// events and actions, its timers, and the call's end.
 extension SimEngine {
-    // MARK: receiving the bot
+    // MARK: hearing the bot
 
-    /// Reads every datagram waiting on the call's RTP socket (level-triggered handler).
-    func receive(_ call: SimCall) {
-        guard !call.finished else { return }
-        while true {
-            switch call.socket.receive(into: &datagram) {
-            case .datagram(let count, _, let truncated):
-                if !truncated { packet(call, byteCount: count, arrivalNs: Monotonic.nowNs()) }
-            case .wouldBlock, .failed:
-                drainRecognizer(call)
-                return
+    /// Takes what the receive thread read for `call`: measures, the recognizer.
+    func drainReceived(_ call: SimCall) {
+        let receiver = call.receiver
+        while !call.finished, let p = receiver.packets.tryPop() {
+            var count = 0
+            while count < Int(p.sampleCount), count < pcm.count, let s = receiver.samples.tryPop() {
+                pcm[count] = s
+                count += 1
             }
+            packet(call, p, sampleCount: count)
         }
+        drainRecognizer(call)
     }
 
-    func packet(_ call: SimCall, byteCount: Int, arrivalNs: UInt64) {
-        guard let header = try? RTPHeader(parsing: datagram.span.extracting(0..<byteCount)) else { return }
-        let pt = header.payloadType
-        call.measures.packet(sequence: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc,
-                             arrivalNs: arrivalNs, payloadBytes: header.payloadLength)
-        let isAudio = pt == call.audioPayloadType || (call.audioPayloadType == nil && (pt == 0 || pt == 8))
-        guard isAudio, header.payloadLength > 0 else { return }
-        let law: G711.Law = pt == 8 ? .aLaw : (pt == 0 ? .muLaw : call.receivedLaw)
-        let count = min(header.payloadLength, pcm.count)
-        var out = pcm.mutableSpan
-        _ = try? G711.decode(law, datagram.span.extracting(header.payloadOffset..<(header.payloadOffset + count)), into: &out)
-        if let stream = call.stream {
-            for i in 0..<count { _ = stream.botAudio.tryPush(pcm[i]) }
-        }
-        let arrivalMs = call.ms(arrivalNs)
+    func packet(_ call: SimCall, _ p: SimHeardPacket, sampleCount count: Int) {
+        call.measures.packet(sequence: p.sequence, timestamp: p.timestamp, ssrc: p.ssrc, arrivalNs: p.arrivalNs,
+                             payloadBytes: Int(p.payloadBytes), marker: p.marker)
+        guard count > 0 else { return }
+        let arrivalMs = call.ms(p.arrivalNs)
         call.lastArrivalMs = arrivalMs
         guard call.recognizer != nil else { return }
         if !call.recognizerStarted {
             call.recognizerStarted = true
-            call.recognizer?.originMs = arrivalMs - count / 8
-            call.expectedTimestamp = header.timestamp
+            // The caller hears a packet's first sample when it arrives.
+            call.recognizer?.originMs = arrivalMs
+            call.firstAudioMs = arrivalMs
+            call.expectedTimestamp = p.timestamp
         }
-        let offset = Int(Int32(bitPattern: header.timestamp &- call.expectedTimestamp))
+        let offset = Int(Int32(bitPattern: p.timestamp &- call.expectedTimestamp))
         if offset >= 0 && offset <= 8_000 {
             feedSilence(call, samples: offset)
         } else if offset < 0 && offset > -480 {
             return   // late or already covered by silence
         } else {
             // Timestamps jumped (a new stream, or a pause without timestamp advance): place by arrival.
-            let gapMs = arrivalMs - count / 8 - (call.recognizer?.nowMs ?? 0)
+            let gapMs = arrivalMs - (call.recognizer?.nowMs ?? 0)
             if gapMs > 0 { feedSilence(call, samples: gapMs * 8) }
         }
         let samples = pcm
         call.recognizer!.process(samples.span.extracting(0..<count))
-        call.expectedTimestamp = header.timestamp &+ UInt32(count)
+        call.heardAudio?.append(contentsOf: samples[0..<count])
+        call.expectedTimestamp = p.timestamp &+ UInt32(count)
     }
 
     func feedSilence(_ call: SimCall, samples: Int) {
@@ -66,6 +59,7 @@ extension SimEngine {
         while left > 0 {
             let n = min(left, zeros.count)
             call.recognizer!.process(zeros.span.extracting(0..<n))
+            call.heardAudio?.append(contentsOf: zeros[0..<n])
             left -= n
         }
         call.expectedTimestamp &+= UInt32(truncatingIfNeeded: samples)
@@ -76,7 +70,8 @@ extension SimEngine {
         while !call.finished, let event = call.recognizer?.nextEvent() {
             switch event {
             case .started(let s):
-                deliver(.promptStarted(name: s.prompt, confidence: s.confidence, atMs: s.startMs), to: call)
+                // Back-dating is good to a few tens of ms: never before the first audio.
+                deliver(.promptStarted(name: s.prompt, confidence: s.confidence, atMs: max(s.startMs, call.firstAudioMs)), to: call)
             case .ended(let e):
                 deliver(.promptEnded(name: e.prompt, interrupted: e.interrupted, atMs: e.endMs), to: call)
             }
@@ -86,6 +81,7 @@ extension SimEngine {
     // MARK: every loop tick
 
     func service(_ call: SimCall, nowNs: UInt64) {
+        drainReceived(call)
         let now = call.ms(nowNs)
         if let stream = call.stream {
             while !call.finished, let report = stream.reports.tryPop() {
@@ -166,15 +162,27 @@ extension SimEngine {
     func complete(_ call: SimCall) {
         guard !call.finished else { return }
         call.finished = true
-        if call.registered { loop.unregister(fd: call.socket.fileDescriptor) }
+        if call.registered {
+            let rx = rxLoop, fd = call.socket.fileDescriptor
+            rx.execute { rx.unregister(fd: fd) }
+        }
         if let slot = call.slot {
             pacer.detach(slot)   // the socket closes when the pacer lets the stream go
         } else {
-            call.socket.close()
+            closeSocket(call.socket)
         }
         call.stream = nil
         call.recognizer = nil
+        if let audio = call.heardAudio, let folder = options.recordDirectory {
+            try? AudioFileWriter.write(audio, channelCount: 1, sampleRateHz: 8_000, container: .wav,
+                                       to: folder + "/call-\(call.index)-heard.wav")
+        }
         record(call.record)
+    }
+
+    /// Closes a call's RTP socket on the receive thread, after its unregistration.
+    func closeSocket(_ socket: UDPSocket) {
+        rxLoop.execute { socket.close() }
     }
 
     func record(_ record: SimCallRecord) {

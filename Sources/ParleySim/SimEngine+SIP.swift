@@ -36,10 +36,11 @@ extension SimEngine: SIPStackDelegate {
         for case .sendOffer(let offer) in offerAnswer.handle(.makeOffer(direction: .sendrecv)) { body = Array(offer.text.utf8) }
         let sim = SimCall(index: index, t0Ns: nowNs, startOffsetMs: Int((nowNs - runStartNs) / 1_000_000), runner: runner,
                           offerAnswer: offerAnswer, socket: socket, recognizer: recognizerTemplate)
+        if options.recordDirectory != nil { sim.heardAudio = [] }
         active.append(sim)
-        let me = LoopRef(self)
+        let receiver = sim.receiver
         do {
-            try loop.register(fd: socket.fileDescriptor, interest: .readable) { _ in me.value.receive(sim) }
+            try rxLoop.register(fd: socket.fileDescriptor, interest: .readable) { _ in receiver.receive() }
             sim.registered = true
         } catch {
             deliver(.started(atMs: 0), to: sim)
@@ -124,7 +125,8 @@ extension SimEngine: SIPStackDelegate {
         call.telephoneEventPayloadType = media.telephoneEventPayloadType
         if let remote = SocketAddress(host: media.remoteAddress, port: media.remoteRTPPort) {
             let stream = SimMediaStream(socket: call.socket, remote: remote, payloadType: media.payloadType, law: law,
-                                        telephoneEventPayloadType: media.telephoneEventPayloadType, clips: clips,
+                                        telephoneEventPayloadType: media.telephoneEventPayloadType,
+                                        botAudio: call.receiver.botAudio, clips: clips,
                                         line: lineConfiguration, seed: options.seed &+ UInt64(call.index))
             if let slot = pacer.attach(stream) {
                 call.stream = stream

@@ -4,9 +4,10 @@ import ParleyRealtime
 import ParleySDP
 import ParleySIP
 
-/// Places the simulated calls of a run: a SIP UAC (`SIPStack`) and every call's RTP
-/// receive on one `EventLoop`, every call's paced RTP send on one `SimPacer` thread; no
-/// thread per call. Each call runs a `ScenarioRunner`; the bot's audio goes through the
+/// Places the simulated calls of a run: a SIP UAC (`SIPStack`), the recognizers and the
+/// runners on one `EventLoop`; every call's RTP receive on a second loop that only reads
+/// and timestamps (so recognition work never delays an arrival time); every call's paced
+/// RTP send on one `SimPacer` thread. Three threads in all, none per call. Each call runs a `ScenarioRunner`; the bot's audio goes through the
 /// call's `PromptRecognizer` (so the caller knows what it heard) and into the echo path
 /// of its line.
 ///
@@ -21,6 +22,8 @@ public final class SimEngine: @unchecked Sendable {
     let recognizerTemplate: PromptRecognizer?
     let uninterruptible: Set<String>
     let loop: EventLoop
+    /// The receive thread: RTP reads and their timestamps, nothing else.
+    let rxLoop: EventLoop
     let transport: SIPTransport
     let stack: SIPStack
     let pacer: SimPacer
@@ -44,8 +47,7 @@ public final class SimEngine: @unchecked Sendable {
     var finishedRun = false
     var random: SplitMix64
     var tickTimer: EventLoopTimerID?
-    // Receive scratch (loop thread).
-    var datagram = [UInt8](repeating: 0, count: 2_048)
+    // Received audio scratch (loop thread).
     var pcm = [Int16](repeating: 0, count: 2_048)
     let zeros = [Int16](repeating: 0, count: 160)
 
@@ -75,6 +77,7 @@ public final class SimEngine: @unchecked Sendable {
         }
         do {
             loop = try EventLoop()
+            rxLoop = try EventLoop()
             transport = SIPTransport(loop: loop, configuration: SIPTransportConfiguration(loopbackOnly: options.loopbackOnly))
             guard let local = SocketAddress(host: options.localHost, port: 0) else {
                 throw SimRunError("bad local address \(options.localHost)")
@@ -113,10 +116,12 @@ public final class SimEngine: @unchecked Sendable {
             nextStartNs = runStartNs
             let me = LoopRef(self)
             tickTimer = try loop.scheduleTimer(afterMs: 1, repeatEveryMs: 5) { me.value.tick() }
+            try rxLoop.start(name: "parley-sim-rx")
             try loop.start(name: "parley-sim-io")
         } catch {
             _ = pacer.stop()
             loop.shutdown()
+            rxLoop.shutdown()
             throw SimRunError("start: \(error)")
         }
         done.wait()
@@ -129,7 +134,15 @@ public final class SimEngine: @unchecked Sendable {
         }
         finished.wait()
         loop.shutdown()
+        // The loop is stopped: only the pacer still reads the slots.
+        let attached = pacer.slots.compactMap { $0.stream?.socket }
         let pacing = pacer.stop()
+        // Run the receive thread's queued closes, then stop it.
+        let drained = DispatchSemaphore(value: 0)
+        rxLoop.execute { drained.signal() }
+        _ = drained.wait(timeout: .now() + 5)
+        rxLoop.shutdown()
+        for socket in attached { socket.close() }
         pacer.reclaim { $0.socket.close() }
         for call in active { call.socket.close() }
         return SimRunResult(report: report, calls: records.sorted { $0.index < $1.index }, timeline: timeline,
@@ -140,7 +153,7 @@ public final class SimEngine: @unchecked Sendable {
 
     func tick() {
         guard !finishedRun else { return }
-        pacer.reclaim { $0.socket.close() }
+        pacer.reclaim { closeSocket($0.socket) }
         let now = Monotonic.nowNs()
         for call in active where !call.finished {
             service(call, nowNs: now)

@@ -29,8 +29,8 @@ enum SimMediaReport: BitwiseCopyable {
 /// telephone-events instead of audio while a digit plays.
 ///
 /// Thread confinement: the `let` properties are set before the stream is attached to the
-/// pacer and never change; the rings are SPSC (commands and bot audio: loop → pacer,
-/// reports: pacer → loop); every `var` is touched only by the pacing thread between
+/// pacer and never change; the rings are SPSC (commands: loop → pacer, bot audio: receive
+/// thread → pacer, reports: pacer → loop); every `var` is touched only by the pacing thread between
 /// attach and detach (the pacer's control ring publishes the attach with release/acquire).
 /// That is the invariant behind `@unchecked Sendable`. `tick` does not allocate.
 final class SimMediaStream: @unchecked Sendable {
@@ -46,8 +46,8 @@ final class SimMediaStream: @unchecked Sendable {
     let clips: SimClips
     let commands = SPSCRing<SimMediaCommand>(capacity: 64)
     let reports = SPSCRing<SimMediaReport>(capacity: 64)
-    /// The bot's decoded audio, for the echo path (loop → pacer), 1 s deep.
-    let botAudio = SPSCRing<Int16>(capacity: 8_192)
+    /// The bot's decoded audio, for the echo path (receive thread → pacer).
+    let botAudio: SPSCRing<Int16>
     /// Packets sent and send failures (relaxed: statistics only).
     let packetsSent = Atomic<Int>(0)
     let sendFailures = Atomic<Int>(0)
@@ -67,8 +67,9 @@ final class SimMediaStream: @unchecked Sendable {
     var packet: [UInt8]
 
     init(socket: UDPSocket, remote: SocketAddress, payloadType: UInt8, law: G711.Law, telephoneEventPayloadType: UInt8?,
-         clips: SimClips, line: LineConfiguration, seed: UInt64) {
+         botAudio: SPSCRing<Int16>, clips: SimClips, line: LineConfiguration, seed: UInt64) {
         self.socket = socket
+        self.botAudio = botAudio
         self.remote = remote
         self.payloadType = payloadType
         self.law = law
@@ -90,6 +91,10 @@ final class SimMediaStream: @unchecked Sendable {
 
     /// One 20 ms tick. Pacing thread only.
     func tick(nowNs: UInt64) {
+        if marker {
+            // First tick: what arrived before the stream was attached is stale for the echo.
+            while botAudio.tryPop() != nil {}
+        }
         if current == nil { startNext(nowNs: nowNs) }
         // The bot's audio of this tick feeds the echo path whether or not audio is sent.
         var got = 0

@@ -15,7 +15,7 @@ public struct SimReport: Sendable {
     public private(set) var failures: [String: Int] = [:]
     /// Pacing error of every received packet of the bot's streams.
     public private(set) var pacing = PacingHistogram()
-    /// RFC 3550 interarrival jitter per call (ms, at the call's end).
+    /// RFC 3550 interarrival jitter per call (ms, the call's largest estimate).
     public private(set) var jitterMs: [Double] = []
     public private(set) var packetsExpected = 0
     public private(set) var packetsLost = 0
@@ -26,7 +26,7 @@ public struct SimReport: Sendable {
     public mutating func add(stream: StreamMeasures) {
         guard stream.packets > 0 else { return }
         pacing.merge(stream.pacing)
-        jitterMs.append(stream.jitterMs)
+        jitterMs.append(stream.maxJitterMs)
         packetsExpected += stream.expected
         packetsLost += stream.lost
     }

@@ -20,10 +20,13 @@ public struct SimRunOptions: Sendable {
     public var loopbackOnly: Bool
     /// Seed for the pick among the scenario's calls and the line noise.
     public var seed: UInt64
+    /// When set, each call's received audio (as the recognizer heard it, on the caller's
+    /// clock from the first packet) is written here as `call-<n>-heard.wav` (debugging).
+    public var recordDirectory: String?
 
     public init(target: SocketAddress, calls: Int? = nil, concurrency: Int = 1, ratePerSecond: Double? = nil,
                 durationSeconds: Double? = nil, localHost: String = "127.0.0.1", calledUser: String = "parley",
-                loopbackOnly: Bool = false, seed: UInt64 = 1) {
+                loopbackOnly: Bool = false, seed: UInt64 = 1, recordDirectory: String? = nil) {
         self.target = target
         self.calls = calls
         self.concurrency = max(1, concurrency)
@@ -33,6 +36,7 @@ public struct SimRunOptions: Sendable {
         self.calledUser = calledUser
         self.loopbackOnly = loopbackOnly
         self.seed = seed
+        self.recordDirectory = recordDirectory
     }
 }
 

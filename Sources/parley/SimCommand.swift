@@ -9,7 +9,7 @@ enum SimCommand {
     static let usage = """
         usage: parley sim --target HOST:PORT --scenario FILE [--calls N] [--concurrency C]
                           [--rate R] [--duration S] [--json OUT] [--html OUT] [--local HOST]
-                          [--called USER] [--seed N] [--quiet]
+                          [--called USER] [--seed N] [--record DIR] [--quiet]
           --target       the bot's SIP address (UDP)
           --scenario     scenario YAML (docs/sim.md); examples in examples/sim/
           --calls        calls to place (default 1, or unlimited with --duration)
@@ -19,6 +19,7 @@ enum SimCommand {
           --json, --html write the report (JSON; self-contained HTML with SVG charts)
           --local        local address for SIP/RTP (default 127.0.0.1)
           --called       user part of the Request-URI (default parley)
+          --record       write each call's received audio to DIR/call-<n>-heard.wav
         """
 
     struct Arguments {
@@ -34,6 +35,7 @@ enum SimCommand {
         var called = "parley"
         var seed: UInt64 = 1
         var quiet = false
+        var record: String?
     }
 
     struct UsageError: Error {
@@ -69,6 +71,7 @@ enum SimCommand {
             case "--html": a.html = v
             case "--local": a.local = v
             case "--called": a.called = v
+            case "--record": a.record = v
             case "--seed":
                 guard let n = UInt64(v) else { return .fail("--seed must be a non-negative integer") }
                 a.seed = n
@@ -97,7 +100,8 @@ enum SimCommand {
             return 2
         }
         let options = SimRunOptions(target: target, calls: a.calls, concurrency: a.concurrency, ratePerSecond: a.rate,
-                                    durationSeconds: a.duration, localHost: a.local, calledUser: a.called, seed: a.seed)
+                                    durationSeconds: a.duration, localHost: a.local, calledUser: a.called, seed: a.seed,
+                                    recordDirectory: a.record)
         let quiet = a.quiet
         let result: SimRunResult
         do throws(SimRunError) {

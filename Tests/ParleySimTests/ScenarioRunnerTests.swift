@@ -161,7 +161,10 @@ struct RunnerHarness {
         h.at(100) { .answered(atMs: $0) }
         h.at(300) { .promptStarted(name: "hello", confidence: 0.9, atMs: $0) }
         h.at(3_000) { .promptEnded(name: "hello", interrupted: false, atMs: $0) }
-        h.advance(to: 5_100)
+        // The timeout counts from the last prompt event (hello's end at 3 s), not the turn's start.
+        h.advance(to: 7_900)
+        #expect(h.verdict == nil)
+        h.advance(to: 8_100)
         #expect(h.verdict == .failed("waited 5000 ms for prompt `offer`, last heard `hello`"))
     }
 

