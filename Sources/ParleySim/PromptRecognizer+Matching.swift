@@ -247,8 +247,9 @@ extension PromptRecognizer {
         if good { hypothesisCount = 0 }
         if !good, let c = confirmHypotheses(activeFraction: activeFraction) {
             let cand = references[c.reference]
-            let continues = cand.prompt == ref.prompt && cand.variant == ref.variant
-                && (cand.segmentIndex > ref.segmentIndex || (c.reference == t.reference && !pastEnd))
+            // While a prompt is tracked (no silence ended it), a match of the same prompt is
+            // that prompt going on (its next segment, or a variant sharing words), not a new one.
+            let continues = cand.prompt == ref.prompt
             if continues {
                 t.reference = c.reference
                 t.position = c.alignment + span - 1
