@@ -41,6 +41,8 @@ final class SimCall: @unchecked Sendable {
     var audioPayloadType: UInt8?
     var telephoneEventPayloadType: UInt8?
     var recognizerStarted = false
+    /// A prompt end not yet passed to the runner (see `SimEngine.drainRecognizer`).
+    var heldEnd: PromptRecognizer.End?
     var expectedTimestamp: UInt32 = 0
     var lastArrivalMs = 0
     /// What the recognizer heard, kept only with `SimRunOptions.recordDirectory`.

@@ -65,18 +65,39 @@ extension SimEngine {
         call.expectedTimestamp &+= UInt32(truncatingIfNeeded: samples)
     }
 
-    /// Recognizer events become the runner's prompt events.
+    /// Recognizer events become the runner's prompt events. An end is held back for
+    /// `SimEngine.endHoldMs` of heard audio: when the same prompt is found again in that
+    /// time mid-recording (the tracker lost it for a moment: a glitch in the bot's stream,
+    /// a pause inside the prompt), the end and the new start are dropped and the prompt
+    /// simply goes on.
     func drainRecognizer(_ call: SimCall) {
         while !call.finished, let event = call.recognizer?.nextEvent() {
             switch event {
             case .started(let s):
+                if let held = call.heldEnd {
+                    call.heldEnd = nil
+                    if held.prompt == s.prompt && s.offsetMs >= Self.midPromptOffsetMs { continue }
+                    deliver(.promptEnded(name: held.prompt, interrupted: held.interrupted, atMs: held.endMs), to: call)
+                }
                 // Back-dating is good to a few tens of ms: never before the first audio.
                 deliver(.promptStarted(name: s.prompt, confidence: s.confidence, atMs: max(s.startMs, call.firstAudioMs)), to: call)
             case .ended(let e):
-                deliver(.promptEnded(name: e.prompt, interrupted: e.interrupted, atMs: e.endMs), to: call)
+                if let held = call.heldEnd {
+                    deliver(.promptEnded(name: held.prompt, interrupted: held.interrupted, atMs: held.endMs), to: call)
+                }
+                call.heldEnd = e
             }
         }
+        if let held = call.heldEnd, let heard = call.recognizer?.nowMs, heard - held.detectedMs >= Self.endHoldMs {
+            call.heldEnd = nil
+            deliver(.promptEnded(name: held.prompt, interrupted: held.interrupted, atMs: held.endMs), to: call)
+        }
     }
+
+    /// How long a prompt's end waits for the prompt to be found again (ms of heard audio).
+    static let endHoldMs = 700
+    /// A match this far into a recording is the prompt going on, not starting over.
+    static let midPromptOffsetMs = 600
 
     // MARK: every loop tick
 

@@ -134,6 +134,11 @@ extension SimEngine: SIPStackDelegate {
             }
         }
         deliver(.answered(atMs: now), to: call)
+        if call.stream == nil {
+            if let h = call.handle { stack.hangup(h) }
+            deliver(.callFailed(status: 200, reason: "cannot send RTP to \(media.remoteAddress):\(media.remoteRTPPort)", atMs: now),
+                    to: call)
+        }
     }
 
     /// In-dialog requests from the bot: re-INVITE answered from our offer/answer, the rest 200.

@@ -22,8 +22,9 @@ final class ParleydProcess: @unchecked Sendable {
         sink = try WebhookSink()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-sim-parleyd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        // An RTP range of its own (200 ports from a random base), to keep clear of other runs.
-        let base = 30_000 + Int.random(in: 0..<140) * 200
+        // An RTP range of its own (200 ports from a random base below the kernel's ephemeral
+        // range, where port-0 sockets — the simulator's own RTP — land), clear of the demo's.
+        let base = 21_000 + Int.random(in: 0..<55) * 200
         let demo = TestPaths.repo + "/examples/demo"
         let config = """
             node_id: sim-test
