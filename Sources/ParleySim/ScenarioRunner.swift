@@ -113,10 +113,12 @@ public struct ScenarioRunner: Sendable {
                 result.heard[i].interrupted = interrupted
             }
             if interrupted {
-                if let start = speechStartMs, spokenOver == name {
+                // The end's time decides, not the order events arrive in: a prompt that
+                // stopped before the caller spoke was not interrupted by the caller.
+                if let start = speechStartMs, spokenOver == name, at >= start {
                     result.bargeInMs.append(at - start)
                     actions.append(.record(.bargeInMs(at - start)))
-                } else if !speaking {
+                } else if !speaking || (speechStartMs.map { at < $0 } ?? true) {
                     result.falseBargeIns += 1
                     actions.append(.record(.falseBargeIn(prompt: name)))
                 }

@@ -36,10 +36,12 @@ final class SimPacer: @unchecked Sendable {
         free = (0..<Int32(capacity)).reversed()
     }
 
+    /// SCHED_FIFO when the system allows it (else normal scheduling: `status` says which),
+    /// so a loaded machine delays the caller's packets less.
     func start() throws(RealtimeError) {
         let runner = Runner(pacer: self)
         thread = try RealtimeThread.start(clock: MediaClock(tickMs: SimMediaStream.ptimeMs),
-                                          options: RealtimeThread.Options(name: "parley-sim-rtp")) { tick in
+                                          options: RealtimeThread.Options(name: "parley-sim-rtp", fifoPriority: 10)) { tick in
             runner.tick(tick)
         }
     }

@@ -216,4 +216,19 @@ struct RunnerHarness {
         #expect(table.contains("setup               100      50      95      99     100"), "\(table)")
         #expect(table.contains("2 × expected disposition `declined`, got `upset`"), "\(table)")
     }
+
+    /// A prompt end reported late (after the caller started) but dated before the caller
+    /// spoke is a false barge-in, never a negative barge-in latency.
+    @Test func anEndDatedBeforeTheCallerSpokeIsNotABargeIn() {
+        let call = ScenarioCall(name: "late end", turns: [.wait(prompt: "offer", afterMs: 1_000, timeoutMs: nil), .say(file: "/s/no.wav")])
+        var h = RunnerHarness(call)
+        h.at(0) { .started(atMs: $0) }
+        h.at(100) { .answered(atMs: $0) }
+        h.at(600) { _ in .promptStarted(name: "offer", confidence: 0.9, atMs: 200) }
+        h.advance(to: 1_700)   // 1 s after offer was recognised: the caller starts speaking
+        #expect(h.log.contains(.sendAudio(file: "/s/no.wav")))
+        h.at(2_300) { _ in .promptEnded(name: "offer", interrupted: true, atMs: 1_500) }
+        #expect(h.runner.result.bargeInMs.isEmpty)
+        #expect(h.runner.result.falseBargeIns == 1)
+    }
 }
