@@ -44,7 +44,7 @@ public struct SimReport: Sendable {
             let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
             return (sorted[max(0, min(sorted.count - 1, rank - 1))] * 1_000).rounded() / 1_000
         }
-        return .init(count: sorted.count, p50: pick(50), p95: pick(95), p99: pick(99), max: sorted.last)
+        return .init(count: sorted.count, p50: pick(50), p95: pick(95), p99: pick(99), max: pick(100))
     }
 
     public mutating func add(_ call: CallResult) {
