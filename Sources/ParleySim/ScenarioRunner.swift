@@ -68,6 +68,10 @@ public struct ScenarioRunner: Sendable {
     var waitArmed = false
     /// Prompt playing when the caller started speaking into it.
     var spokenOver: String?
+    /// The glue's clock when it hands over an event whose time is in the past (a prompt
+    /// start is back-dated by the recognizer): timers are set relative to it. Nil: the
+    /// event's own time is now.
+    public var clockMs: Int?
 
     public init(call: ScenarioCall, timeouts: ScenarioTimeouts, uninterruptible: Set<String> = []) {
         self.call = call
@@ -216,7 +220,7 @@ public struct ScenarioRunner: Sendable {
         if let afterMs {
             waitingCursor = i + 1
             waitArmed = true
-            let due = heard.startMs + afterMs - at
+            let due = heard.startMs + afterMs - (clockMs ?? at)
             if due <= 0 { advance(at: at, &actions) } else {
                 generation += 1
                 actions.append(timer(.bargeIn, due))

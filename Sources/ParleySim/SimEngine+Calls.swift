@@ -127,6 +127,7 @@ extension SimEngine {
 
     func deliver(_ event: ScenarioRunner.Event, to call: SimCall) {
         guard !call.finished else { return }
+        call.runner.clockMs = call.ms(Monotonic.nowNs())
         let actions = call.runner.handle(event)
         perform(actions, for: call)
         while !call.finished, !call.deferred.isEmpty {

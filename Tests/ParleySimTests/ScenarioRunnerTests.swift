@@ -231,4 +231,19 @@ struct RunnerHarness {
         #expect(h.runner.result.bargeInMs.isEmpty)
         #expect(h.runner.result.falseBargeIns == 1)
     }
+
+    /// `after_ms` counts from the prompt's (back-dated) start, not from its detection.
+    @Test func bargeInDelayCountsFromThePromptsStart() {
+        let call = ScenarioCall(name: "barge", turns: [.wait(prompt: "offer", afterMs: 1_500, timeoutMs: nil), .say(file: "/s/no.wav")])
+        var h = RunnerHarness(call)
+        h.at(0) { .started(atMs: $0) }
+        h.at(100) { .answered(atMs: $0) }
+        h.runner.clockMs = 700   // detected at 700, started at 300
+        h.at(700) { _ in .promptStarted(name: "offer", confidence: 0.9, atMs: 300) }
+        h.runner.clockMs = nil
+        h.advance(to: 1_790)
+        #expect(!h.log.contains(.sendAudio(file: "/s/no.wav")))
+        h.advance(to: 1_800)   // 300 + 1500
+        #expect(h.log.contains(.sendAudio(file: "/s/no.wav")))
+    }
 }
