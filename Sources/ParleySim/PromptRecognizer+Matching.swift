@@ -124,7 +124,8 @@ extension PromptRecognizer {
                 $0.reference == c.reference && abs($0.position - position) <= 3
             }
             if !known {
-                let h = Hypothesis(reference: c.reference, position: position, count: 1, scoreSum: c.score)
+                let h = Hypothesis(reference: c.reference, position: position, count: 1, scoreSum: c.score,
+                                   waveformChecked: false, correlation: 0)
                 if hypothesisCount < hypotheses.count {
                     hypotheses[hypothesisCount] = h
                     hypothesisCount += 1
@@ -133,9 +134,24 @@ extension PromptRecognizer {
                 }
             }
         }
+        // Ripe hypotheses must match the recording's waveform too; those that do not are dropped.
+        var i = 0
+        while i < hypothesisCount {
+            let h = hypotheses[i]
+            if h.count >= configuration.confirmDecisions && h.mean >= configuration.confirmMean && !h.waveformChecked {
+                let c = waveformCorrelation(h.reference, position: h.position)
+                if c < configuration.minWaveformCorrelation {
+                    hypotheses[i] = hypotheses[hypothesisCount - 1]
+                    hypothesisCount -= 1
+                    continue
+                }
+                hypotheses[i].waveformChecked = true
+                hypotheses[i].correlation = c
+            }
+            i += 1
+        }
         var best: Int?
-        for i in 0..<hypothesisCount where hypotheses[i].count >= configuration.confirmDecisions
-            && hypotheses[i].mean >= configuration.confirmMean {
+        for i in 0..<hypothesisCount where hypotheses[i].waveformChecked {
             if let b = best, hypotheses[b].mean >= hypotheses[i].mean { continue }
             best = i
         }
@@ -147,8 +163,46 @@ extension PromptRecognizer {
             return nil
         }
         hypothesisCount = 0
+        lastCorrelation = winner.correlation
         return Candidate(reference: winner.reference, alignment: winner.position - (configuration.windowFrames - 1),
                          score: winner.mean, rival: -1)
+    }
+
+    /// Normalised cross-correlation of the first differences (a pre-emphasis: no DC, no
+    /// hum) of the last `waveformCheckMs` of received samples and of recording `j` where
+    /// its frame `position` is aligned with the newest live frame, best over
+    /// ± `waveformLagSamples`; 0 when too little of the recording is in range.
+    func waveformCorrelation(_ j: Int, position: Int) -> Float {
+        let ref = references[j].samples
+        let capacity = liveSampleCapacity
+        let blockSamples = BandEnergyAnalyzer.blockSamples
+        let end = analyzer.blockCount * blockSamples   // live samples up to the newest frame
+        let shift = (analyzer.blockCount - 1 - position) * blockSamples   // live index − recording index
+        let maxLag = configuration.waveformLagSamples
+        // Live index i and i − 1 in the ring; recording index i − shift + lag and the one before in range.
+        let start = max(end - configuration.waveformCheckMs * 8, samplesSeen - capacity + 1, shift + maxLag + 1, 1)
+        let stop = min(end, ref.count + shift - maxLag)
+        guard stop - start >= 400 else { return 0 }
+        func live(_ i: Int) -> Float { Float(liveSamples[i % capacity]) - Float(liveSamples[(i - 1) % capacity]) }
+        var liveEnergy: Float = 0
+        for i in start..<stop { liveEnergy += live(i) * live(i) }
+        guard liveEnergy > 0 else { return 0 }
+        var best: Float = 0
+        var lag = -maxLag
+        while lag <= maxLag {
+            var dot: Float = 0, refEnergy: Float = 0
+            var i = start
+            while i < stop {
+                let k = i - shift + lag
+                let r = Float(ref[k]) - Float(ref[k - 1])
+                dot += live(i) * r
+                refEnergy += r * r
+                i += 1
+            }
+            if refEnergy > 0 { best = max(best, dot / (liveEnergy * refEnergy).squareRoot()) }
+            lag += 1
+        }
+        return best
     }
 
     mutating func decide(activeFraction: Float) {
@@ -157,6 +211,9 @@ extension PromptRecognizer {
         let span = configuration.windowFrames
         guard var t = track else {
             guard let c = confirmHypotheses(activeFraction: activeFraction) else { return }
+            // A prompt does not start in silence: a match ripening after the sound stopped
+            // (another prompt sharing words, heard in the past) is not reported.
+            guard silentRunMs < configuration.endSilenceMs else { return }
             begin(c, now: now)
             return
         }
@@ -190,8 +247,9 @@ extension PromptRecognizer {
         if good { hypothesisCount = 0 }
         if !good, let c = confirmHypotheses(activeFraction: activeFraction) {
             let cand = references[c.reference]
-            let continues = cand.prompt == ref.prompt && cand.variant == ref.variant
-                && (cand.segmentIndex > ref.segmentIndex || (c.reference == t.reference && !pastEnd))
+            // While a prompt is tracked (no silence ended it), a match of the same prompt is
+            // that prompt going on (its next segment, or a variant sharing words), not a new one.
+            let continues = cand.prompt == ref.prompt
             if continues {
                 t.reference = c.reference
                 t.position = c.alignment + span - 1
@@ -219,17 +277,20 @@ extension PromptRecognizer {
         let ref = references[c.reference]
         let position = c.alignment + configuration.windowFrames - 1
         let segmentStart = now - (position + 1) * BandEnergyAnalyzer.blockMs
-        let start = ref.isFirst ? segmentStart : min(segmentStart, onsetMs)
+        // Never before the previous prompt ended (back-dating is approximate).
+        let start = max(ref.isFirst ? segmentStart : min(segmentStart, onsetMs), lastPromptEndMs)
         track = Track(reference: c.reference, position: position, positionAtLastActive: position,
                       startMs: start, lastGoodMs: now)
         emit(.started(Start(prompt: ref.prompt, variant: ref.variant, confidence: Double(c.score), startMs: start,
-                            detectedMs: now, offsetMs: c.alignment * BandEnergyAnalyzer.blockMs)))
+                            detectedMs: now, offsetMs: c.alignment * BandEnergyAnalyzer.blockMs,
+                            waveformCorrelation: Double(lastCorrelation))))
     }
 
     mutating func finish(_ t: Track, endMs: Int, now: Int) {
         let ref = references[t.reference]
         let toleranceFrames = configuration.finishToleranceMs / BandEnergyAnalyzer.blockMs
         let finished = ref.isLast && t.positionAtLastActive >= ref.frameCount - toleranceFrames
+        lastPromptEndMs = endMs
         emit(.ended(End(prompt: ref.prompt, endMs: endMs, detectedMs: now, interrupted: !finished)))
     }
 }

@@ -40,6 +40,15 @@ public struct PromptRecognizer: Sendable {
         public var finishToleranceMs = 300
         /// Share of a window's frames that must carry sound before it is searched.
         public var minActiveFraction: Float = 0.6
+        /// A confirmed match must also correlate with the recording's waveform: the bot
+        /// plays that very recording, so the last `waveformCheckMs` of received audio and
+        /// the recording at the matched place (± `waveformLagSamples`) correlate near 1
+        /// through G.711 and line noise, while another voice whose spectrum happens to
+        /// move alike (the band deltas match) does not correlate at all.
+        /// (Prompts of one TTS voice that share words correlate up to ~0.75 there.)
+        public var minWaveformCorrelation: Float = 0.85
+        public var waveformCheckMs = 200
+        public var waveformLagSamples = 120
 
         public init() {}
     }
@@ -54,6 +63,8 @@ public struct PromptRecognizer: Sendable {
         public var startMs: Int
         public var detectedMs: Int
         public var offsetMs: Int
+        /// Normalised correlation with the recording's waveform at confirmation.
+        public var waveformCorrelation: Double = 0
     }
 
     /// A prompt stopped: `endMs` is its last audible moment.
@@ -97,6 +108,13 @@ public struct PromptRecognizer: Sendable {
     var hypotheses: [Hypothesis]
     var hypothesisCount = 0
     var events: [Event?]
+    /// The last `liveSampleCapacity` received samples (a ring; `samplesSeen` in all).
+    let liveSampleCapacity: Int
+    var liveSamples: [Int16]
+    var samplesSeen = 0
+    var lastCorrelation: Float = 0
+    /// End of the last prompt reported (caller clock).
+    var lastPromptEndMs = Int.min
     var eventHead = 0
     var eventCount = 0
 
@@ -116,6 +134,9 @@ public struct PromptRecognizer: Sendable {
         var position: Int
         var count: Int
         var scoreSum: Float
+        /// Ripe and checked against the recording's waveform (`correlation`).
+        var waveformChecked = false
+        var correlation: Float = 0
         var mean: Float { scoreSum / Float(count) }
     }
 
@@ -152,6 +173,8 @@ public struct PromptRecognizer: Sendable {
         ring = [Float](repeating: 0, count: ringFrames * bands)
         ringActive = [Bool](repeating: false, count: ringFrames)
         window = [Float](repeating: 0, count: n * bands)
+        liveSampleCapacity = (configuration.waveformCheckMs * 8 + 2 * configuration.waveformLagSamples + 1_024)
+        liveSamples = [Int16](repeating: 0, count: liveSampleCapacity)
         events = [Event?](repeating: nil, count: 16)
         hypotheses = [Hypothesis](repeating: Hypothesis(reference: 0, position: 0, count: 0, scoreSum: 0), count: 6)
     }
@@ -164,8 +187,10 @@ public struct PromptRecognizer: Sendable {
 
     /// Feeds received audio (8 kHz PCM, any count).
     public mutating func process(_ samples: Span<Int16>) {
-        for i in 0..<samples.count where analyzer.push(samples[i]) {
-            block()
+        for i in 0..<samples.count {
+            liveSamples[samplesSeen % liveSampleCapacity] = samples[i]
+            samplesSeen += 1
+            if analyzer.push(samples[i]) { block() }
         }
     }
 

@@ -16,6 +16,8 @@ public struct PromptReference: Sendable {
     public let frameCount: Int
     /// frameCount × bandCount log-energy deltas (dB), frame-major.
     let frames: [Float]
+    /// The recording itself (8 kHz): a match is checked against its waveform.
+    let samples: [Int16]
     /// Per frame: louder than the recording's peak level − 25 dB.
     let active: [Bool]
     /// Alignments that fit a whole window: `frameCount − span + 1` (0 when too short).
@@ -36,6 +38,7 @@ public struct PromptReference: Sendable {
         let (energies, levels) = BandEnergyAnalyzer.analyse(samples)
         let bands = BandEnergyAnalyzer.bandCount
         self.frames = Self.deltas(energies, bands: bands)
+        self.samples = samples
         self.frameCount = levels.count
         let peak = levels.max() ?? -100
         self.active = levels.map { $0 > peak - 25 }

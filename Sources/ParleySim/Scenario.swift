@@ -47,7 +47,8 @@ public struct Scenario: Sendable, Equatable {
 public struct ScenarioTimeouts: Sendable, Equatable {
     /// INVITE sent → final response.
     public var answerTimeoutMs: Int
-    /// Longest a `wait` turn waits for its prompt (a turn may override it).
+    /// Longest a `wait` turn waits for its prompt (a turn may override it), counted from
+    /// the turn's start or the last prompt heard to start or end, whichever is later.
     public var promptTimeoutMs: Int
     /// Answer → end of the call, whatever happens.
     public var callTimeoutMs: Int

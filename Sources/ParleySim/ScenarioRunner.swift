@@ -68,6 +68,10 @@ public struct ScenarioRunner: Sendable {
     var waitArmed = false
     /// Prompt playing when the caller started speaking into it.
     var spokenOver: String?
+    /// The glue's clock when it hands over an event whose time is in the past (a prompt
+    /// start is back-dated by the recognizer): timers are set relative to it. Nil: the
+    /// event's own time is now.
+    public var clockMs: Int?
 
     public init(call: ScenarioCall, timeouts: ScenarioTimeouts, uninterruptible: Set<String> = []) {
         self.call = call
@@ -105,6 +109,7 @@ public struct ScenarioRunner: Sendable {
                 result.responseMs.append(at - end)
                 actions.append(.record(.responseMs(at - end)))
             }
+            rearmWait(&actions)
             progressWait(at: at, &actions)
         case .promptEnded(let name, let interrupted, let at):
             if let i = result.heard.lastIndex(where: { $0.name == name && $0.endMs == nil }) {
@@ -112,10 +117,12 @@ public struct ScenarioRunner: Sendable {
                 result.heard[i].interrupted = interrupted
             }
             if interrupted {
-                if let start = speechStartMs, spokenOver == name {
+                // The end's time decides, not the order events arrive in: a prompt that
+                // stopped before the caller spoke was not interrupted by the caller.
+                if let start = speechStartMs, spokenOver == name, at >= start {
                     result.bargeInMs.append(at - start)
                     actions.append(.record(.bargeInMs(at - start)))
-                } else if !speaking {
+                } else if !speaking || (speechStartMs.map { at < $0 } ?? true) {
                     result.falseBargeIns += 1
                     actions.append(.record(.falseBargeIn(prompt: name)))
                 }
@@ -124,6 +131,7 @@ public struct ScenarioRunner: Sendable {
                 actions.append(.record(.missedBargeIn(prompt: name)))
             }
             if spokenOver == name { spokenOver = nil }
+            rearmWait(&actions)
             progressWait(at: at, &actions)
         case .callerAudioFinished(let at):
             guard speaking else { break }
@@ -196,6 +204,14 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    /// The bot did something (a prompt started or ended): a wait turn's timeout counts
+    /// from here, so it bounds the bot's silence, not the length of the prompts before.
+    mutating func rearmWait(_ actions: inout [Action]) {
+        guard case .wait(_, _, let timeout) = currentTurn, !waitArmed else { return }
+        generation += 1
+        actions.append(timer(.turn, timeout ?? timeouts.promptTimeoutMs))
+    }
+
     /// A wait turn completes on its prompt's end, or `afterMs` into it.
     mutating func progressWait(at: Int, _ actions: inout [Action]) {
         guard case .wait(let prompt, let afterMs, _) = currentTurn, !waitArmed else { return }
@@ -204,7 +220,7 @@ public struct ScenarioRunner: Sendable {
         if let afterMs {
             waitingCursor = i + 1
             waitArmed = true
-            let due = heard.startMs + afterMs - at
+            let due = heard.startMs + afterMs - (clockMs ?? at)
             if due <= 0 { advance(at: at, &actions) } else {
                 generation += 1
                 actions.append(timer(.bargeIn, due))

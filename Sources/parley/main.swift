@@ -17,6 +17,7 @@ let subcommands: [Subcommand] = [
     Subcommand(name: "eval", summary: "evaluate the intent classifier on a held-out set", run: EvalCommand.run),
     Subcommand(name: "bench", summary: "benchmarks (bench core --json)", run: BenchCommand.run),
     Subcommand(name: "calls", summary: "export call records (calls export --csv|--json)", run: CallsCommand.run),
+    Subcommand(name: "sim", summary: "simulated calls: load test and caller experience report", run: SimCommand.run),
     Subcommand(name: "campaign", summary: "outbound campaigns (campaign check FILE)", run: CampaignCommand.run),
 ]
 

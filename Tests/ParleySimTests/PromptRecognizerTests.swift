@@ -10,6 +10,7 @@ import Testing
     struct Figures {
         var trials = 0, correct = 0, dated = 0
         var latenciesMs: [Int] = []
+        var correlations: [Double] = []
         var failures: [String] = []
     }
 
@@ -27,6 +28,7 @@ import Testing
             if start.prompt == name {
                 f.correct += 1
                 f.latenciesMs.append(start.detectedMs - leadMs)
+                f.correlations.append((start.waveformCorrelation * 100).rounded() / 100)
                 if abs(start.startMs - leadMs) <= 60 { f.dated += 1 }
             } else {
                 f.failures.append("\(name): heard \(start.prompt)")
@@ -37,15 +39,17 @@ import Testing
 
     @Test func identifiesPromptsFromTheirStartThroughMuLaw() throws {
         let f = try fromStart(noise: false)
-        print("prompt recognition from the start, μ-law: \(f.correct)/\(f.trials) correct, \(f.dated) dated within 60 ms, detection latency ms \(f.latenciesMs.sorted()); misses \(f.failures)")
+        print("prompt recognition from the start, μ-law: \(f.correct)/\(f.trials) correct, \(f.dated) dated within 60 ms, detection latency ms \(f.latenciesMs.sorted()), waveform correlation \(f.correlations.sorted()); misses \(f.failures)")
         #expect(f.correct * 100 >= f.trials * 90, "\(f.failures)")
         #expect(f.dated == f.correct, "a correct first match is dated to the prompt's start")
-        #expect(f.latenciesMs.allSatisfy { $0 <= 600 }, "\(f.latenciesMs)")
+        // One prompt takes up to ~1 s: its first ripe match is another recording sharing
+        // words, refused by the waveform check, and the right one needs its own 8 decisions.
+        #expect(f.latenciesMs.allSatisfy { $0 <= 1_000 }, "\(f.latenciesMs)")
     }
 
     @Test func identifiesPromptsFromTheirStartThroughMuLawWithNoise() throws {
         let f = try fromStart(noise: true)
-        print("prompt recognition from the start, μ-law + white noise 20 dB SNR: \(f.correct)/\(f.trials) correct, latency ms \(f.latenciesMs.sorted()); misses \(f.failures)")
+        print("prompt recognition from the start, μ-law + white noise 20 dB SNR: \(f.correct)/\(f.trials) correct, latency ms \(f.latenciesMs.sorted()), waveform correlation \(f.correlations.sorted()); misses \(f.failures)")
         #expect(f.correct * 100 >= f.trials * 85, "\(f.failures)")
     }
 
@@ -76,5 +80,30 @@ import Testing
     @Test func silenceMatchesNothing() {
         #expect(recognize(silence(ms: 3_000)).isEmpty)
         #expect(recognize(muLaw(addNoise(silence(ms: 3_000) + [1000], snrDb: 20))).isEmpty)
+    }
+
+    /// The caller's own recordings (another voice, other words) are not bot prompts:
+    /// alone, through μ-law, with line noise, and back to back.
+    @Test func callerSpeechIsNotAPrompt() throws {
+        let folder = TestPaths.repo + "/examples/sim/speech"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".wav") }.sorted()
+        #expect(files.count >= 9)
+        var falseMatches: [String] = []
+        var all: [Int16] = []
+        for file in files {
+            let speech = try pcm(folder + "/" + file)
+            all += speech + silence(ms: 200)
+            for (label, signal) in [("clean", muLaw(silence(ms: 300) + speech + silence(ms: 500))),
+                                    ("noise", muLaw(addNoise(silence(ms: 300) + speech + silence(ms: 500), snrDb: 20)))] {
+                let starts = recognize(signal).compactMap(\.start)
+                if let s = starts.first {
+                    falseMatches.append("\(file) (\(label)): \(s.prompt) \(String(format: "%.2f", s.confidence)) correlation \(String(format: "%.2f", s.waveformCorrelation))")
+                }
+            }
+        }
+        let starts = recognize(muLaw(all)).compactMap(\.start)
+        if let s = starts.first { falseMatches.append("all back to back: \(s.prompt)") }
+        print("caller speech heard as a prompt: \(falseMatches.count) of \(files.count * 2 + 1): \(falseMatches)")
+        #expect(falseMatches.isEmpty, "\(falseMatches)")
     }
 }

@@ -161,7 +161,10 @@ struct RunnerHarness {
         h.at(100) { .answered(atMs: $0) }
         h.at(300) { .promptStarted(name: "hello", confidence: 0.9, atMs: $0) }
         h.at(3_000) { .promptEnded(name: "hello", interrupted: false, atMs: $0) }
-        h.advance(to: 5_100)
+        // The timeout counts from the last prompt event (hello's end at 3 s), not the turn's start.
+        h.advance(to: 7_900)
+        #expect(h.verdict == nil)
+        h.advance(to: 8_100)
         #expect(h.verdict == .failed("waited 5000 ms for prompt `offer`, last heard `hello`"))
     }
 
@@ -212,5 +215,35 @@ struct RunnerHarness {
         let table = report.table()
         #expect(table.contains("setup               100      50      95      99     100"), "\(table)")
         #expect(table.contains("2 × expected disposition `declined`, got `upset`"), "\(table)")
+    }
+
+    /// A prompt end reported late (after the caller started) but dated before the caller
+    /// spoke is a false barge-in, never a negative barge-in latency.
+    @Test func anEndDatedBeforeTheCallerSpokeIsNotABargeIn() {
+        let call = ScenarioCall(name: "late end", turns: [.wait(prompt: "offer", afterMs: 1_000, timeoutMs: nil), .say(file: "/s/no.wav")])
+        var h = RunnerHarness(call)
+        h.at(0) { .started(atMs: $0) }
+        h.at(100) { .answered(atMs: $0) }
+        h.at(600) { _ in .promptStarted(name: "offer", confidence: 0.9, atMs: 200) }
+        h.advance(to: 1_700)   // 1 s after offer was recognised: the caller starts speaking
+        #expect(h.log.contains(.sendAudio(file: "/s/no.wav")))
+        h.at(2_300) { _ in .promptEnded(name: "offer", interrupted: true, atMs: 1_500) }
+        #expect(h.runner.result.bargeInMs.isEmpty)
+        #expect(h.runner.result.falseBargeIns == 1)
+    }
+
+    /// `after_ms` counts from the prompt's (back-dated) start, not from its detection.
+    @Test func bargeInDelayCountsFromThePromptsStart() {
+        let call = ScenarioCall(name: "barge", turns: [.wait(prompt: "offer", afterMs: 1_500, timeoutMs: nil), .say(file: "/s/no.wav")])
+        var h = RunnerHarness(call)
+        h.at(0) { .started(atMs: $0) }
+        h.at(100) { .answered(atMs: $0) }
+        h.runner.clockMs = 700   // detected at 700, started at 300
+        h.at(700) { _ in .promptStarted(name: "offer", confidence: 0.9, atMs: 300) }
+        h.runner.clockMs = nil
+        h.advance(to: 1_790)
+        #expect(!h.log.contains(.sendAudio(file: "/s/no.wav")))
+        h.advance(to: 1_800)   // 300 + 1500
+        #expect(h.log.contains(.sendAudio(file: "/s/no.wav")))
     }
 }

@@ -1,0 +1,76 @@
+import ParleyCodecs
+import ParleyRTP
+import ParleyRealtime
+
+/// One received RTP packet of the bot's stream, as the receive thread hands it to the
+/// event loop: its header fields, its arrival time (monotonic ns, read right after the
+/// datagram left the socket) and how many decoded samples follow in `SimReceiver.samples`.
+struct SimHeardPacket: BitwiseCopyable {
+    var sequence: UInt16
+    var timestamp: UInt32
+    var ssrc: UInt32
+    var arrivalNs: UInt64
+    var payloadType: UInt8
+    var marker: Bool
+    var payloadBytes: Int32
+    /// G.711 samples pushed to `samples` just before this packet (0 for non-audio).
+    var sampleCount: Int32
+}
+
+/// The receive side of one call's RTP socket, run on the simulator's receive thread (an
+/// `EventLoop` doing nothing else, so arrival times are not delayed by recognition work):
+/// reads every datagram, timestamps it, decodes PCMU/PCMA, and hands packet and samples
+/// to the event loop through SPSC rings; the decoded audio also goes to the pacer's echo
+/// path (`botAudio`).
+///
+/// Thread confinement: `receive()` runs on the receive thread only (it is the producer of
+/// all three rings); the event loop is the consumer of `packets` and `samples`, the pacer
+/// of `botAudio`. Scratch buffers are the receive thread's. That is the invariant behind
+/// `@unchecked Sendable`. `receive()` does not allocate.
+final class SimReceiver: @unchecked Sendable {
+    let socket: UDPSocket
+    let packets = SPSCRing<SimHeardPacket>(capacity: 512)
+    /// Decoded audio for the recognizer (4 s deep).
+    let samples = SPSCRing<Int16>(capacity: 32_768)
+    /// Decoded audio for the echo path (1 s deep; the pacer drops what is stale).
+    let botAudio = SPSCRing<Int16>(capacity: 8_192)
+    var datagram = [UInt8](repeating: 0, count: 2_048)
+    var pcm = [Int16](repeating: 0, count: 2_048)
+
+    init(socket: UDPSocket) {
+        self.socket = socket
+    }
+
+    /// Reads everything waiting (level-triggered handler). Receive thread.
+    func receive() {
+        while true {
+            switch socket.receive(into: &datagram) {
+            case .datagram(let count, _, let truncated):
+                let arrivalNs = Monotonic.nowNs()
+                if !truncated { packet(byteCount: count, arrivalNs: arrivalNs) }
+            case .wouldBlock, .failed:
+                return
+            }
+        }
+    }
+
+    func packet(byteCount: Int, arrivalNs: UInt64) {
+        guard let header = try? RTPHeader(parsing: datagram.span.extracting(0..<byteCount)) else { return }
+        let pt = header.payloadType
+        var decoded = 0
+        if pt == 0 || pt == 8, header.payloadLength > 0 {
+            let count = min(header.payloadLength, pcm.count)
+            var out = pcm.mutableSpan
+            let n = (try? G711.decode(pt == 8 ? .aLaw : .muLaw,
+                                      datagram.span.extracting(header.payloadOffset..<(header.payloadOffset + count)),
+                                      into: &out)) ?? 0
+            for i in 0..<n {
+                _ = botAudio.tryPush(pcm[i])
+                if samples.tryPush(pcm[i]) { decoded += 1 }   // a full ring drops (counted by the ring)
+            }
+        }
+        _ = packets.tryPush(SimHeardPacket(
+            sequence: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc, arrivalNs: arrivalNs,
+            payloadType: pt, marker: header.marker, payloadBytes: Int32(header.payloadLength), sampleCount: Int32(decoded)))
+    }
+}

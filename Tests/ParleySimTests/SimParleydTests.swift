@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import ParleySim
+
+/// The simulator against `parleyd` serving the demo script (examples/demo), real SIP and
+/// RTP on 127.0.0.1: every demo path in examples/sim passes its expectations, a wrong
+/// expectation fails with a clear reason, a barge-in reports its latency.
+@Suite(.serialized) struct SimParleydTests {
+    static let examples = TestPaths.repo + "/examples/sim"
+
+    /// Every single-path example (mix.yaml is the load mix).
+    static var demoPaths: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: examples)) ?? [])
+            .filter { $0.hasSuffix(".yaml") && $0 != "mix.yaml" }.sorted()
+    }
+
+    static func run(_ scenario: Scenario, against daemon: ParleydProcess) throws -> SimRunResult {
+        let target = try #require(daemon.sipAddress)
+        let options = SimRunOptions(target: target, calls: 1, concurrency: 1, loopbackOnly: true)
+        return try SimEngine(scenario: scenario, options: options, catalog: Demo.catalog).run()
+    }
+
+    static func describe(_ record: SimCallRecord) -> String {
+        let heard = record.result.heard.map { "\($0.name)@\($0.startMs)…\($0.endMs.map(String.init) ?? "?")\($0.interrupted ? "!" : "")" }
+        return "\(record.result.callName): \(record.result.verdict.map { "\($0)" } ?? "unfinished"); heard \(heard); "
+            + "disposition \(record.result.disposition ?? "-")"
+    }
+
+    /// Runs the examples one after the other against one daemon (concurrent calls on a
+    /// loaded 2-core machine made a debug parleyd answer late enough to trip no-input timeouts).
+    @Test func everyDemoPathPasses() throws {
+        let daemon = try ParleydProcess()
+        defer { daemon.stop() }
+        let files = Self.demoPaths
+        #expect(files.count >= 10, "\(files)")
+        let outcomes = Outcomes()
+        let queue = DispatchQueue(label: "sim-e2e", attributes: .concurrent)
+        let slots = DispatchSemaphore(value: 1)
+        let group = DispatchGroup()
+        for file in files {
+            slots.wait()
+            group.enter()
+            queue.async {
+                defer { slots.signal(); group.leave() }
+                do {
+                    let scenario = try ScenarioLoader.load(path: Self.examples + "/" + file, catalog: Demo.catalog)
+                    let result = try Self.run(scenario, against: daemon)
+                    outcomes.add(file, result.calls.first.map(Self.describe) ?? "no call",
+                                 passed: result.report.passed == 1)
+                } catch {
+                    outcomes.add(file, "\(error)", passed: false)
+                }
+            }
+        }
+        group.wait()
+        let all = outcomes.all
+        print("demo paths against parleyd:\n" + all.map { "  \($0.passed ? "pass" : "FAIL") \($0.file): \($0.text)" }.joined(separator: "\n"))
+        for o in all { #expect(o.passed, "\(o.file): \(o.text)") }
+        #expect(all.count == files.count)
+    }
+
+    @Test func aWrongExpectationFailsWithTheReason() throws {
+        let daemon = try ParleydProcess()
+        defer { daemon.stop() }
+        // DTMF 2 (no speech recognition in the way): the bot says goodbye_decline, disposition declined.
+        var scenario = try ScenarioLoader.load(path: Self.examples + "/presses-2.yaml", catalog: Demo.catalog)
+        scenario.calls[0].expect.disposition = "coupon_sent"
+        let result = try Self.run(scenario, against: daemon)
+        let call = try #require(result.calls.first)
+        #expect(call.result.verdict == .failed("expected disposition `coupon_sent`, got `declined`"), "\(Self.describe(call))")
+        var prompts = try ScenarioLoader.load(path: Self.examples + "/presses-2.yaml", catalog: Demo.catalog)
+        prompts.calls[0].expect.prompts = ["hello", "offer", "busy"]
+        let second = try #require(try Self.run(prompts, against: daemon).calls.first)
+        #expect(second.result.verdict == .failed("expected prompt `busy` after `offer`, heard `goodbye_decline`"),
+                "\(Self.describe(second))")
+    }
+
+    @Test func aBargeInReportsItsLatency() throws {
+        let daemon = try ParleydProcess()
+        defer { daemon.stop() }
+        let scenario = try ScenarioLoader.load(path: Self.examples + "/barge-in-yes.yaml", catalog: Demo.catalog)
+        let result = try Self.run(scenario, against: daemon)
+        let call = try #require(result.calls.first)
+        print("barge-in against parleyd: \(Self.describe(call)); barge-in \(call.result.bargeInMs) ms, "
+              + "response \(call.result.responseMs) ms, setup \(call.result.setupMs ?? -1) ms")
+        #expect(call.result.verdict == .passed, "\(Self.describe(call))")
+        // A figure, not a target (targets belong in the benchmark): it must be measured.
+        let latency = try #require(call.result.bargeInMs.first, "no barge-in measured: \(Self.describe(call))")
+        #expect(latency > 0, "barge-in \(latency) ms")
+        #expect(call.result.heard.first(where: { $0.name == "offer" })?.interrupted == true)
+    }
+
+    final class Outcomes: @unchecked Sendable {
+        struct Outcome { var file: String; var text: String; var passed: Bool }
+        private let lock = NSLock()
+        private var list: [Outcome] = []
+        func add(_ file: String, _ text: String, passed: Bool) {
+            lock.lock(); list.append(Outcome(file: file, text: text, passed: passed)); lock.unlock()
+        }
+        var all: [Outcome] { lock.lock(); defer { lock.unlock() }; return list.sorted { $0.file < $1.file } }
+    }
+}
