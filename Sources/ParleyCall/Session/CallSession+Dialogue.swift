@@ -82,10 +82,20 @@ extension CallSession {
             post(.playbackEnded(playbackID: p.id))
             return
         }
+        // A prompt that may not be interrupted (barge_in: off) is not cut by the next one
+        // either: the new playback queues behind it (e.g. "one moment" before the answer
+        // of a webhook that came back at once).
+        if let current = playback, current.uninterruptible, current.remaining > 0 {
+            for (index, mode) in indices { media.play(index, bargeIn: mode, replace: false) }
+            playback = PlaybackProgress(id: p.id, remaining: current.remaining + indices.count, started: current.started,
+                                        uninterruptible: indices.allSatisfy { $0.1 == .off })
+            return
+        }
         for (i, (index, mode)) in indices.enumerated() {
             media.play(index, bargeIn: mode, replace: i == 0)
         }
-        playback = PlaybackProgress(id: p.id, remaining: indices.count)
+        playback = PlaybackProgress(id: p.id, remaining: indices.count,
+                                    uninterruptible: indices.allSatisfy { $0.1 == .off })
     }
 
     static func bargeInMode(_ policy: DialogueBargeInPolicy) -> BargeInMode {

@@ -213,6 +213,8 @@ struct PlaybackProgress {
     var remaining: Int
     /// The first file has started (its events are this playback's, not an earlier one's).
     var started = false
+    /// Every file plays with barge-in off: a later playback queues instead of replacing it.
+    var uninterruptible = false
 }
 
 /// Caller speech waiting for a free decoder.
