@@ -35,8 +35,11 @@ import Testing
     @Test func everyDemoPathPasses() throws {
         let daemon = try ParleydProcess()
         defer { daemon.stop() }
-        let files = Self.demoPaths
-        #expect(files.count >= 10, "\(files)")
+        // The paths parleyd does not understand yet each run ~40 s of reprompts before failing;
+        // they run only with PARLEY_SIM_ALL_PATHS=1 (the issue note tracks them).
+        let all = ProcessInfo.processInfo.environment["PARLEY_SIM_ALL_PATHS"] == "1"
+        let files = Self.demoPaths.filter { all || !Self.recognitionGaps.contains($0) }
+        #expect(Self.demoPaths.count >= 10, "\(Self.demoPaths)")
         let outcomes = Outcomes()
         let queue = DispatchQueue(label: "sim-e2e", attributes: .concurrent)
         let slots = DispatchSemaphore(value: 1)
@@ -57,9 +60,9 @@ import Testing
             }
         }
         group.wait()
-        let all = outcomes.all
-        print("demo paths against parleyd:\n" + all.map { "  \($0.passed ? "pass" : "FAIL") \($0.file): \($0.text)" }.joined(separator: "\n"))
-        for o in all {
+        let results = outcomes.all
+        print("demo paths against parleyd:\n" + results.map { "  \($0.passed ? "pass" : "FAIL") \($0.file): \($0.text)" }.joined(separator: "\n"))
+        for o in results {
             if Self.recognitionGaps.contains(o.file) {
                 // parleyd's recognizer answers these callers with offer_unclear (see the
                 // issue note): tracked, not hidden — a pass is fine, a failure is known.
@@ -70,7 +73,7 @@ import Testing
                 #expect(o.passed, "\(o.file): \(o.text)")
             }
         }
-        #expect(all.count == files.count)
+        #expect(results.count == files.count)
     }
 
     @Test func aWrongExpectationFailsWithTheReason() throws {
