@@ -62,11 +62,10 @@ enum BenchAudioBargeIn {
 
     static func samples(_ name: String) throws -> [Int16] {
         let data = try Data(contentsOf: directory.appendingPathComponent(name + ".raw"))
-        var out = [Int16](repeating: 0, count: data.count / 2)
-        data.withUnsafeBytes { raw in
-            for i in 0..<out.count { out[i] = Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)) }
+        let bytes = [UInt8](data)
+        return (0..<(bytes.count / 2)).map { i in
+            Int16(bitPattern: UInt16(bytes[2 * i]) | UInt16(bytes[2 * i + 1]) << 8)
         }
-        return out
     }
 
     /// Runs the set; nil (with a message on stderr) when the fixtures are missing.

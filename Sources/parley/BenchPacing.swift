@@ -246,18 +246,6 @@ enum BenchPacing {
             sendLatenessMaxUs: Double(timingAfter.map(\.sendLatenessMaxNs).max() ?? 0) / 1000)
     }
 
-    /// Allocations per thread name in the last counting window (threads that allocated).
-    static func allocationRows() -> [(name: String, count: UInt64)] {
-        var rows: [(name: String, count: UInt64)] = []
-        var name = [CChar](repeating: 0, count: 16)
-        for i in 0..<Int(parley_alloc_thread_row_count()) {
-            let count = name.withUnsafeMutableBufferPointer { parley_alloc_thread_row(Int32(i), $0.baseAddress) }
-            let text = name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            if let k = rows.firstIndex(where: { $0.name == text }) { rows[k].count += count } else { rows.append((text, count)) }
-        }
-        return rows.filter { $0.count > 0 }
-    }
-
     /// utime + stime of the process in clock ticks (/proc/self/stat fields 14 and 15).
     static func processCPUTicks() -> UInt64 {
         guard let text = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
