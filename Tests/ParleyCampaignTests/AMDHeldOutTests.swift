@@ -27,7 +27,7 @@ struct AMDHeldOutTests {
     /// applied through the same detector and speech gate, for comparison only. app_amd calls
     /// it a machine at the second word (`words >= max`), this detector after `maxWords`
     /// (`words > max`), so both readings are shown. Only what must hold whatever the
-    /// thresholds is asserted: every clip is decided by the total analysis time.
+    /// thresholds is asserted: every clip longer than the total analysis time is decided by then.
     @Test func asteriskDefaultsForComparison() throws {
         let clips = try Self.loadClips()
         try #require(clips.count >= 60, "expected the generated held-out AMD set")
@@ -43,9 +43,29 @@ struct AMDHeldOutTests {
             asterisk.maxWords = maxWords
             let m = AMDLabelledSet.measure(clips, frameSamples: 160, configuration: asterisk)
             m.printed("AMD held-out, Asterisk app_amd defaults (maxWords=\(maxWords)\(maxWords == 1 ? ", app_amd's >= 2" : "")), frame=160 samples")
-            #expect(m.confusion.values.allSatisfy { ($0["none"] ?? 0) == 0 }, "every clip decided")
-            #expect((m.decisionMs.max() ?? .max) <= 5000 + 20)
+            // A clip shorter than the total analysis time may end undecided.
+            for clip in clips where clip.samples.count / 8 >= asterisk.totalAnalysisMs + 20 {
+                let run = AMDLabelledSet.run(clip.samples, frameSamples: 160, configuration: asterisk)
+                #expect(run.decision.map { $0.atMs <= asterisk.totalAnalysisMs + 20 } == true, "\(clip.name) decided in time")
+            }
         }
+    }
+
+    /// The thresholds shipped before the development set existed (greeting 1300, human wait
+    /// 600, no talk limit, pre-emphasised gate only at 10 dB with 4 dB hysteresis), for
+    /// comparison only: nothing is asserted.
+    @Test func previousDefaultsForComparison() throws {
+        let clips = try Self.loadClips()
+        try #require(clips.count >= 60, "expected the generated held-out AMD set")
+        var previous = AMDConfiguration()
+        previous.greetingMs = 1300
+        previous.afterGreetingSilenceMs = 600
+        previous.maxTalkMs = .max
+        previous.speechOverNoiseDb = 10
+        previous.plainSpeechOverNoiseDb = .infinity
+        previous.hysteresisDb = 4
+        AMDLabelledSet.measure(clips, frameSamples: 160, configuration: previous)
+            .printed("AMD held-out, previous thresholds (beep tone share now 0.8), frame=160 samples")
     }
 
     /// Beeps on the held-out set (found within ±60 ms, none where there is none), and where
