@@ -7,6 +7,10 @@ import Testing
 /// Scripts/fixtures.d/41-amd-heldout.sh (other voices, wordings, beeps, music and noise).
 /// Asserts the goal — accuracy ≥ 90 % and decision p95 ≤ 2,500 ms of audio after answer —
 /// and prints per-class confusion and decision times; set AMD_VERBOSE=1 for every clip.
+/// Measured once, with the thresholds frozen beforehand: 20 ms frames 67/82 = 81.7 %,
+/// p95 2,540 ms; 10 ms frames 59/82 = 72.0 %, p95 2,670 ms. The goal is not met (the
+/// thresholds from before the development set: 74/82 = 90.2 %, p95 2,920 ms), and this
+/// test says so rather than being loosened to what was measured.
 struct AMDHeldOutTests {
     static func loadClips() throws -> [AMDLabelledSet.Clip] {
         try AMDLabelledSet.load("amd-heldout", script: "41-amd-heldout.sh")
