@@ -2,14 +2,14 @@ import Testing
 @testable import ParleyCampaign
 
 /// `AMDConfiguration.decision(after:)`, the per-frame decision rule, as a pure function of
-/// the talk state (default thresholds: initial silence 2000, greeting 1100, after-greeting
-/// silence 400, talk limit 1800, max words 4, total 4000 ms).
+/// the talk state (default thresholds: initial silence 2000, greeting 1300, after-greeting
+/// silence 600, no talk limit, max words 4, total 4000 ms; the talk limit is tested at 1800).
 struct AMDDecisionRuleTests {
     let c = AMDConfiguration()
 
     /// "verdict reason", or nil to keep listening.
-    func decide(_ s: AMDTalkState) -> String? {
-        c.decision(after: s).map { "\($0.verdict.rawValue) \($0.reason.rawValue)" }
+    func decide(_ s: AMDTalkState, _ configuration: AMDConfiguration? = nil) -> String? {
+        (configuration ?? c).decision(after: s).map { "\($0.verdict.rawValue) \($0.reason.rawValue)" }
     }
 
     @Test func nobodySpeaksIsUnknownAtTheInitialSilence() {
@@ -39,17 +39,19 @@ struct AMDDecisionRuleTests {
     }
 
     @Test func talkingPastTheLimitIsAMachineEvenInAPause() {
+        var limited = c
+        limited.maxTalkMs = 1800
         // Pauses break the voiced total, but the talk goes on longer than a person answers.
-        let speaking = AMDTalkState(elapsedMs: 300 + c.maxTalkMs, inSpeech: true, wordCount: 3, voicedTotalMs: 900, talkStartMs: 300)
-        #expect(decide(speaking) == "machine longTalk")
-        let pausing = AMDTalkState(elapsedMs: 300 + c.maxTalkMs, wordCount: 3, voicedTotalMs: 900,
+        let speaking = AMDTalkState(elapsedMs: 300 + limited.maxTalkMs, inSpeech: true, wordCount: 3, voicedTotalMs: 900, talkStartMs: 300)
+        #expect(decide(speaking, limited) == "machine longTalk")
+        let pausing = AMDTalkState(elapsedMs: 300 + limited.maxTalkMs, wordCount: 3, voicedTotalMs: 900,
                                    silenceRunMs: c.afterGreetingSilenceMs - 100, talkStartMs: 300)
-        #expect(decide(pausing) == "machine longTalk")
+        #expect(decide(pausing, limited) == "machine longTalk")
         // The human wait wins when both hold: the answer ended before the limit.
-        let ended = AMDTalkState(elapsedMs: 300 + c.maxTalkMs, wordCount: 3, voicedTotalMs: 900,
+        let ended = AMDTalkState(elapsedMs: 300 + limited.maxTalkMs, wordCount: 3, voicedTotalMs: 900,
                                  silenceRunMs: c.afterGreetingSilenceMs, talkStartMs: 300)
-        #expect(decide(ended) == "human shortGreeting")
-        var off = c
+        #expect(decide(ended, limited) == "human shortGreeting")
+        var off = limited
         off.maxTalkMs = .max
         #expect(off.decision(after: speaking) == nil)
     }
