@@ -70,10 +70,7 @@ public struct AnswerAnalyzer: Sendable {
     /// After a machine decision: count silence (the greeting is over when nothing is said
     /// for `silenceWithoutBeepMs`) and give up at `maxVoicemailWaitMs`.
     mutating func waitForBeep(_ decision: AMDDecision, frameMs: Int) -> Action? {
-        let level = detector.lastLevelDbfs
-        let floor = detector.noiseFloorDbfs ?? -120
-        let quiet = level < max(detector.configuration.minSpeechDbfs, floor + detector.configuration.speechOverNoiseDb)
-        silenceAfterDecisionMs = quiet ? silenceAfterDecisionMs + frameMs : 0
+        silenceAfterDecisionMs = detector.lastFrameIsQuiet ? silenceAfterDecisionMs + frameMs : 0
         let now = detector.analysedMs
         if silenceAfterDecisionMs >= silenceWithoutBeepMs {
             return finish(.leaveVoicemail(decision, beep: nil, atMs: now))

@@ -1,9 +1,14 @@
 /// Answering-machine detection over the first seconds after answer, as a pure state
-/// machine fed 10 or 20 ms frames of 8 kHz 16-bit audio. Its own frame energy and
-/// voice-activity hysteresis (noise floor tracked from the quietest frames) segment the
-/// greeting into words and silences:
-/// - a short greeting ("hello?") followed by `afterGreetingSilenceMs` of silence → human;
-/// - speech totalling `greetingMs`, or more than `maxWords` words → machine;
+/// machine fed 10 or 20 ms frames of 8 kHz 16-bit audio. Its speech gate segments the
+/// greeting into words and silences: a frame is speech when its level clears the tracked
+/// noise floor (followed down at once from the quietest frames, up 0.5 dB/s) by a margin,
+/// measured twice: after pre-emphasis (blind to hum and rumble) and on the plain signal
+/// (which keeps voiced speech that pre-emphasis leaves under white noise), with hysteresis.
+/// What it measured (`AMDTalkState`) goes through `AMDConfiguration.decision(after:)`
+/// after every frame:
+/// - a short answer ("hello?") followed by `afterGreetingSilenceMs` of silence → human;
+/// - speech totalling `greetingMs`, more than `maxWords` words, or talking for `maxTalkMs`
+///   (longer than a person answers) → machine;
 /// - no speech within `initialSilenceMs` → unknown; undecided at `totalAnalysisMs` → machine
 ///   if someone is still speaking, unknown otherwise.
 /// A beep detector runs throughout; a beep before the decision means machine, and after
@@ -15,17 +20,19 @@ public struct AnsweringMachineDetector: Sendable {
     public private(set) var decision: AMDDecision?
     var beepDetector: BeepDetector
     var pendingBeep: BeepDetection?
-    var elapsedMs = 0
+    /// What the speech gate has measured so far (the decision rule's input).
+    public private(set) var talk = AMDTalkState()
+    /// Noise floor of the pre-emphasised level, in dBFS (nil before the first frame).
     var noiseFloorDbfs: Double?
-    var inSpeech = false
+    /// Noise floor of the plain level, in dBFS.
+    var plainNoiseFloorDbfs: Double?
     var voicedRunMs = 0
-    var silenceRunMs = 0
-    var voicedTotalMs = 0
     var inWord = false
-    var wordCount = 0
     var previousSample = 0.0
     /// Level of the last frame after pre-emphasis, in dBFS (what the speech gate compares).
     public private(set) var lastLevelDbfs = -120.0
+    /// Level of the last frame without pre-emphasis, in dBFS.
+    public private(set) var lastPlainLevelDbfs = -120.0
 
     public init(configuration: AMDConfiguration = AMDConfiguration(), sampleRateHz: Int = 8000) {
         self.configuration = configuration
@@ -34,7 +41,7 @@ public struct AnsweringMachineDetector: Sendable {
     }
 
     /// Audio time analysed so far.
-    public var analysedMs: Int { elapsedMs }
+    public var analysedMs: Int { talk.elapsedMs }
 
     /// Feeds one frame (any length; 80 or 160 samples at 8 kHz are usual). Returns the
     /// decision once, and each beep as it ends.
@@ -43,22 +50,21 @@ public struct AnsweringMachineDetector: Sendable {
         if let beep = beepDetector.process(frame) {
             if decision == nil {
                 pendingBeep = beep
-                return decide(.machine, .beep, at: elapsedMs + frameMs)
+                return decide(.machine, .beep, at: talk.elapsedMs + frameMs)
             }
-            elapsedMs += frameMs
+            talk.elapsedMs += frameMs
             return .beep(beep)
         }
         if let beep = pendingBeep {
             pendingBeep = nil
-            elapsedMs += frameMs
+            talk.elapsedMs += frameMs
             return .beep(beep)
         }
-        let energy = preEmphasisedEnergy(frame)
-        let level = ToneAnalysis.levelDbfs(energy: energy, count: frame.count)
-        lastLevelDbfs = level
-        elapsedMs += frameMs
+        lastLevelDbfs = ToneAnalysis.levelDbfs(energy: preEmphasisedEnergy(frame), count: frame.count)
+        lastPlainLevelDbfs = ToneAnalysis.levelDbfs(energy: ToneAnalysis.energy(frame), count: frame.count)
+        talk.elapsedMs += frameMs
         guard decision == nil else { return nil }
-        return classify(level: level, frameMs: frameMs)
+        return classify(frameMs: frameMs)
     }
 
     /// Energy after a first-order pre-emphasis (y = x[n] − 0.95 x[n−1]): removes hum and
@@ -76,43 +82,53 @@ public struct AnsweringMachineDetector: Sendable {
         return sum
     }
 
-    mutating func classify(level: Double, frameMs: Int) -> AMDAction? {
+    /// Whether the last frame stays under both speech onsets (used after the decision to
+    /// hear the greeting end; the floors stop moving once decided).
+    public var lastFrameIsQuiet: Bool {
         let c = configuration
-        // Noise floor: follows quiet frames down at once, creeps up 0.5 dB/s otherwise.
-        var floor = noiseFloorDbfs ?? level
-        if level < floor { floor = level } else { floor += 0.5 * Double(frameMs) / 1000 }
-        noiseFloorDbfs = floor
-        let onset = max(c.minSpeechDbfs, floor + c.speechOverNoiseDb)
-        inSpeech = inSpeech ? level >= onset - c.hysteresisDb : level >= onset
+        let preEmphasised = onsetDbfs(floor: noiseFloorDbfs ?? -120, overNoiseDb: c.speechOverNoiseDb)
+        let plain = onsetDbfs(floor: plainNoiseFloorDbfs ?? -120, overNoiseDb: c.plainSpeechOverNoiseDb)
+        return lastLevelDbfs < preEmphasised && lastPlainLevelDbfs < plain
+    }
 
-        if inSpeech {
+    func onsetDbfs(floor: Double, overNoiseDb: Double) -> Double {
+        max(configuration.minSpeechDbfs, floor + overNoiseDb)
+    }
+
+    /// Noise floor: follows quiet frames down at once, creeps up 0.5 dB/s otherwise.
+    static func trackedFloor(_ floor: Double?, level: Double, frameMs: Int) -> Double {
+        let current = floor ?? level
+        return level < current ? level : current + 0.5 * Double(frameMs) / 1000
+    }
+
+    mutating func classify(frameMs: Int) -> AMDAction? {
+        let c = configuration
+        noiseFloorDbfs = Self.trackedFloor(noiseFloorDbfs, level: lastLevelDbfs, frameMs: frameMs)
+        plainNoiseFloorDbfs = Self.trackedFloor(plainNoiseFloorDbfs, level: lastPlainLevelDbfs, frameMs: frameMs)
+        let onset = onsetDbfs(floor: noiseFloorDbfs ?? -120, overNoiseDb: c.speechOverNoiseDb)
+        let plainOnset = onsetDbfs(floor: plainNoiseFloorDbfs ?? -120, overNoiseDb: c.plainSpeechOverNoiseDb)
+        let margin = talk.inSpeech ? c.hysteresisDb : 0
+        talk.inSpeech = lastLevelDbfs >= onset - margin || lastPlainLevelDbfs >= plainOnset - margin
+
+        if talk.inSpeech {
             voicedRunMs += frameMs
-            silenceRunMs = 0
-            if wordCount > 0 || voicedRunMs >= c.minWordMs { voicedTotalMs += frameMs }
+            talk.silenceRunMs = 0
+            if talk.wordCount > 0 || voicedRunMs >= c.minWordMs { talk.voicedTotalMs += frameMs }
             if !inWord && voicedRunMs >= c.minWordMs {
                 inWord = true
-                wordCount += 1
-                voicedTotalMs = max(voicedTotalMs, voicedRunMs)
-                if wordCount > c.maxWords { return decide(.machine, .maxWords, at: elapsedMs) }
+                talk.wordCount += 1
+                talk.voicedTotalMs = max(talk.voicedTotalMs, voicedRunMs)
+                if talk.talkStartMs == nil { talk.talkStartMs = talk.elapsedMs - voicedRunMs }
             }
-            if voicedTotalMs >= c.greetingMs { return decide(.machine, .longGreeting, at: elapsedMs) }
         } else {
-            silenceRunMs += frameMs
-            if silenceRunMs >= c.betweenWordsSilenceMs {
+            talk.silenceRunMs += frameMs
+            if talk.silenceRunMs >= c.betweenWordsSilenceMs {
                 inWord = false
                 voicedRunMs = 0
             }
-            if wordCount == 0 && elapsedMs >= c.initialSilenceMs {
-                return decide(.unknown, .initialSilence, at: elapsedMs)
-            }
-            if wordCount > 0 && silenceRunMs >= c.afterGreetingSilenceMs {
-                return decide(.human, .shortGreeting, at: elapsedMs)
-            }
         }
-        if elapsedMs >= c.totalAnalysisMs {
-            return decide(inSpeech && wordCount > 0 ? .machine : .unknown, .deadline, at: elapsedMs)
-        }
-        return nil
+        guard let (verdict, reason) = c.decision(after: talk) else { return nil }
+        return decide(verdict, reason, at: talk.elapsedMs)
     }
 
     mutating func decide(_ verdict: AMDVerdict, _ reason: AMDDecision.Reason, at ms: Int) -> AMDAction {

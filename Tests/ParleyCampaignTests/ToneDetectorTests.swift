@@ -98,7 +98,8 @@ struct ToneDetectorTests {
         func over(_ s: [Int16]) -> [Int16] { zip(s + floor.dropFirst(s.count), floor).map { $0 &+ $1 }.prefix(6000 * 8).map { $0 } }
         let human = decide(over(Synth.silence(ms: 300) + Synth.babble(ms: 500) + Synth.silence(ms: 5200)))
         #expect(human?.verdict == .human && human?.reason == .shortGreeting)
-        #expect(human.map { $0.atMs >= 800 + 600 && $0.atMs <= 800 + 700 } == true)
+        let wait = AMDConfiguration().afterGreetingSilenceMs
+        #expect(human.map { $0.atMs >= 800 + wait && $0.atMs <= 800 + wait + 100 } == true)
         let machine = decide(over(Synth.silence(ms: 300) + Synth.babble(ms: 5000)))
         #expect(machine?.verdict == .machine)
         #expect(machine.map { $0.atMs <= 300 + 1300 + 100 } == true)
