@@ -114,7 +114,7 @@ public final class EchoCanceller {
         }
         let active = canceller != nil && echoExpected(atSampleTime: sampleTime)
         reference.write(played: played, playedIsSilent: playedIsSilent, capture: capture,
-                        sampleTime: sampleTime, updateEstimate: active && !nearEndActive)
+                        sampleTime: sampleTime, updateEstimate: active, nearEndActive: nearEndActive)
         isActive = active
         if active && reference.isDelayConfident {
             let resets = linearFilter.resetCount

@@ -78,9 +78,15 @@ struct EchoReference {
     }
 
     /// Writes one tick: `playedFrame` (silence when nil) and `captureFrame`, both starting at
-    /// `sampleTime`. `updateEstimate` is false when the echo path is idle.
+    /// `sampleTime`. `updateEstimate` is false when the echo path is idle. `nearEndActive`:
+    /// the caller seems to be talking; the coarse estimate still learns (a caller's voice
+    /// does not correlate with the prompt, so it lowers the peak without moving it, and a
+    /// moved peak must hold still before it counts), but only a moved estimate is refined.
+    /// (Freezing the estimate there deadlocked: a wrong delay makes the echo look like a
+    /// caller, which froze the wrong delay for the rest of the call.)
     mutating func write(played playedFrame: borrowing [Int16], playedIsSilent: Bool,
-                        capture captureFrame: borrowing [Int16], sampleTime: Int64, updateEstimate: Bool) {
+                        capture captureFrame: borrowing [Int16], sampleTime: Int64, updateEstimate: Bool,
+                        nearEndActive: Bool = false) {
         let n = format.frameSamples
         let pc = Int64(played.count)
         let hc = Int64(heard.count)
@@ -113,7 +119,8 @@ struct EchoReference {
         // costliest step of the echo path).
         if active && estimator.isConfident {
             framesSinceRefine += 1
-            if fineDelaySamples < 0 || estimator.bestLagBlocks != refinedFromLagBlocks || framesSinceRefine >= 50 {
+            let moved = fineDelaySamples < 0 || estimator.bestLagBlocks != refinedFromLagBlocks
+            if moved || (framesSinceRefine >= 50 && !nearEndActive) {
                 framesSinceRefine = 0
                 refinedFromLagBlocks = estimator.bestLagBlocks
                 refineDelay()
