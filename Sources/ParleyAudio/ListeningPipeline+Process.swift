@@ -33,7 +33,7 @@ extension ListeningPipeline {
                      nearEndActive: voiceActivity.state != .quiet)
         let echoExpected = echo.isActive
         let energyDbfs = echo.outputEnergyDbfs()
-        let correlation = echoExpected ? echo.echoCorrelation() : nil
+        let correlation = echoExpected ? echo.echoCorrelation(captureEnergy: captureEnergy) : nil
         let verdict = classifier.classify(
             captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, apmVoice: echo.hasVoice,
             echoExpected: echoExpected, echoCorrelation: correlation,

@@ -48,3 +48,19 @@ import ParleyAudio
                 "stopped at \(stop.atMs) ms, caller from \(loop.nearAtMs) ms")
     }
 }
+
+extension PromptEchoLineTests {
+    /// The echo path's delay moves mid-prompt (the jitter buffer in front of the pipeline
+    /// grows or shrinks after a stall): the echo still never stops the prompt. Before the
+    /// wide search every step, even 20 ms, stopped it and a stop/resume loop followed.
+    @Test(arguments: [20, 60, 100, -40])
+    func aDelayThatMovesMidPromptDoesNotStopIt(stepMs: Int) throws {
+        for atMs in [3_000, 6_500] {
+            var loop = PromptEchoLoop(files: try Self.helloAndOffer(), delayMs: 160, erlDb: 6)
+            loop.delayStep = (atMs, stepMs)
+            let outcome = try loop.run()
+            #expect(outcome.stops.isEmpty,
+                    "step \(stepMs) ms at \(atMs) ms: stopped at \(outcome.stops.map { "\($0.atMs) ms (file \($0.file), \($0.positionMs) ms in)" })")
+        }
+    }
+}
