@@ -27,6 +27,7 @@ import ParleyAudio
             var loop = PromptEchoLoop(files: try Self.helloAndOffer(), delayMs: delayMs, erlDb: 6)
             loop.babbleSnrDb = snr
             let outcome = try loop.run()
+            #expect(outcome.digits.isEmpty, "delay \(delayMs) ms: the echo was heard as DTMF \(outcome.digits)")
             #expect(outcome.stops.isEmpty,
                     "delay \(delayMs) ms, babble \(snr.map { "\($0) dB" } ?? "off"): stopped at \(outcome.stops.map { "\($0.atMs) ms (file \($0.file), \($0.positionMs) ms in)" })")
         }
@@ -62,5 +63,23 @@ extension PromptEchoLineTests {
             #expect(outcome.stops.isEmpty,
                     "step \(stepMs) ms at \(atMs) ms: stopped at \(outcome.stops.map { "\($0.atMs) ms (file \($0.file), \($0.positionMs) ms in)" })")
         }
+    }
+}
+
+extension PromptEchoLineTests {
+    /// A caller's key press over the prompt's echo is still heard: the echo gate of the DTMF
+    /// detector takes only frames the echo explains.
+    @Test func aKeyPressOverTheEchoIsStillDetected() throws {
+        let files = try Self.helloAndOffer()
+        var tone = [Int16](repeating: 0, count: 120 * 8)
+        for i in 0..<tone.count {
+            let t = Double(i) / 8_000
+            tone[i] = Int16(7_000 * sin(2 * .pi * 697 * t) + 7_000 * sin(2 * .pi * 1_209 * t))
+        }
+        var loop = PromptEchoLoop(files: files, delayMs: 160, erlDb: 6)
+        loop.near = tone
+        loop.nearAtMs = 200 + files[0..<3].map(\.samples.count).reduce(0, +) / 8 + 1_000
+        let outcome = try loop.run()
+        #expect(outcome.digits == ["1"], "digits \(outcome.digits)")
     }
 }

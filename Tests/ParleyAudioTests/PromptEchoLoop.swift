@@ -19,6 +19,8 @@ struct PromptEchoLoop {
         var stops: [(atMs: Int, file: Int, positionMs: Int)] = []
         var resumes = 0
         var falseBargeIns = 0
+        /// In-band DTMF digits detected.
+        var digits: [Character] = []
         var statuses: [PipelineStatus] = []
         var lengthMs = 0
     }
@@ -119,6 +121,8 @@ struct PromptEchoLoop {
                     outcome.resumes += 1
                 case .bargeIn(.falseBargeIn):
                     outcome.falseBargeIns += 1
+                case let .dtmfStarted(digit, _):
+                    outcome.digits.append(digit)
                 default:
                     break
                 }
