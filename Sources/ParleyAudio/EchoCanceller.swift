@@ -114,7 +114,7 @@ public final class EchoCanceller {
         }
         let active = canceller != nil && echoExpected(atSampleTime: sampleTime)
         reference.write(played: played, playedIsSilent: playedIsSilent, capture: capture,
-                        sampleTime: sampleTime, updateEstimate: active && !nearEndActive)
+                        sampleTime: sampleTime, updateEstimate: active, nearEndActive: nearEndActive)
         isActive = active
         if active && reference.isDelayConfident {
             let resets = linearFilter.resetCount
@@ -160,7 +160,19 @@ public final class EchoCanceller {
         return meanSquare > 0 ? 10 * log10(meanSquare / 1073741824) : -100
     }
 
-    func echoCorrelation() -> Float? { reference.echoCorrelation() }
+    /// Correlation with the reference at the known delay; when it is low although the
+    /// capture could be nothing but echo (no louder than half the loudest frame played
+    /// within the echo's reach: ERL ≥ 6 dB with 3 dB margin), the echo may have moved:
+    /// `EchoReference.relocate()` searches for it around the known delay.
+    func echoCorrelation(captureEnergy: Float) -> Float? {
+        guard let c = reference.echoCorrelation() else { return nil }
+        let maxPlayed = reference.maxPlayedEnergyInEchoWindow
+        if c < 0.6, maxPlayed > 100_000, captureEnergy > 1_000, captureEnergy <= 0.5 * maxPlayed,
+           let moved = reference.relocate() {
+            return moved
+        }
+        return c
+    }
     var maxPlayedEnergyInEchoWindow: Float { reference.maxPlayedEnergyInEchoWindow }
 
     /// The APM voice flag of the last frame.

@@ -2,6 +2,13 @@
 /// amplitude envelope of 2.5 ms sub-blocks; a normalized cross-correlation per lag is kept as
 /// exponentially decaying sums (time constant ~0.6 s), updated only while the reference has
 /// signal. All storage is allocated in `init`; `push` does not allocate.
+///
+/// The peak climbs while the first echo arrives: during the first few hundred ms of a
+/// prompt the sums hold more of the reference's onset than of its echo, and the best lag
+/// is short of the true delay by up to the delay's last 40 ms (measured on the demo prompts
+/// through μ-law: at 200 ms it read 110, 150, 180 ms before settling on 200 ms ~700 ms
+/// into the prompt). An estimate is therefore trusted only once the best lag has held
+/// still (±1 sub-block) for `stableBlocksNeeded` updates.
 struct EchoDelayEstimator {
     static let subBlockMs = 2.5
     let maxLagBlocks: Int
@@ -18,6 +25,11 @@ struct EchoDelayEstimator {
     private(set) var activeBlocks = 0
     private(set) var bestLagBlocks = -1
     private(set) var bestCorrelation: Float = 0
+    /// Updates for which the best lag has stayed within ±1 sub-block of `stableLagBlocks`.
+    private(set) var stableBlocks = 0
+    private(set) var stableLagBlocks = -1
+    /// 250 ms of active reference.
+    static let stableBlocksNeeded = 100
 
     init(maxDelayMs: Int) {
         maxLagBlocks = Int(Double(maxDelayMs) / Self.subBlockMs) + 1
@@ -26,8 +38,11 @@ struct EchoDelayEstimator {
         sumReferenceSquare = [Float](repeating: 0, count: maxLagBlocks + 1)
     }
 
-    /// Whether the estimate is trustworthy: enough active reference and a clear peak.
-    var isConfident: Bool { activeBlocks >= 160 && bestCorrelation >= 0.5 }
+    /// Whether the estimate is trustworthy: enough active reference, a clear peak, and a
+    /// best lag that has held still.
+    var isConfident: Bool {
+        activeBlocks >= 160 && bestCorrelation >= 0.5 && stableBlocks >= Self.stableBlocksNeeded
+    }
 
     var delayMs: Double { bestLagBlocks < 0 ? -1 : Double(bestLagBlocks) * Self.subBlockMs }
 
@@ -58,5 +73,11 @@ struct EchoDelayEstimator {
         }
         bestLagBlocks = bestLag
         bestCorrelation = max(0, best)
+        if stableLagBlocks >= 0, abs(bestLag - stableLagBlocks) <= 1 {
+            stableBlocks += 1
+        } else {
+            stableLagBlocks = bestLag
+            stableBlocks = 0
+        }
     }
 }

@@ -22,6 +22,15 @@ struct EchoReference {
     private var searchPlayed: [Float]
     /// Sample time just past the newest frame written.
     private(set) var endSampleTime: Int64 = 0
+    /// Scratch for the wide search after the echo path's delay moved (20 ms of capture
+    /// against ±`relocateSpanMs` of reference).
+    private var relocatePlayed: [Float]
+    static let relocateSpanMs = 120
+    private var framesSinceRelocate = 1_000
+    /// Frames left during which a relocated delay overrides the (slower) coarse estimate.
+    private var relocatedHoldFrames = 0
+    /// Times the wide search found the echo at a new delay.
+    private(set) var relocationCount = 0
 
     init(format: AudioFormat, maxDelayMs: Int) {
         self.format = format
@@ -33,6 +42,7 @@ struct EchoReference {
         estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
         searchCapture = [Float](repeating: 0, count: format.samples(ms: 40))
         searchPlayed = [Float](repeating: 0, count: format.samples(ms: 40) + 2 * format.samples(ms: 4) + 1)
+        relocatePlayed = [Float](repeating: 0, count: format.samples(ms: 20 + 2 * Self.relocateSpanMs) + 1)
     }
 
     /// A delay has been found (the estimate is kept through double talk, when the coarse
@@ -78,9 +88,15 @@ struct EchoReference {
     }
 
     /// Writes one tick: `playedFrame` (silence when nil) and `captureFrame`, both starting at
-    /// `sampleTime`. `updateEstimate` is false when the echo path is idle.
+    /// `sampleTime`. `updateEstimate` is false when the echo path is idle. `nearEndActive`:
+    /// the caller seems to be talking; the coarse estimate still learns (a caller's voice
+    /// does not correlate with the prompt, so it lowers the peak without moving it, and a
+    /// moved peak must hold still before it counts), but only a moved estimate is refined.
+    /// (Freezing the estimate there deadlocked: a wrong delay makes the echo look like a
+    /// caller, which froze the wrong delay for the rest of the call.)
     mutating func write(played playedFrame: borrowing [Int16], playedIsSilent: Bool,
-                        capture captureFrame: borrowing [Int16], sampleTime: Int64, updateEstimate: Bool) {
+                        capture captureFrame: borrowing [Int16], sampleTime: Int64, updateEstimate: Bool,
+                        nearEndActive: Bool = false) {
         let n = format.frameSamples
         let pc = Int64(played.count)
         let hc = Int64(heard.count)
@@ -111,9 +127,17 @@ struct EchoReference {
         }
         // Refine when the coarse estimate moved, else twice a second (the search is the
         // costliest step of the echo path).
-        if active && estimator.isConfident {
+        framesSinceRelocate += 1
+        if relocatedHoldFrames > 0 {
+            relocatedHoldFrames -= 1
+            // The coarse estimate has caught up with the relocated delay: back to normal.
+            let coarse = Int(estimator.delayMs * Double(format.sampleRate) / 1000)
+            if abs(coarse - fineDelaySamples) <= format.samples(ms: 4) { relocatedHoldFrames = 0 }
+        }
+        if active && estimator.isConfident && relocatedHoldFrames == 0 {
             framesSinceRefine += 1
-            if fineDelaySamples < 0 || estimator.bestLagBlocks != refinedFromLagBlocks || framesSinceRefine >= 50 {
+            let moved = fineDelaySamples < 0 || estimator.bestLagBlocks != refinedFromLagBlocks
+            if moved || (framesSinceRefine >= 50 && !nearEndActive) {
                 framesSinceRefine = 0
                 refinedFromLagBlocks = estimator.bestLagBlocks
                 refineDelay()
@@ -171,6 +195,50 @@ struct EchoReference {
         }
         let d = (sxx * syy).squareRoot()
         return d > 0 ? sxy / d : 0
+    }
+
+    /// When the echo path's delay moves (the jitter buffer in front of the pipeline grows
+    /// or shrinks, e.g. after the media thread stalled) the echo stops correlating at the
+    /// known delay and, until the coarse estimate follows (~1 s), looks like a caller. A
+    /// sample-exact search of the last 20 ms of capture over ±120 ms around the known delay
+    /// finds it again: a lag correlating ≥ 0.9 is the echo (a caller's voice does not
+    /// correlate with the prompt at any lag), and becomes the delay. At most every 20 ms.
+    /// Returns the correlation at the new delay, nil when nothing was found.
+    mutating func relocate() -> Float? {
+        guard isDelayConfident, framesSinceRelocate >= 2 else { return nil }
+        framesSinceRelocate = 0
+        let window = format.samples(ms: 20)
+        let span = format.samples(ms: Self.relocateSpanMs)
+        let lo = max(0, fineDelaySamples - span)
+        let hi = min(format.samples(ms: maxDelayMs), fineDelaySamples + span)
+        let end = endSampleTime
+        guard end - Int64(window) - Int64(hi) >= 0, lo < hi else { return nil }
+        let start = end - Int64(window)
+        for i in 0..<window { searchCapture[i] = Float(heardSample(start + Int64(i))) }
+        for j in 0..<(window + hi - lo) { relocatePlayed[j] = Float(playedSample(start - Int64(hi) + Int64(j))) }
+        var syy: Float = 0
+        for i in 0..<window { syy += searchCapture[i] * searchCapture[i] }
+        guard syy > 0 else { return nil }
+        var bestLag = -1
+        var best: Float = 0.9
+        for lag in lo...hi {
+            let offset = hi - lag
+            var sxy: Float = 0
+            var sxx: Float = 0
+            for i in 0..<window {
+                let x = relocatePlayed[offset + i]
+                sxy += x * searchCapture[i]
+                sxx += x * x
+            }
+            let d = (sxx * syy).squareRoot()
+            let c = d > 0 ? sxy / d : 0
+            if c > best { best = c; bestLag = lag }
+        }
+        guard bestLag >= 0, abs(bestLag - fineDelaySamples) > format.samples(ms: 1) else { return nil }
+        fineDelaySamples = bestLag
+        relocationCount += 1
+        relocatedHoldFrames = 300
+        return best
     }
 
     /// Correlation of the last 20 ms of capture with the reference at the refined delay;

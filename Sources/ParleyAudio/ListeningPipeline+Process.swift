@@ -33,7 +33,7 @@ extension ListeningPipeline {
                      nearEndActive: voiceActivity.state != .quiet)
         let echoExpected = echo.isActive
         let energyDbfs = echo.outputEnergyDbfs()
-        let correlation = echoExpected ? echo.echoCorrelation() : nil
+        let correlation = echoExpected ? echo.echoCorrelation(captureEnergy: captureEnergy) : nil
         let verdict = classifier.classify(
             captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, apmVoice: echo.hasVoice,
             echoExpected: echoExpected, echoCorrelation: correlation,
@@ -77,7 +77,13 @@ extension ListeningPipeline {
         apply(endpointer.handle(.tick(atMs: endMs)))
 
         if dtmf != nil {
-            for event in dtmf!.process(capture, atMs: frameMs) {
+            // A frame our own prompt's echo explains (correlation with what was played at the
+            // known delay) carries no caller tones: the detector hears silence instead. Speech
+            // echo set it off ("talk-off": digits 4, 1, 5 on a silent caller's line at 6 dB
+            // ERL, which sent a coupon). A caller's tone over the echo pulls the correlation
+            // well down, so it still gets through.
+            let echoOnly = echoExpected && (correlation ?? 0) >= Self.dtmfEchoCorrelation
+            for event in dtmf!.process(echoOnly ? silentFrame : capture, atMs: frameMs) {
                 switch event {
                 case let .digitStarted(digit, atMs): emit(.dtmfStarted(digit, atMs: atMs))
                 case let .digitEnded(digit, startMs, endMs): emit(.dtmfEnded(digit, startMs: startMs, endMs: endMs))
@@ -92,6 +98,9 @@ extension ListeningPipeline {
         result.residualDbfs = residual > 0 ? 10 * log10(residual / 1073741824) : -100
         return result
     }
+
+    /// Echo correlation from which a frame is the prompt's echo for the DTMF detector.
+    static let dtmfEchoCorrelation: Float = 0.8
 
     /// Speech during a playing prompt belongs to barge-in, not to the caller's turn.
     private var promptHoldsTheFloor: Bool { plan != nil && playing }

@@ -23,6 +23,8 @@ public final class ListeningPipeline {
     var features: UtteranceFeatureCollector?
     var capture: [Int16] = []
     var played: [Int16] = []
+    /// Zeros, for the DTMF detector on frames the echo explains.
+    var silentFrame: [Int16] = []
 
     // Sample time, unwrapped from RTP timestamps.
     var firstTimestamp: UInt32?
@@ -64,6 +66,7 @@ public final class ListeningPipeline {
         features = UtteranceFeatureCollector(format: format)
         capture = [Int16](repeating: 0, count: format.frameSamples)
         played = [Int16](repeating: 0, count: format.frameSamples)
+        silentFrame = [Int16](repeating: 0, count: format.frameSamples)
     }
 
     // MARK: Control inputs (applied at the next frame)

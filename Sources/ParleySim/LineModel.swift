@@ -25,11 +25,14 @@ public struct LineModel: Sendable {
     var talkerEnvelope: [Float]
     var talkerTarget: [Float]
 
-    public init(configuration: LineConfiguration, sampleRateHz: Int = 8_000) {
+    /// `playoutDelayMs`: the part of the echo delay already spent before `receive` (the
+    /// phone's playout buffer, `EchoPlayout`), taken off the delay line so the echo leaves
+    /// `delay_ms` after the bot's audio arrived (never less than the playout itself).
+    public init(configuration: LineConfiguration, sampleRateHz: Int = 8_000, playoutDelayMs: Int = 0) {
         self.configuration = configuration
         let echo = configuration.echo
         echoGain = echo.map { Float(pow(10, -$0.returnLossDb / 20)) } ?? 0
-        echoDelaySamples = (echo?.delayMs ?? 0) * sampleRateHz / 1_000
+        echoDelaySamples = max(0, (echo?.delayMs ?? 0) - playoutDelayMs) * sampleRateHz / 1_000
         delayLine = [Int16](repeating: 0, count: echoDelaySamples + Self.maxFrameSamples)
         writeIndex = echoDelaySamples
         random = SplitMix64(seed: configuration.seed)

@@ -236,10 +236,22 @@ extension PromptRecognizer {
                 good = true
             }
         }
-        // Silence the recording does not explain ends the prompt.
+        if let suspendedEnd = t.suspendedEndMs {
+            decideSuspended(t, suspendedEndMs: suspendedEnd, good: good, activeFraction: activeFraction, now: now)
+            return
+        }
+        // Silence the recording does not explain ends the prompt, or, in the middle of a
+        // recording, suspends it (a dropout, if the recording goes on).
         let refQuiet = t.position < ref.frameCount && !ref.active[max(0, t.position)]
         let silenceLimit = inGap ? configuration.gapSilenceMs : configuration.endSilenceMs
         if silentRunMs >= silenceLimit && !refQuiet {
+            let toleranceFrames = configuration.finishToleranceMs / BandEnergyAnalyzer.blockMs
+            if !inGap && t.positionAtLastActive < ref.frameCount - toleranceFrames && configuration.dropoutMs > 0 {
+                t.suspendedEndMs = lastActiveMs
+                t.position = t.positionAtLastActive
+                track = t
+                return
+            }
             track = nil
             finish(t, endMs: lastActiveMs, now: now)
             return
@@ -271,6 +283,63 @@ extension PromptRecognizer {
             return
         }
         track = t
+    }
+
+    /// A prompt gone silent mid-recording: while the line stays silent its place in the
+    /// recording holds still; sound that continues the recording from there resumes it
+    /// without an event; anything else (another prompt, the same one from an earlier
+    /// point, unmatched sound, or silence past `dropoutMs`) ends it at its last sound.
+    mutating func decideSuspended(_ track: Track, suspendedEndMs: Int, good: Bool, activeFraction: Float, now: Int) {
+        var t = track
+        let span = configuration.windowFrames
+        if silentRunMs > 0 {
+            t.position = t.positionAtLastActive   // nothing heard: the recording does not advance
+            t.soundBackMs = nil
+            if now - suspendedEndMs >= configuration.dropoutMs {
+                self.track = nil
+                finish(t, endMs: suspendedEndMs, now: now)
+                return
+            }
+            self.track = t
+            return
+        }
+        let back = t.soundBackMs ?? now
+        t.soundBackMs = back
+        if good && now - back >= configuration.windowFrames * BandEnergyAnalyzer.blockMs / 2 {
+            // The recording goes on where it fell silent: a dropout.
+            t.suspendedEndMs = nil
+            t.soundBackMs = nil
+            t.lastGoodMs = now
+            hypothesisCount = 0
+            dropoutCount += 1
+            self.track = t
+            return
+        }
+        if let c = confirmHypotheses(activeFraction: activeFraction) {
+            let cand = references[c.reference]
+            let position = c.alignment + span - 1
+            if cand.prompt == references[t.reference].prompt && c.reference == t.reference
+                && abs(position - t.position) <= 10 {
+                t.suspendedEndMs = nil
+                t.soundBackMs = nil
+                t.position = position
+                t.positionAtLastActive = position
+                t.lastGoodMs = now
+                dropoutCount += 1
+                self.track = t
+                return
+            }
+            self.track = nil
+            finish(t, endMs: suspendedEndMs, now: now)
+            begin(c, now: now)
+            return
+        }
+        if now - back >= configuration.dropoutVerifyMs + configuration.windowFrames * BandEnergyAnalyzer.blockMs {
+            self.track = nil
+            finish(t, endMs: suspendedEndMs, now: now)
+            return
+        }
+        self.track = t
     }
 
     mutating func begin(_ c: Candidate, now: Int) {

@@ -38,6 +38,14 @@ public struct PromptRecognizer: Sendable {
         public var lostMs = 600
         /// A prompt that ended within this many ms of its last recording's end finished.
         public var finishToleranceMs = 300
+        /// Silence mid-recording is held this long before it ends the prompt: a bot whose
+        /// sender stalls (its media thread starved) leaves holes of 100–400 ms in a prompt
+        /// and then goes on from where it was. Such a hole is not a stop (no false barge-in);
+        /// the end is reported (at its real time) only if the recording does not go on.
+        public var dropoutMs = 700
+        /// Sound back after a hole must be matched as the recording's continuation within
+        /// this long (the comparison window must first fill with the new sound).
+        public var dropoutVerifyMs = 400
         /// Share of a window's frames that must carry sound before it is searched.
         public var minActiveFraction: Float = 0.6
         /// A confirmed match must also correlate with the recording's waveform: the bot
@@ -115,6 +123,8 @@ public struct PromptRecognizer: Sendable {
     var lastCorrelation: Float = 0
     /// End of the last prompt reported (caller clock).
     var lastPromptEndMs = Int.min
+    /// Holes in a prompt that the same recording went on after (not reported as ends).
+    public internal(set) var dropoutCount = 0
     var eventHead = 0
     var eventCount = 0
 
@@ -126,6 +136,12 @@ public struct PromptRecognizer: Sendable {
         var positionAtLastActive: Int
         var startMs: Int
         var lastGoodMs: Int
+        /// Set while the prompt has gone silent mid-recording: the end of its last sound.
+        /// If the same recording then goes on from where it fell silent, the silence was a
+        /// dropout in the bot's stream (a stalled sender), not a stop.
+        var suspendedEndMs: Int?
+        /// When sound came back during a suspension (caller clock).
+        var soundBackMs: Int?
     }
 
     /// A match being confirmed.

@@ -46,14 +46,16 @@ final class SimMediaStream: @unchecked Sendable {
     let clips: SimClips
     let commands = SPSCRing<SimMediaCommand>(capacity: 64)
     let reports = SPSCRing<SimMediaReport>(capacity: 64)
-    /// The bot's decoded audio, for the echo path (receive thread → pacer).
-    let botAudio: SPSCRing<Int16>
+    /// The bot's decoded audio and its timestamps, for the echo path (receive thread → pacer).
+    let botAudio: SPSCRing<SimBotSample>
     /// Packets sent and send failures (relaxed: statistics only).
     let packetsSent = Atomic<Int>(0)
     let sendFailures = Atomic<Int>(0)
 
     // Pacing-thread state.
     var line: LineModel
+    /// The phone's playout of the bot's stream: the echo keeps a fixed delay under jitter.
+    var playout = EchoPlayout(depthSamples: EchoPlayout.defaultDepthSamples)
     var sequence: UInt16
     var timestamp: UInt32
     var marker = true
@@ -67,7 +69,7 @@ final class SimMediaStream: @unchecked Sendable {
     var packet: [UInt8]
 
     init(socket: UDPSocket, remote: SocketAddress, payloadType: UInt8, law: G711.Law, telephoneEventPayloadType: UInt8?,
-         botAudio: SPSCRing<Int16>, clips: SimClips, line: LineConfiguration, seed: UInt64) {
+         botAudio: SPSCRing<SimBotSample>, clips: SimClips, line: LineConfiguration, seed: UInt64) {
         self.socket = socket
         self.botAudio = botAudio
         self.remote = remote
@@ -81,7 +83,7 @@ final class SimMediaStream: @unchecked Sendable {
         self.timestamp = UInt32(truncatingIfNeeded: random.next())
         var configuration = line
         configuration.seed = line.seed &+ seed
-        self.line = LineModel(configuration: configuration)
+        self.line = LineModel(configuration: configuration, playoutDelayMs: EchoPlayout.defaultDepthSamples / 8)
         self.dtmf = TelephoneEventSender(packetIntervalSamples: Self.frameSamples)
         self.frame = [Int16](repeating: 0, count: Self.frameSamples)
         self.echo = [Int16](repeating: 0, count: Self.frameSamples)
@@ -96,13 +98,14 @@ final class SimMediaStream: @unchecked Sendable {
             while botAudio.tryPop() != nil {}
         }
         if current == nil { startNext(nowNs: nowNs) }
-        // The bot's audio of this tick feeds the echo path whether or not audio is sent.
-        var got = 0
-        while got < Self.frameSamples, let s = botAudio.tryPop() {
-            echo[got] = s
-            got += 1
+        // The bot's audio played out this tick feeds the echo path whether or not audio is
+        // sent: everything that arrived goes into the playout buffer by timestamp, and the
+        // frame due now comes out (a late packet leaves silence, it does not delay the rest).
+        while let s = botAudio.tryPop() { playout.write(timestamp: s.timestamp, sample: s.sample) }
+        do {
+            var echoSpan = echo.mutableSpan
+            playout.read(into: &echoSpan)
         }
-        for i in got..<Self.frameSamples { echo[i] = 0 }
         line.receive(echo.span)
         for i in 0..<Self.frameSamples { frame[i] = 0 }
         let endNs = nowNs &+ UInt64(Self.ptimeMs) * 1_000_000

@@ -17,6 +17,12 @@ struct SimHeardPacket: BitwiseCopyable {
     var sampleCount: Int32
 }
 
+/// One decoded sample of the bot's stream and its RTP timestamp, for the echo path.
+struct SimBotSample: BitwiseCopyable {
+    var timestamp: UInt32
+    var sample: Int16
+}
+
 /// The receive side of one call's RTP socket, run on the simulator's receive thread (an
 /// `EventLoop` doing nothing else, so arrival times are not delayed by recognition work):
 /// reads every datagram, timestamps it, decodes PCMU/PCMA, and hands packet and samples
@@ -32,8 +38,9 @@ final class SimReceiver: @unchecked Sendable {
     let packets = SPSCRing<SimHeardPacket>(capacity: 512)
     /// Decoded audio for the recognizer (4 s deep).
     let samples = SPSCRing<Int16>(capacity: 32_768)
-    /// Decoded audio for the echo path (1 s deep; the pacer drops what is stale).
-    let botAudio = SPSCRing<Int16>(capacity: 8_192)
+    /// Decoded audio with its RTP timestamps for the echo path (1 s deep; the pacer's
+    /// playout drops what is late).
+    let botAudio = SPSCRing<SimBotSample>(capacity: 8_192)
     var datagram = [UInt8](repeating: 0, count: 2_048)
     var pcm = [Int16](repeating: 0, count: 2_048)
 
@@ -65,7 +72,7 @@ final class SimReceiver: @unchecked Sendable {
                                       datagram.span.extracting(header.payloadOffset..<(header.payloadOffset + count)),
                                       into: &out)) ?? 0
             for i in 0..<n {
-                _ = botAudio.tryPush(pcm[i])
+                _ = botAudio.tryPush(SimBotSample(timestamp: header.timestamp &+ UInt32(i), sample: pcm[i]))
                 if samples.tryPush(pcm[i]) { decoded += 1 }   // a full ring drops (counted by the ring)
             }
         }
