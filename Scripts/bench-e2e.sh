@@ -232,8 +232,10 @@ if "echo" in suites:
         out["echo"] = {"delay_ms": 100, "return_loss_db": 6, "calls": s.get("calls"), "false_barge_ins_heard": sim_false,
                        "parleyd_barge_ins": bot.get("barge_ins"), "parleyd_false_barge_ins": bot.get("false_barge_ins"),
                        "failures": s.get("breaches")}
-        total = (sim_false or 0) + (bot.get("barge_ins") or 0)
-        goals["zero_false_barge_ins_with_echo"] = {"measured": total, "met": total == 0}
+        # Every barge-in on a silent caller is false: parleyd's own count when it reports one,
+        # else the prompts the simulator heard stop while its caller was silent.
+        seen = bot.get("barge_ins") if bot.get("barge_ins") is not None else (sim_false or 0)
+        goals["zero_false_barge_ins_with_echo"] = {"measured": seen, "met": seen == 0}
 out["goals"] = goals
 print(json.dumps(out))
 PY

@@ -88,6 +88,7 @@ extension SimCommand {
                                          refineSteps: c.refineSteps, localHost: a.local, calledUser: a.called, seed: a.seed)
         print("capacity search: scenario \(scenario.name) → \(target), hold \(Int(c.stepDurationSeconds)) s per level, ramp \(rate) calls/s")
         print(CapacitySearch.tableHeader)
+        fflush(nil)
         let probe = ProbeBox()
         let quiet = a.quiet
         var hooks = CapacityRunner.Hooks()
@@ -108,6 +109,7 @@ extension SimCommand {
         hooks.stepRecorded = { step in
             print(CapacitySearch.tableRow(step))
             if !step.held, let side = step.measures.limitingSide { print("        limited by: \(side)") }
+            fflush(nil)   // a row as soon as its step ends, also into a pipe
         }
         let search: CapacitySearch
         do throws(SimRunError) {
