@@ -45,6 +45,7 @@ extension PromptRecognizer {
             for b in 0..<bands {
                 let d = max(-Self.maxDeltaDb, min(Self.maxDeltaDb, ring[slot * bands + b] - ring[previous * bands + b] - mean))
                 window[t * bands + b] = d
+                windowBands[t][b] = d
                 squares += d * d
             }
         }
@@ -66,10 +67,10 @@ extension PromptRecognizer {
         guard windowNorm > 0 else { return nil }
         var best: Candidate?
         var rivalScore: Float = -1
-        let width = configuration.windowFrames * BandEnergyAnalyzer.bandCount
+        let frames = configuration.windowFrames
         for (j, ref) in references.enumerated() {
             for k in 0..<ref.alignmentCount {
-                let s = ref.score(at: k, live: window, liveNorm: windowNorm, width: width)
+                let s = ref.score(at: k, live: windowBands, liveNorm: windowNorm, frameCount: frames)
                 if let b = best {
                     if s > b.score {
                         if references[b.reference].prompt != ref.prompt { rivalScore = max(rivalScore, b.score) }
@@ -95,7 +96,7 @@ extension PromptRecognizer {
         guard ref.alignmentCount > 0, k0 >= -2, k0 < ref.alignmentCount + 2 else { return (position, -1) }
         var bestK = 0, bestScore: Float = -1
         for k in max(0, k0 - 2)...min(ref.alignmentCount - 1, max(0, k0 + 2)) {
-            let s = ref.score(at: k, live: window, liveNorm: windowNorm, width: n * BandEnergyAnalyzer.bandCount)
+            let s = ref.score(at: k, live: windowBands, liveNorm: windowNorm, frameCount: n)
             if s > bestScore { bestScore = s; bestK = k }
         }
         return (bestK + n - 1, bestScore)
@@ -226,8 +227,7 @@ extension PromptRecognizer {
         if k0 >= -2, k0 < ref.alignmentCount + 2, ref.alignmentCount > 0 {
             var bestK = -1, bestScore: Float = -1
             for k in max(0, k0 - 2)...min(ref.alignmentCount - 1, max(0, k0 + 2)) {
-                let s = ref.score(at: k, live: window, liveNorm: windowNorm,
-                                  width: configuration.windowFrames * BandEnergyAnalyzer.bandCount)
+                let s = ref.score(at: k, live: windowBands, liveNorm: windowNorm, frameCount: configuration.windowFrames)
                 if s > bestScore { bestScore = s; bestK = k }
             }
             if bestScore >= configuration.trackThreshold {

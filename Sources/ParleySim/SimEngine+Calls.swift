@@ -23,7 +23,7 @@ extension SimEngine {
     }
 
     func packet(_ call: SimCall, _ p: SimHeardPacket, sampleCount count: Int) {
-        call.measures.packet(sequence: p.sequence, timestamp: p.timestamp, ssrc: p.ssrc, arrivalNs: p.arrivalNs,
+        call.measures.packet(sequence: p.sequence, timestamp: p.timestamp, ssrc: p.ssrc, arrivalNs: p.wireNs,
                              payloadBytes: Int(p.payloadBytes), marker: p.marker)
         guard count > 0 else { return }
         let arrivalMs = call.ms(p.arrivalNs)

@@ -4,12 +4,16 @@ import ParleyRealtime
 
 /// One received RTP packet of the bot's stream, as the receive thread hands it to the
 /// event loop: its header fields, its arrival time (monotonic ns, read right after the
-/// datagram left the socket) and how many decoded samples follow in `SimReceiver.samples`.
+/// datagram left the socket), the kernel's receive time, and how many decoded samples
+/// follow in `SimReceiver.samples`.
 struct SimHeardPacket: BitwiseCopyable {
     var sequence: UInt16
     var timestamp: UInt32
     var ssrc: UInt32
     var arrivalNs: UInt64
+    /// When the kernel received it (CLOCK_REALTIME ns, SO_TIMESTAMPNS), else `arrivalNs`:
+    /// only differences are used (pacing error, jitter), so the clock's origin does not matter.
+    var wireNs: UInt64
     var payloadType: UInt8
     var marker: Bool
     var payloadBytes: Int32
@@ -25,7 +29,7 @@ struct SimBotSample: BitwiseCopyable {
 
 /// The receive side of one call's RTP socket, run on the simulator's receive thread (an
 /// `EventLoop` doing nothing else, so arrival times are not delayed by recognition work):
-/// reads every datagram, timestamps it, decodes PCMU/PCMA, and hands packet and samples
+/// reads every datagram with the kernel's receive time (`SimKernelReceive`), decodes PCMU/PCMA, and hands packet and samples
 /// to the event loop through SPSC rings; the decoded audio also goes to the pacer's echo
 /// path (`botAudio`).
 ///
@@ -41,35 +45,32 @@ final class SimReceiver: @unchecked Sendable {
     /// Decoded audio with its RTP timestamps for the echo path (1 s deep; the pacer's
     /// playout drops what is late).
     let botAudio = SPSCRing<SimBotSample>(capacity: 8_192)
-    var datagram = [UInt8](repeating: 0, count: 2_048)
+    let kernel = SimKernelReceive(datagramBytes: 2_048)
     var pcm = [Int16](repeating: 0, count: 2_048)
 
     init(socket: UDPSocket) {
         self.socket = socket
+        _ = SimKernelReceive.enableTimestamps(fd: socket.fileDescriptor)
     }
 
     /// Reads everything waiting (level-triggered handler). Receive thread.
     func receive() {
-        while true {
-            switch socket.receive(into: &datagram) {
-            case .datagram(let count, _, let truncated):
-                let arrivalNs = Monotonic.nowNs()
-                if !truncated { packet(byteCount: count, arrivalNs: arrivalNs) }
-            case .wouldBlock, .failed:
-                return
-            }
-        }
+        let fd = socket.fileDescriptor
+        while kernel.receive(fd: fd, { payload, truncated, kernelNs in
+            let arrivalNs = Monotonic.nowNs()
+            if !truncated { packet(payload, arrivalNs: arrivalNs, wireNs: kernelNs ?? arrivalNs) }
+        }) {}
     }
 
-    func packet(byteCount: Int, arrivalNs: UInt64) {
-        guard let header = try? RTPHeader(parsing: datagram.span.extracting(0..<byteCount)) else { return }
+    func packet(_ datagram: Span<UInt8>, arrivalNs: UInt64, wireNs: UInt64) {
+        guard let header = try? RTPHeader(parsing: datagram) else { return }
         let pt = header.payloadType
         var decoded = 0
         if pt == 0 || pt == 8, header.payloadLength > 0 {
             let count = min(header.payloadLength, pcm.count)
             var out = pcm.mutableSpan
             let n = (try? G711.decode(pt == 8 ? .aLaw : .muLaw,
-                                      datagram.span.extracting(header.payloadOffset..<(header.payloadOffset + count)),
+                                      datagram.extracting(header.payloadOffset..<(header.payloadOffset + count)),
                                       into: &out)) ?? 0
             for i in 0..<n {
                 _ = botAudio.tryPush(SimBotSample(timestamp: header.timestamp &+ UInt32(i), sample: pcm[i]))
@@ -77,7 +78,7 @@ final class SimReceiver: @unchecked Sendable {
             }
         }
         _ = packets.tryPush(SimHeardPacket(
-            sequence: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc, arrivalNs: arrivalNs,
+            sequence: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc, arrivalNs: arrivalNs, wireNs: wireNs,
             payloadType: pt, marker: header.marker, payloadBytes: Int32(header.payloadLength), sampleCount: Int32(decoded)))
     }
 }

@@ -5,6 +5,7 @@ import ParleySim
 /// `parley sim` — places simulated calls against a deployment (docs/sim.md): live
 /// progress on stderr, then the report table; `--json` and `--html` write the report.
 /// Exit status: 0 when every call passed, 1 when any failed, 2 for bad usage.
+/// `--capacity` runs the capacity search instead (SimCommand+Capacity.swift).
 enum SimCommand {
     static let usage = """
         usage: parley sim --target HOST:PORT --scenario FILE [--calls N] [--concurrency C]
@@ -36,6 +37,7 @@ enum SimCommand {
         var seed: UInt64 = 1
         var quiet = false
         var record: String?
+        var capacity = CapacityArguments()
     }
 
     struct UsageError: Error {
@@ -49,6 +51,7 @@ enum SimCommand {
         while i < arguments.count {
             let flag = arguments[i]
             if flag == "--quiet" { a.quiet = true; i += 1; continue }
+            if flag == "--capacity" { a.capacity.enabled = true; i += 1; continue }
             guard let v = value() else { return .fail("\(flag) needs a value") }
             switch flag {
             case "--target":
@@ -75,22 +78,34 @@ enum SimCommand {
             case "--seed":
                 guard let n = UInt64(v) else { return .fail("--seed must be a non-negative integer") }
                 a.seed = n
-            default: return .fail("unknown option '\(flag)'")
+            default:
+                switch parseCapacity(flag, v, into: &a.capacity) {
+                case .success?: break
+                case .failure(let error)?: return .failure(error)
+                case nil: return .fail("unknown option '\(flag)'")
+                }
             }
             i += 2
         }
         guard a.target != nil else { return .fail("--target is required") }
         guard a.scenario != nil else { return .fail("--scenario is required") }
+        if a.capacity.enabled {
+            if a.capacity.stepCalls != nil && a.capacity.factor != nil { return .fail("--step and --factor exclude each other") }
+            if a.calls != nil || a.duration != nil || arguments.contains("--concurrency") {
+                return .fail("--capacity sets calls, concurrency and duration per step (--start, --step/--factor, --max, --step-duration)")
+            }
+            if a.capacity.max < a.capacity.start { return .fail("--max must be at least --start") }
+        }
         return .success(a)
     }
 
     static func run(_ arguments: [String]) -> Int32 {
-        if arguments.contains("-h") || arguments.contains("--help") { print(usage); return 0 }
+        if arguments.contains("-h") || arguments.contains("--help") { print(usage + "\n\n" + capacityUsage); return 0 }
         let a: Arguments
         switch parse(arguments) {
         case .success(let parsed): a = parsed
         case .failure(let error):
-            FileHandleOutput.error("parley sim: \(error.message)\n\(usage)")
+            FileHandleOutput.error("parley sim: \(error.message)\n\(usage)\n\n\(capacityUsage)")
             return 2
         }
         guard let target = a.target, let path = a.scenario else { return 2 }
@@ -99,6 +114,7 @@ enum SimCommand {
             FileHandleOutput.error(error.description)
             return 2
         }
+        if a.capacity.enabled { return runCapacity(a, scenario: scenario, target: target) }
         let options = SimRunOptions(target: target, calls: a.calls, concurrency: a.concurrency, ratePerSecond: a.rate,
                                     durationSeconds: a.duration, localHost: a.local, calledUser: a.called, seed: a.seed,
                                     recordDirectory: a.record)

@@ -8,10 +8,11 @@ import Testing
 @Suite(.serialized) struct SimParleydTests {
     static let examples = TestPaths.repo + "/examples/sim"
 
-    /// Every single-path example (mix.yaml is the load mix).
+    /// Every single-path example (mix.yaml and capacity-*.yaml are load mixes for the
+    /// benchmark, not demo paths).
     static var demoPaths: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: examples)) ?? [])
-            .filter { $0.hasSuffix(".yaml") && $0 != "mix.yaml" }.sorted()
+            .filter { $0.hasSuffix(".yaml") && $0 != "mix.yaml" && !$0.hasPrefix("capacity-") }.sorted()
     }
 
     static func run(_ scenario: Scenario, against daemon: ParleydProcess) throws -> SimRunResult {
