@@ -36,6 +36,10 @@ final class PocketSphinxDecoder: @unchecked Sendable {
             "-samprate", "16000", "-logfn", "/dev/null",
         ]
         if kind == .largeVocabulary { arguments += ["-lm", model.languageModel] }
+        // The word-exit beam (default 7e-29) pruned the only path through long phrases
+        // ("can I speak to a real person" over μ-law ended with no hypothesis at all); 1e-40
+        // keeps it, at about 10 % more decoding time.
+        if kind == .grammar { arguments += ["-wbeam", "1e-40"] }
         var cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         let config = cStrings.withUnsafeMutableBufferPointer { buffer in

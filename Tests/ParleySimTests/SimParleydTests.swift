@@ -26,12 +26,20 @@ import Testing
             + "disposition \(record.result.disposition ?? "-")"
     }
 
-    /// Paths whose caller speech parleyd's embedded recognizer does not understand yet
-    /// (it answers offer_unclear); every other path must pass.
-    static let recognitionGaps: Set<String> = ["angry.yaml", "busy.yaml", "real-person.yaml", "repeat.yaml", "says-no.yaml"]
+    /// Paths whose caller speech parleyd's embedded recognizer does not understand yet (it
+    /// answers offer_unclear); every other path must pass. The audio parleyd hears is the
+    /// caller's WAV over μ-law, unharmed (measured on recordings); the en-us model itself
+    /// mishears this voice (Tests/ParleySpeechTests/DemoCallerSpeechTests.swift):
+    /// - says-no: "no thanks" decodes as "nope" with "thanks" taken for silence, -150…-220 per
+    ///   frame where in-grammar speech scores -40…-90 and a wrong phrase -95 and below;
+    /// - busy: "sorry I'm driving, call me later" has no grammar path (pairs of phrases were
+    ///   tried: they cost more than they gain across six espeak-ng voices);
+    /// - angry: "this is ridiculous" is heard as "repeat", even with the sentence in the grammar.
+    static let recognitionGaps: Set<String> = ["angry.yaml", "busy.yaml", "says-no.yaml"]
 
-    /// Paths that pass most runs but not all (the barge-in "yes please" was once heard as
-    /// unclear on a fresh CI-like run): they run, and a failure is recorded as known.
+    /// Paths that pass most runs but not all: side-questions' "who is this" scores -84…-92 per
+    /// frame against the -90 rejection threshold (a wrong phrase for "banana" scores -91, so the
+    /// threshold cannot move); the barge-in "yes please" is sometimes heard as unclear.
     static let intermittent: Set<String> = ["barge-in-yes.yaml", "side-questions.yaml"]
 
     /// Runs the examples one after the other against one daemon (concurrent calls on a
@@ -40,7 +48,7 @@ import Testing
         let daemon = try ParleydProcess()
         defer { daemon.stop() }
         // The paths parleyd does not understand yet each run ~40 s of reprompts before failing;
-        // they run only with PARLEY_SIM_ALL_PATHS=1 (the issue note tracks them).
+        // they run only with PARLEY_SIM_ALL_PATHS=1.
         let all = ProcessInfo.processInfo.environment["PARLEY_SIM_ALL_PATHS"] == "1"
         let files = Self.demoPaths.filter { all || !Self.recognitionGaps.contains($0) }
         #expect(Self.demoPaths.count >= 10, "\(Self.demoPaths)")
