@@ -90,6 +90,37 @@ import Testing
         print("demo callers through the embedded recognizer:\n  " + lines.joined(separator: "\n  "))
     }
 
+    /// One decoder, reused: an utterance decodes the same whatever that decoder heard before
+    /// (the live cepstral mean used to carry over, and "yes please" before it turned "can I
+    /// speak to a real person" into a rejected "real person").
+    @Test func aPooledDecoderDoesNotCarryTheLastUtteranceOver() async throws {
+        let recognizer = try EmbeddedRecognizer(configuration: .init(
+            maximumGrammarDecoders: 1, maximumLanguageModelDecoders: 0, prewarmGrammarDecoders: 1, workerThreads: 1))
+        let hints = RecognitionHints(mode: .grammar, intents: try Self.demoIntents(), language: "en-US", sampleRateHz: 8000)
+        func decode(_ file: String) async throws -> RecognitionResult {
+            let session = try recognizer.startUtterance(hints)
+            let samples = try Self.callerAudio(file)
+            var offset = 0
+            while offset < samples.count {
+                let end = min(offset + 160, samples.count)
+                session.push(Array(samples[offset..<end]))
+                offset = end
+            }
+            session.endOfSpeech()
+            guard case .final(let result) = try await terminal(of: session, timeoutMs: 20_000).terminal else {
+                throw SpeechFixtures.FixtureMissing(description: "\(file): no final result")
+            }
+            return result
+        }
+        let fresh = try await decode("real-person")
+        for before in ["yes-please", "elephants", "banana"] {
+            _ = try await decode(before)
+            let again = try await decode("real-person")
+            #expect(again.text == fresh.text && again.grammarIntent == "human", "after \(before): \"\(again.text)\"")
+            #expect(abs(again.confidence - fresh.confidence) < 0.01, "after \(before): \(again.confidence) vs \(fresh.confidence)")
+        }
+    }
+
     @Test func aKeywordIsHeardInsideAnExamplesFrame() throws {
         let human = IntentDefinition(name: "human", examples: ["can I speak to someone", "real person", "agent"], language: "en-US")
         let yes = IntentDefinition(name: "yes", examples: ["yes", "text it to me"], language: "en-US")
