@@ -2,6 +2,12 @@
 /// two branches: the phrases themselves, and a garbage loop of common words that absorbs
 /// speech outside the grammar ("I am driving right now") instead of forcing it into the
 /// nearest phrase. A hypothesis that is not exactly one of the phrases is out of grammar.
+///
+/// Callers name a short phrase (a keyword) inside the frame of a longer one: "can I speak
+/// to a real person" from "can I speak to someone" and "real person". So each example that
+/// has an object slot (a prefix ending in a preposition, "can I speak to") also carries the
+/// intent's short phrases (one or two words), with an optional article. Only within one
+/// intent: the frames never mix intents.
 struct GrammarCompiler: Sendable {
     struct Grammar: Sendable, Hashable {
         var jsgf: String
@@ -37,10 +43,14 @@ struct GrammarCompiler: Sendable {
         var alternatives: [String] = []
         var skipped: [String] = []
         for intent in intents {
+            var phrases: [[String]] = []
             for example in intent.examples {
                 let words = Self.normalize(example)
                 guard !words.isEmpty else { continue }
                 guard words.allSatisfy(isKnownWord) else { skipped.append(example); continue }
+                phrases.append(words)
+            }
+            for words in phrases + Self.framedPhrases(phrases) {
                 let text = words.joined(separator: " ")
                 if intentByPhrase[text] == nil {
                     intentByPhrase[text] = intent.name
@@ -62,6 +72,34 @@ struct GrammarCompiler: Sendable {
         }
         jsgf += "<phrase> = " + alternatives.map { "( \($0) )" }.joined(separator: " | ") + ";\n"
         return Grammar(jsgf: jsgf, intentByPhrase: intentByPhrase, skippedPhrases: skipped, key: jsgf)
+    }
+
+    /// Words that open an object slot at the end of a frame ("can I speak to …").
+    static let slotPrepositions: Set<String> = ["to", "from", "for", "with", "about"]
+    /// Optional determiners between a frame and its object ("… to a real person").
+    static let slotArticles: [[String]] = [[], ["a"], ["an"], ["the"], ["your"], ["some"]]
+    /// Upper bound on framed phrases per intent (the grammar stays small).
+    static let maximumFramedPhrases = 240
+
+    /// One intent's short phrases placed in the object slots of its longer ones.
+    static func framedPhrases(_ phrases: [[String]]) -> [[String]] {
+        var frames: [[String]] = []
+        for words in phrases where words.count > 2 {
+            for end in 2..<words.count where slotPrepositions.contains(words[end - 1]) {
+                let frame = Array(words[..<end])
+                if !frames.contains(frame) { frames.append(frame) }
+            }
+        }
+        let objects = phrases.filter { $0.count <= 2 }
+        var framed: [[String]] = []
+        for frame in frames {
+            for article in slotArticles {
+                for object in objects where framed.count < maximumFramedPhrases {
+                    framed.append(frame + article + object)
+                }
+            }
+        }
+        return framed
     }
 
     /// JSGF weights are plain decimals (no exponent).

@@ -6,7 +6,8 @@
 //   `@unchecked Sendable` for the hand-over between threads, never for sharing.
 // - Strings returned by the library (ps_get_hyp, ps_seg_word) are copied into Swift
 //   Strings before the next library call; strings we must free (ps_lookup_word) are freed.
-// - `process` passes a pointer into a Swift array for the duration of the call only.
+// - `process` passes a pointer into a Swift array for the duration of the call only; so do
+//   the cepstral-mean get/set calls (at most 64 floats, bounded by the shim).
 import CPocketSphinx
 import Foundation
 
@@ -26,6 +27,8 @@ final class PocketSphinxDecoder: @unchecked Sendable {
     /// Grammar cache key → search name, so a state's grammar is compiled once per decoder.
     private var searchNames: [String: String] = [:]
     private var activeSearch = ""
+    /// The acoustic model's initial cepstral mean, restored at every utterance.
+    private let initialCepstralMean: [Float]
     private static let lmSearch = "parley_lm"
     private static let frameMs = 10
 
@@ -36,6 +39,10 @@ final class PocketSphinxDecoder: @unchecked Sendable {
             "-samprate", "16000", "-logfn", "/dev/null",
         ]
         if kind == .largeVocabulary { arguments += ["-lm", model.languageModel] }
+        // The word-exit beam (default 7e-29) pruned the only path through long phrases
+        // ("can I speak to a real person" over μ-law ended with no hypothesis at all); 1e-40
+        // keeps it, at about 10 % more decoding time.
+        if kind == .grammar { arguments += ["-wbeam", "1e-40"] }
         var cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         let config = cStrings.withUnsafeMutableBufferPointer { buffer in
@@ -48,6 +55,9 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         }
         self.decoder = decoder
         self.kind = kind
+        var mean = [Float](repeating: 0, count: Int(max(0, min(64, parley_ps_cmn_count(decoder)))))
+        mean.withUnsafeMutableBufferPointer { parley_ps_cmn_get(decoder, $0.baseAddress) }
+        initialCepstralMean = mean
         if kind == .largeVocabulary { activeSearch = Self.lmSearch; searchNames["lm"] = String(cString: ps_get_search(decoder)) }
     }
 
@@ -100,7 +110,14 @@ final class PocketSphinxDecoder: @unchecked Sendable {
     }
 
     /// Starts a new stream (frame numbers, hence word timings, restart at 0) and utterance.
+    /// The live cepstral mean starts again from the model's: left as the last utterance
+    /// moved it (another call's, on a pooled decoder), it made the same words decode
+    /// differently by what came before ("can I speak to a real person" after "yes please":
+    /// "real person" at -180 per frame instead of the sentence at -69).
     func startUtterance() throws(SpeechError) {
+        if !initialCepstralMean.isEmpty {
+            initialCepstralMean.withUnsafeBufferPointer { parley_ps_cmn_set(decoder, $0.baseAddress) }
+        }
         guard ps_start_stream(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_stream") }
         guard ps_start_utt(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_utt") }
     }

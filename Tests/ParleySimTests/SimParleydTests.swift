@@ -27,13 +27,28 @@ import Testing
             + "disposition \(record.result.disposition ?? "-")"
     }
 
-    /// Paths whose caller speech parleyd's embedded recognizer does not understand yet
-    /// (it answers offer_unclear); every other path must pass.
-    static let recognitionGaps: Set<String> = ["angry.yaml", "busy.yaml", "real-person.yaml", "repeat.yaml", "says-no.yaml"]
+    /// Paths whose caller speech parleyd's embedded recognizer does not understand yet (it
+    /// answers offer_unclear); every other path must pass. The audio parleyd hears is the
+    /// caller's WAV over μ-law, unharmed (measured on recordings); the en-us model itself
+    /// mishears this voice (Tests/ParleySpeechTests/DemoCallerSpeechTests.swift):
+    /// - says-no: "no thanks" decodes as "nope" with "thanks" taken for silence, -150…-220 per
+    ///   frame where in-grammar speech scores -40…-90 and wrong phrases -91 and below;
+    /// - busy: "sorry I'm driving, call me later" has no grammar path (pairs of phrases were
+    ///   tried: across six espeak-ng voices they cost as much as they gained);
+    /// - angry: "this is ridiculous" is heard as "repeat", even with the sentence in the grammar.
+    static let recognitionGaps: Set<String> = ["angry.yaml", "busy.yaml", "says-no.yaml"]
 
-    /// Paths that pass most runs but not all (the barge-in "yes please" was once heard as
-    /// unclear on a fresh CI-like run): they run, and a failure is recorded as known.
-    static let intermittent: Set<String> = ["barge-in-yes.yaml", "side-questions.yaml"]
+    /// Paths that pass most runs but not all. side-questions' "who is this" scores -89.6 per
+    /// frame against the -90 rejection threshold (a wrong phrase for "banana" scores -91, so the
+    /// threshold cannot move); it is deterministic now that every utterance starts from the
+    /// model's cepstral mean, but a different pre-roll or μ-law rounding can tip it.
+    /// real-person: on a loaded machine parleyd sometimes loses caller packets before the
+    /// recognizer (a failing call's recording lacked four single 20 ms packets of the sentence,
+    /// with nothing concealed in their place; that audio decodes to nothing, the complete audio
+    /// of the passing calls to the sentence at -69 per frame).
+    /// repeat: once the "no" said as the replayed offer ended was cut off by a barge-in and
+    /// never recognized (offer_silence followed).
+    static let intermittent: Set<String> = ["real-person.yaml", "repeat.yaml", "side-questions.yaml"]
 
     /// Runs the examples one after the other against one daemon (concurrent calls on a
     /// loaded 2-core machine made a debug parleyd answer late enough to trip no-input timeouts).
@@ -41,7 +56,7 @@ import Testing
         let daemon = try ParleydProcess()
         defer { daemon.stop() }
         // The paths parleyd does not understand yet each run ~40 s of reprompts before failing;
-        // they run only with PARLEY_SIM_ALL_PATHS=1 (the issue note tracks them).
+        // they run only with PARLEY_SIM_ALL_PATHS=1.
         let all = ProcessInfo.processInfo.environment["PARLEY_SIM_ALL_PATHS"] == "1"
         let files = Self.demoPaths.filter { all || !Self.recognitionGaps.contains($0) }
         #expect(Self.demoPaths.count >= 10, "\(Self.demoPaths)")

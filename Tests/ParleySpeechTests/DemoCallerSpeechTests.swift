@@ -1,0 +1,136 @@
+import Foundation
+import ParleyCodecs
+import Testing
+@testable import ParleySpeech
+
+/// The simulator's caller speech (examples/sim/speech, espeak-ng en-gb+m3 at 8 kHz) decoded by
+/// the embedded recognizer with the demo script's grammar, as parleyd builds it (every intent's
+/// examples and keywords) and as parleyd hears it: over μ-law, after a stretch of line silence.
+@Suite(.serialized) struct DemoCallerSpeechTests {
+    struct Case: Sendable {
+        var file: String
+        /// The intent the caller means; nil when the speech must be rejected.
+        var intent: String?
+    }
+
+    static let repo = SpeechFixtures.repoRoot.path
+
+    /// Understood by the recognizer (the grammar answers the intent).
+    static let understood: [Case] = [
+        Case(file: "yes", intent: "yes"), Case(file: "yes-please", intent: "yes"), Case(file: "sure", intent: "yes"),
+        Case(file: "no", intent: "no"),
+        Case(file: "how-much", intent: "how_much"), Case(file: "repeat", intent: "repeat"),
+        Case(file: "stop-calling", intent: "stop_calling"),
+        // "real person" said inside the frame of "can I speak to someone".
+        Case(file: "real-person", intent: "human"),
+        Case(file: "weather", intent: nil), Case(file: "elephants", intent: nil), Case(file: "banana", intent: nil),
+    ]
+
+    /// Not understood yet (see Tests/ParleySimTests/SimParleydTests.swift): the acoustic model
+    /// hears "no thanks" as "nope" with "thanks" taken for silence (-150…-220 per frame;
+    /// in-grammar speech scores -40…-90), "who is this" lands at the -90 threshold itself, and
+    /// "ridiculous" (an emotion cue, so rejected is right for the grammar) and the busy
+    /// sentence have no grammar path this model follows.
+    static let gaps: [Case] = [
+        Case(file: "no-thanks", intent: "no"), Case(file: "who-is-this", intent: "who_is_this"),
+        Case(file: "driving", intent: "busy"), Case(file: "ridiculous", intent: nil),
+    ]
+
+    /// The demo script's intents with examples and keywords, in script order (a small reader
+    /// for the script's flow lists: `examples: ["a", "b"]`).
+    static func demoIntents() throws -> [IntentDefinition] {
+        let text = try String(contentsOfFile: repo + "/examples/demo/member-care.yaml", encoding: .utf8)
+        var intents: [IntentDefinition] = []
+        var inIntents = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("intents:") { inIntents = true; continue }
+            guard inIntents else { continue }
+            if !line.hasPrefix(" "), !line.isEmpty { break }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("  "), !line.hasPrefix("    "), trimmed.hasSuffix(":") {
+                intents.append(IntentDefinition(name: String(trimmed.dropLast()), examples: [], language: "en-US"))
+            } else if trimmed.hasPrefix("examples:") || trimmed.hasPrefix("keywords:"), !intents.isEmpty {
+                let quoted = trimmed.split(separator: "\"", omittingEmptySubsequences: false)
+                intents[intents.count - 1].examples += stride(from: 1, to: quoted.count, by: 2).map { String(quoted[$0]) }
+            }
+        }
+        return intents
+    }
+
+    /// 8 kHz PCM as parleyd hears it: 600 ms of silence, the words, 300 ms of silence, over μ-law.
+    static func callerAudio(_ file: String) throws -> [Int16] {
+        let audio = try PromptLoader(sampleRateHz: 8000).load(path: repo + "/examples/sim/speech/\(file).wav")
+        let padded = [Int16](repeating: 0, count: 4800) + audio.samples + [Int16](repeating: 0, count: 2400)
+        return padded.map { G711.decodeMuLaw(G711.encodeMuLaw($0)) }
+    }
+
+    static func understand(_ file: String, hints: RecognitionHints) async throws -> RecognitionResult {
+        let (_, event) = try await EmbeddedRecognizerTests.recognize(try callerAudio(file), hints: hints)
+        guard case .final(let result) = event else { throw SpeechFixtures.FixtureMissing(description: "\(file): \(event)") }
+        return result
+    }
+
+    @Test func theDemoCallersAreUnderstood() async throws {
+        let intents = try Self.demoIntents()
+        #expect(intents.map(\.name) == ["yes", "no", "busy", "who_is_this", "how_much", "human", "stop_calling", "repeat"])
+        let hints = RecognitionHints(mode: .grammar, intents: intents, language: "en-US", sampleRateHz: 8000)
+        var lines: [String] = []
+        for c in Self.understood + Self.gaps {
+            let result = try await Self.understand(c.file, hints: hints)
+            let heard = result.isOutOfGrammar ? nil : result.grammarIntent
+            lines.append("\(c.file): \"\(result.text)\" → \(heard ?? "rejected") (\(String(format: "%.2f", result.confidence)))")
+            if Self.gaps.contains(where: { $0.file == c.file }) {
+                withKnownIssue("the embedded recognizer does not understand this caller yet", isIntermittent: true) {
+                    #expect(heard == c.intent, "\(c.file): heard \"\(result.text)\"")
+                }
+            } else {
+                #expect(heard == c.intent, "\(c.file): heard \"\(result.text)\" → \(heard ?? "rejected")")
+            }
+        }
+        print("demo callers through the embedded recognizer:\n  " + lines.joined(separator: "\n  "))
+    }
+
+    /// One decoder, reused: an utterance decodes the same whatever that decoder heard before
+    /// (the live cepstral mean used to carry over, and "yes please" before it turned "can I
+    /// speak to a real person" into a rejected "real person").
+    @Test func aPooledDecoderDoesNotCarryTheLastUtteranceOver() async throws {
+        let recognizer = try EmbeddedRecognizer(configuration: .init(
+            maximumGrammarDecoders: 1, maximumLanguageModelDecoders: 0, prewarmGrammarDecoders: 1, workerThreads: 1))
+        let hints = RecognitionHints(mode: .grammar, intents: try Self.demoIntents(), language: "en-US", sampleRateHz: 8000)
+        func decode(_ file: String) async throws -> RecognitionResult {
+            let session = try recognizer.startUtterance(hints)
+            let samples = try Self.callerAudio(file)
+            var offset = 0
+            while offset < samples.count {
+                let end = min(offset + 160, samples.count)
+                session.push(Array(samples[offset..<end]))
+                offset = end
+            }
+            session.endOfSpeech()
+            guard case .final(let result) = try await terminal(of: session, timeoutMs: 20_000).terminal else {
+                throw SpeechFixtures.FixtureMissing(description: "\(file): no final result")
+            }
+            return result
+        }
+        let fresh = try await decode("real-person")
+        for before in ["yes-please", "elephants", "banana"] {
+            _ = try await decode(before)
+            let again = try await decode("real-person")
+            #expect(again.text == fresh.text && again.grammarIntent == "human", "after \(before): \"\(again.text)\"")
+            #expect(abs(again.confidence - fresh.confidence) < 0.01, "after \(before): \(again.confidence) vs \(fresh.confidence)")
+        }
+    }
+
+    @Test func aKeywordIsHeardInsideAnExamplesFrame() throws {
+        let human = IntentDefinition(name: "human", examples: ["can I speak to someone", "real person", "agent"], language: "en-US")
+        let yes = IntentDefinition(name: "yes", examples: ["yes", "text it to me"], language: "en-US")
+        let grammar = try GrammarCompiler().compile([human, yes], isKnownWord: { _ in true })
+        #expect(grammar.intentByPhrase["can i speak to a real person"] == "human")
+        #expect(grammar.intentByPhrase["can i speak to agent"] == "human")
+        #expect(grammar.intentByPhrase["text it to yes"] == "yes")
+        // Frames never take another intent's phrases, and only prefixes ending in a preposition frame.
+        #expect(grammar.intentByPhrase["can i speak to yes"] == nil)
+        #expect(grammar.intentByPhrase["can i real person"] == nil)
+        #expect(grammar.jsgf.contains("( can i speak to the real person )"))
+    }
+}
