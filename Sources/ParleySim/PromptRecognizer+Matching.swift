@@ -45,7 +45,6 @@ extension PromptRecognizer {
             for b in 0..<bands {
                 let d = max(-Self.maxDeltaDb, min(Self.maxDeltaDb, ring[slot * bands + b] - ring[previous * bands + b] - mean))
                 window[t * bands + b] = d
-                windowBands[t][b] = d
                 squares += d * d
             }
         }
@@ -67,10 +66,10 @@ extension PromptRecognizer {
         guard windowNorm > 0 else { return nil }
         var best: Candidate?
         var rivalScore: Float = -1
-        let frames = configuration.windowFrames
+        let width = configuration.windowFrames * BandEnergyAnalyzer.bandCount
         for (j, ref) in references.enumerated() {
             for k in 0..<ref.alignmentCount {
-                let s = ref.score(at: k, live: windowBands, liveNorm: windowNorm, frameCount: frames)
+                let s = ref.score(at: k, live: window, liveNorm: windowNorm, width: width)
                 if let b = best {
                     if s > b.score {
                         if references[b.reference].prompt != ref.prompt { rivalScore = max(rivalScore, b.score) }
@@ -96,7 +95,7 @@ extension PromptRecognizer {
         guard ref.alignmentCount > 0, k0 >= -2, k0 < ref.alignmentCount + 2 else { return (position, -1) }
         var bestK = 0, bestScore: Float = -1
         for k in max(0, k0 - 2)...min(ref.alignmentCount - 1, max(0, k0 + 2)) {
-            let s = ref.score(at: k, live: windowBands, liveNorm: windowNorm, frameCount: n)
+            let s = ref.score(at: k, live: window, liveNorm: windowNorm, width: n * BandEnergyAnalyzer.bandCount)
             if s > bestScore { bestScore = s; bestK = k }
         }
         return (bestK + n - 1, bestScore)
@@ -227,7 +226,8 @@ extension PromptRecognizer {
         if k0 >= -2, k0 < ref.alignmentCount + 2, ref.alignmentCount > 0 {
             var bestK = -1, bestScore: Float = -1
             for k in max(0, k0 - 2)...min(ref.alignmentCount - 1, max(0, k0 + 2)) {
-                let s = ref.score(at: k, live: windowBands, liveNorm: windowNorm, frameCount: configuration.windowFrames)
+                let s = ref.score(at: k, live: window, liveNorm: windowNorm,
+                                  width: configuration.windowFrames * BandEnergyAnalyzer.bandCount)
                 if s > bestScore { bestScore = s; bestK = k }
             }
             if bestScore >= configuration.trackThreshold {

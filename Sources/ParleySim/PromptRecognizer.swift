@@ -107,8 +107,6 @@ public struct PromptRecognizer: Sendable {
     var ring: [Float]
     var ringActive: [Bool]
     var window: [Float]
-    /// `window` as one SIMD vector of the eight bands per frame (what `score` reads).
-    var windowBands: [SIMD8<Float>]
     var windowNorm: Float = 0
     var noiseFloorDb: Float = -75
     var lastActiveMs = 0
@@ -191,7 +189,6 @@ public struct PromptRecognizer: Sendable {
         ring = [Float](repeating: 0, count: ringFrames * bands)
         ringActive = [Bool](repeating: false, count: ringFrames)
         window = [Float](repeating: 0, count: n * bands)
-        windowBands = [SIMD8<Float>](repeating: SIMD8<Float>(), count: n)
         liveSampleCapacity = (configuration.waveformCheckMs * 8 + 2 * configuration.waveformLagSamples + 1_024)
         liveSamples = [Int16](repeating: 0, count: liveSampleCapacity)
         events = [Event?](repeating: nil, count: 16)

@@ -16,10 +16,6 @@ public struct PromptReference: Sendable {
     public let frameCount: Int
     /// frameCount × bandCount log-energy deltas (dB), frame-major.
     let frames: [Float]
-    /// The same deltas, one SIMD vector of the eight bands per frame: what `score` reads
-    /// (eight multiply-adds per instruction instead of one: the search over every
-    /// alignment of every recording is the simulator's largest cost per call).
-    let bandFrames: [SIMD8<Float>]
     /// The recording itself (8 kHz): a match is checked against its waveform.
     let samples: [Int16]
     /// Per frame: louder than the recording's peak level − 25 dB.
@@ -42,8 +38,6 @@ public struct PromptReference: Sendable {
         let (energies, levels) = BandEnergyAnalyzer.analyse(samples)
         let bands = BandEnergyAnalyzer.bandCount
         self.frames = Self.deltas(energies, bands: bands)
-        precondition(bands == 8, "score() reads the eight bands as one SIMD8")
-        self.bandFrames = Self.bandVectors(frames)
         self.samples = samples
         self.frameCount = levels.count
         let peak = levels.max() ?? -100
@@ -78,20 +72,14 @@ public struct PromptReference: Sendable {
         return out
     }
 
-    /// Cosine similarity between the live window (`live`: `frameCount` frames of the eight
-    /// bands' deltas, norm `liveNorm`) and this recording's window at alignment `k`.
-    func score(at k: Int, live: [SIMD8<Float>], liveNorm: Float, frameCount: Int) -> Float {
+    /// Cosine similarity between the live window (`live`, windowFrames × bands of deltas,
+    /// norm `liveNorm`) and this recording's window at alignment `k`.
+    func score(at k: Int, live: [Float], liveNorm: Float, width: Int) -> Float {
         let refNorm = norms[k]
         guard refNorm > 0, liveNorm > 0 else { return 0 }
-        var dot = SIMD8<Float>()
-        for i in 0..<frameCount { dot += live[i] * bandFrames[k + i] }
-        return dot.sum() / (refNorm * liveNorm)
-    }
-
-    /// Frame-major deltas of eight bands as one vector per frame.
-    static func bandVectors(_ frames: [Float]) -> [SIMD8<Float>] {
-        (0..<frames.count / 8).map { f in
-            SIMD8<Float>((0..<8).map { frames[f * 8 + $0] })
-        }
+        let base = k * BandEnergyAnalyzer.bandCount
+        var dot: Float = 0
+        for i in 0..<width { dot += live[i] * frames[base + i] }
+        return dot / (refNorm * liveNorm)
     }
 }
