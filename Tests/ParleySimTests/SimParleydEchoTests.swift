@@ -76,7 +76,7 @@ import Testing
         print("barging caller, echo 100 ms / 6 dB ERL:\n  \(Self.describe(result))")
         let call = try #require(result.calls.first)
         let offer = try #require(call.result.heard.first { $0.name == "offer" }, "\(Self.describe(result))")
-        // In 1 of 5 runs the caller's short "yes" over the echo did not stop offer (and it
+        // In 3 of 7 runs the caller's short "yes" over the echo did not stop offer (and it
         // is often heard as unclear): tracked in the issue note, not hidden.
         withKnownIssue("barge-in over the echo missed at times", isIntermittent: true) {
             #expect(offer.interrupted, "offer played to its end over the caller: \(Self.describe(result))")
