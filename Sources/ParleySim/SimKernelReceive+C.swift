@@ -15,11 +15,12 @@ import Glibc
 /// system call, so the interval between two stamps is the interval between the bot's two
 /// sends — the simulator's receive-thread wake-up latency (large on a busy machine) does
 /// not count as the bot's pacing error or jitter.
-final class SimKernelReceive: @unchecked Sendable {
+public final class SimKernelReceive: @unchecked Sendable {
     /// SO_TIMESTAMPNS (= SCM_TIMESTAMPNS) on x86-64/arm64, and its y2038 twin.
-    static let timestampNsOption: Int32 = 35
-    static let timestampNsNewOption: Int32 = 64
-    static let controlBytes = 64
+    public static let timestampNsOption: Int32 = 35
+    public static let timestampNsNewOption: Int32 = 64
+    /// Control space per datagram that holds the timestamp message.
+    public static let controlBytes = 64
 
     let datagramBytes: Int
     private let data: UnsafeMutablePointer<UInt8>
@@ -28,7 +29,7 @@ final class SimKernelReceive: @unchecked Sendable {
     private let header: UnsafeMutablePointer<msghdr>
 
     /// Turns kernel receive timestamps on for `fd`; false if the kernel refused.
-    static func enableTimestamps(fd: Int32) -> Bool {
+    public static func enableTimestamps(fd: Int32) -> Bool {
         var on: Int32 = 1
         return setsockopt(fd, SOL_SOCKET, timestampNsOption, &on, socklen_t(MemoryLayout<Int32>.size)) == 0
     }
@@ -72,8 +73,13 @@ final class SimKernelReceive: @unchecked Sendable {
     }
 
     func timestampNs() -> UInt64? {
-        let base = UnsafeRawPointer(control)
-        let length = min(Int(header.pointee.msg_controllen), Self.controlBytes)
+        Self.timestampNs(control: UnsafeRawPointer(control), length: Int(header.pointee.msg_controllen))
+    }
+
+    /// The SO_TIMESTAMPNS receive time (CLOCK_REALTIME ns) in a `recvmsg` control buffer
+    /// of `controlBytes` whose used `length` the kernel reported; nil if absent or malformed.
+    public static func timestampNs(control base: UnsafeRawPointer, length reported: Int) -> UInt64? {
+        let length = min(reported, controlBytes)
         let headerBytes = MemoryLayout<cmsghdr>.size   // 16 on LP64, already 8-aligned
         var offset = 0
         while offset + headerBytes <= length {
@@ -81,7 +87,7 @@ final class SimKernelReceive: @unchecked Sendable {
             let level = base.loadUnaligned(fromByteOffset: offset + 8, as: Int32.self)
             let type = base.loadUnaligned(fromByteOffset: offset + 12, as: Int32.self)
             guard cmsgLength >= headerBytes, offset + cmsgLength <= length else { return nil }
-            if level == SOL_SOCKET, type == Self.timestampNsOption || type == Self.timestampNsNewOption,
+            if level == SOL_SOCKET, type == timestampNsOption || type == timestampNsNewOption,
                cmsgLength >= headerBytes + 16 {
                 let seconds = base.loadUnaligned(fromByteOffset: offset + headerBytes, as: Int64.self)
                 let nanoseconds = base.loadUnaligned(fromByteOffset: offset + headerBytes + 8, as: Int64.self)

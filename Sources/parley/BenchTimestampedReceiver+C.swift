@@ -9,6 +9,7 @@
 // - Payload spans handed to closures do not outlive the closure; one thread uses an
 //   instance at a time (`@unchecked Sendable` only lets it be built on another thread).
 import Glibc
+import ParleySim
 
 /// Batched receive (recvmsg until the socket is empty or `capacity` datagrams:
 /// Glibc's Swift module does not export recvmmsg) with kernel receive timestamps (SO_TIMESTAMPNS) for `parley bench pacing`.
@@ -17,10 +18,8 @@ import Glibc
 /// interval between two stamps is the interval between the two sends: the measuring
 /// thread's own wake-up latency does not count as the sender's pacing error.
 final class BenchTimestampedReceiver: @unchecked Sendable {
-    /// SO_TIMESTAMPNS (= SCM_TIMESTAMPNS) on x86-64/arm64, and its y2038 twin.
-    static let timestampNsOption: Int32 = 35
-    static let timestampNsNewOption: Int32 = 64
-    static let controlBytes = 64
+    /// Control space per datagram (the timestamp layout is `SimKernelReceive`'s).
+    static let controlBytes = SimKernelReceive.controlBytes
 
     let capacity: Int
     let datagramBytes: Int
@@ -32,10 +31,7 @@ final class BenchTimestampedReceiver: @unchecked Sendable {
     private(set) var count = 0
 
     /// Turns kernel receive timestamps on for `fd`; false if the kernel refused.
-    static func enableTimestamps(fd: Int32) -> Bool {
-        var on: Int32 = 1
-        return setsockopt(fd, SOL_SOCKET, timestampNsOption, &on, socklen_t(MemoryLayout<Int32>.size)) == 0
-    }
+    static func enableTimestamps(fd: Int32) -> Bool { SimKernelReceive.enableTimestamps(fd: fd) }
 
     init(capacity: Int, datagramBytes: Int) {
         self.capacity = capacity
@@ -84,24 +80,8 @@ final class BenchTimestampedReceiver: @unchecked Sendable {
     /// The kernel's receive time of datagram `index` (CLOCK_REALTIME ns), nil if absent.
     func timestampNs(at index: Int) -> UInt64? {
         precondition(index >= 0 && index < count, "datagram index out of range")
-        let base = UnsafeRawPointer(control + index * Self.controlBytes)
-        let length = min(Int(headers[index].msg_controllen), Self.controlBytes)
-        let headerBytes = MemoryLayout<cmsghdr>.size   // 16 on LP64, already 8-aligned
-        var offset = 0
-        while offset + headerBytes <= length {
-            let cmsgLength = base.loadUnaligned(fromByteOffset: offset, as: Int.self)
-            let level = base.loadUnaligned(fromByteOffset: offset + 8, as: Int32.self)
-            let type = base.loadUnaligned(fromByteOffset: offset + 12, as: Int32.self)
-            guard cmsgLength >= headerBytes, offset + cmsgLength <= length else { return nil }
-            if level == SOL_SOCKET, type == Self.timestampNsOption || type == Self.timestampNsNewOption,
-               cmsgLength >= headerBytes + 16 {
-                let seconds = base.loadUnaligned(fromByteOffset: offset + headerBytes, as: Int64.self)
-                let nanoseconds = base.loadUnaligned(fromByteOffset: offset + headerBytes + 8, as: Int64.self)
-                return UInt64(seconds) &* 1_000_000_000 &+ UInt64(nanoseconds)
-            }
-            offset += (cmsgLength + 7) & ~7
-        }
-        return nil
+        return SimKernelReceive.timestampNs(control: UnsafeRawPointer(control + index * Self.controlBytes),
+                                            length: Int(headers[index].msg_controllen))
     }
 
     /// The payload of datagram `index` as a read-only span.
