@@ -103,7 +103,9 @@ final class MediaThread: @unchecked Sendable {
                 switch command {
                 case .attach(let slot):
                     guard activeCount < active.count, let channel = thread.slots[Int(slot)].channel else { return }
-                    channel.attach(nowNs: start)
+                    // Not after the deadline: the tick's packets are stamped with it (below),
+                    // and the channel's timers count from here.
+                    channel.attach(nowNs: min(start, deadline))
                     active[activeCount] = slot
                     channels[activeCount] = channel
                     activeCount += 1
