@@ -44,11 +44,12 @@ final class MediaThread: @unchecked Sendable {
     }
 
     /// Starts the thread on `clock`; with a send guard of `sendGuardMaxNs` its timer fires
-    /// that much before each deadline (see SendGuard).
+    /// that much before each deadline (see SendGuard; the spin itself is capped at 2 % of the tick).
     func start(clock: MediaClock, options: RealtimeThread.Options, sendGuardMaxNs: UInt64) throws(MediaError) {
         let scratch: MediaThreadScratch
         do { scratch = try MediaThreadScratch() } catch { throw MediaError(.threadStartFailed, "\(error)") }
-        let runner = Runner(thread: self, scratch: scratch, sendGuard: SendGuard(maxNs: sendGuardMaxNs),
+        let runner = Runner(thread: self, scratch: scratch,
+                            sendGuard: SendGuard(leadNs: sendGuardMaxNs, tickNs: clock.tickNs),
                             sendSpreadNs: clock.tickNs / 2)
         let early = MediaClock(startNs: clock.startNs &- sendGuardMaxNs, tickNs: clock.tickNs)
         do {
@@ -95,14 +96,16 @@ final class MediaThread: @unchecked Sendable {
         }
 
         func tick(_ tick: RealtimeThread.Tick) {
-            let deadline = tick.deadlineNs &+ sendGuard.maxNs
+            let deadline = tick.deadlineNs &+ sendGuard.leadNs
             var start = Monotonic.nowNs()
             scratch.nowNs = start
             _ = thread.control.popAll { command in
                 switch command {
                 case .attach(let slot):
                     guard activeCount < active.count, let channel = thread.slots[Int(slot)].channel else { return }
-                    channel.attach(nowNs: start)
+                    // Not after the deadline: the tick's packets are stamped with it (below),
+                    // and the channel's timers count from here.
+                    channel.attach(nowNs: min(start, deadline))
                     active[activeCount] = slot
                     channels[activeCount] = channel
                     activeCount += 1
@@ -130,9 +133,14 @@ final class MediaThread: @unchecked Sendable {
             }
             guard activeCount > 0 else { return }
             if sendGuard.enabled {
-                let spun = sendGuard.wait(untilNs: deadline, timerLatenessNs: tick.latenessNs)
+                // Only a tick with a packet to send spins (with a 10 ms tick and 20 ms
+                // packets, a thread whose calls send on the same ticks skips every other one).
+                let spun = sendGuard.wait(untilNs: deadline, timerLatenessNs: tick.latenessNs, spin: packetDue())
                 start = Monotonic.nowNs()
-                scratch.nowNs = start
+                // The tick's time is its deadline (now or just before): packets read in this
+                // tick are stamped on the tick grid, so the thread's own wake-up lateness
+                // (no longer hidden by a long spin) does not read as network jitter.
+                scratch.nowNs = deadline
                 // Relaxed: statistics only.
                 thread.spinNs.wrappingAdd(spun, ordering: .relaxed)
                 thread.guardNs.store(sendGuard.guardNs, ordering: .relaxed)
@@ -141,6 +149,15 @@ final class MediaThread: @unchecked Sendable {
             // Relaxed: statistics only.
             thread.busyNs.wrappingAdd(Monotonic.nowNs() &- start, ordering: .relaxed)
             thread.busyTicks.wrappingAdd(1, ordering: .relaxed)
+        }
+
+        /// Whether any active channel sends a packet this tick (its send tick, a packet prepared).
+        private func packetDue() -> Bool {
+            for i in 0..<activeCount {
+                guard let channel = channels[i] else { continue }
+                if channel.preparedLength > 0 && channel.tickCount % UInt64(channel.ticksPerPacket) == 0 { return true }
+            }
+            return false
         }
 
         /// Each channel's packet leaves in its own send slot, `slotNs` apart from the

@@ -7,7 +7,8 @@ final class MediaThreadScratch {
     let batch: DatagramBatch
     var packet: [UInt8]
     var payload: [UInt8]
-    /// Monotonic time at the start of the tick being run.
+    /// Monotonic time of the tick being run: its deadline (with a send guard), else the
+    /// time its work started.
     var nowNs: UInt64 = 0
 
     init(batchCapacity: Int = 16) throws(RealtimeError) {
