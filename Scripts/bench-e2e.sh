@@ -20,7 +20,8 @@
 #   E2E_SUITES="capacity-listen" LISTEN_MAX=400 Scripts/bench-e2e.sh
 # Knobs: STEP_S (hold per level, 20), LISTEN_START/LISTEN_MAX (50/1600), SPEECH_START/
 # SPEECH_MAX (5/400), FACTOR (2), REFINE (1), RAMP_RATE (calls/s, 50), LATENCY_S (30),
-# MEMORY_CALLS (100), ECHO_CALLS (10), ECHO_CANCELLATION (aec|aecm|off, aec), MEDIA_THREADS (2).
+# MEMORY_CALLS (100), ECHO_CALLS (10), ECHO_CANCELLATION (aec|aecm|off, aec), MEDIA_THREADS (2),
+# FIFO_PRIORITY (parleyd's media.fifo_priority, 0 = normal scheduling; 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -32,7 +33,7 @@ LISTEN_START=${LISTEN_START:-50}; LISTEN_MAX=${LISTEN_MAX:-1600}
 SPEECH_START=${SPEECH_START:-5}; SPEECH_MAX=${SPEECH_MAX:-400}
 FACTOR=${FACTOR:-2}; REFINE=${REFINE:-1}; RAMP_RATE=${RAMP_RATE:-50}
 LATENCY_S=${LATENCY_S:-30}; MEMORY_CALLS=${MEMORY_CALLS:-100}; ECHO_CALLS=${ECHO_CALLS:-10}
-ECHO_CANCELLATION=${ECHO_CANCELLATION:-aec}; MEDIA_THREADS=${MEDIA_THREADS:-2}
+ECHO_CANCELLATION=${ECHO_CANCELLATION:-aec}; MEDIA_THREADS=${MEDIA_THREADS:-2}; FIFO_PRIORITY=${FIFO_PRIORITY:-0}
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   nice -n 10 swift build -c release --product parleyd >&2
@@ -85,6 +86,7 @@ media:
   codecs: [pcmu, pcma]
   ptime_ms: 20
   threads: $MEDIA_THREADS
+  fifo_priority: $FIFO_PRIORITY
 listening:
   echo_cancellation: $ECHO_CANCELLATION
 routing:
@@ -169,10 +171,11 @@ EOF
 done
 stop_parleyd
 
-python3 - "$work" "$E2E_SUITES" "$ECHO_CANCELLATION" "$MEDIA_THREADS" "$STEP_S" "$RELAXED_PACING_MS" <<'PY'
+python3 - "$work" "$E2E_SUITES" "$ECHO_CANCELLATION" "$MEDIA_THREADS" "$STEP_S" "$RELAXED_PACING_MS" "$FIFO_PRIORITY" <<'PY'
 import json, os, sys
 work, suites, aec, threads, step_s = sys.argv[1], sys.argv[2].split(), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 relaxed_ms = float(sys.argv[6])
+fifo_priority = int(sys.argv[7])
 def load(name):
     p = os.path.join(work, name + ".json")
     try: return json.load(open(p)) if os.path.exists(p) else None
@@ -191,7 +194,8 @@ def search(name):
 def one(name):
     d = search(name)
     return d["steps"][-1] if d and d["steps"] else None
-out = {"parleyd": {"build": "release", "media_threads": threads, "echo_cancellation": aec, "step_s": step_s},
+out = {"parleyd": {"build": "release", "media_threads": threads, "echo_cancellation": aec, "step_s": step_s,
+                   "fifo_priority": fifo_priority},
        "relaxed_pacing_ms": relaxed_ms}
 for name in ("capacity-listen-relaxed", "capacity-speech-relaxed"):
     if name in suites: out[name.replace("-", "_")] = search(name)

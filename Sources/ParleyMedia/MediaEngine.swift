@@ -82,6 +82,9 @@ public final class MediaEngine: Sendable {
         }
     }
 
+    /// Each media thread's scheduling: whether pinning and SCHED_FIFO were applied or refused.
+    public var schedulingStatuses: [RealtimeThread.SchedulingStatus] { threads.compactMap(\.schedulingStatus) }
+
     /// Opens a channel for one call: RTP/RTCP ports from the pool, bound on `bindHost`,
     /// and hands it to the least-loaded media thread. It starts on that thread's next tick.
     public func openChannel(_ channelConfiguration: MediaChannelConfiguration,

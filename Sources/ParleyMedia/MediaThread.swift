@@ -36,6 +36,9 @@ final class MediaThread: @unchecked Sendable {
     let sendLatenessMaxNs = Atomic<UInt64>(0)
     private var thread: RealtimeThread?
 
+    /// Whether the kernel applied the requested CPU pinning and SCHED_FIFO (nil before start).
+    var schedulingStatus: RealtimeThread.SchedulingStatus? { thread?.status }
+
     init(index: Int, capacity: Int) {
         self.index = index
         slots = (0..<capacity).map { _ in Slot() }

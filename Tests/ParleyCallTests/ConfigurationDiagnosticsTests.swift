@@ -93,6 +93,7 @@ import Testing
             "2:30: error: unknown codec 'opus/48000'; expected pcmu, pcma or opus",
             "3:13: error: media.ptime_ms must be 10, 20, 30, 40 or 60, found 25",
             "4:12: error: media.tick_ms must be 10 or 20, found 15",
+            "5:18: error: media.fifo_priority must be from 0 to 99, found 120",
         ])
     }
 
@@ -153,7 +154,7 @@ import Testing
             Issue.record("bad/codecs.yaml loaded")
         } catch {
             #expect(error.diagnostics.map(\.code) == [.unknownCodec, .invalidValue, .unknownCodec, .invalidValue,
-                                                      .invalidValue])
+                                                      .invalidValue, .invalidValue])
             #expect(error.diagnostics.first?.mark?.line == 2)
             #expect(error.diagnostics.first?.mark?.column == 18)
         }

@@ -40,7 +40,7 @@ import Testing
 
         #expect(c.media == MediaConfiguration(rtpBindHost: "::", rtpPortStart: 30000, rtpPortEnd: 30079,
                                               codecs: [.opus, .pcma], ptimeMs: 30, jitterMinMs: 20, jitterMaxMs: 400,
-                                              threads: 2, tickMs: 20, timeoutS: 15))
+                                              threads: 2, tickMs: 20, timeoutS: 15, fifoPriority: 10))
         #expect(c.listening == ListeningSettings(echoCancellation: .aecm, noiseSuppression: false, gainControl: true))
 
         let care = fixtures + "/scripts/care.yaml", hello = fixtures + "/scripts/hello.yaml"

@@ -131,7 +131,7 @@ extension ConfigurationReader {
     }
 
     static let rtpKeys = ["bind_address", "port_range"]
-    static let mediaKeys = ["codecs", "ptime_ms", "jitter_buffer", "threads", "tick_ms", "timeout_s"]
+    static let mediaKeys = ["codecs", "ptime_ms", "jitter_buffer", "threads", "tick_ms", "timeout_s", "fifo_priority"]
 
     /// Reads `rtp` and `media`; the port range is checked against `maxCalls`.
     mutating func readMedia(rtp rtpNode: YAMLNode?, media mediaNode: YAMLNode?, maxCalls: Int) -> MediaConfiguration {
@@ -187,6 +187,7 @@ extension ConfigurationReader {
             media.tickMs = 10
         }
         media.timeoutS = int(r, "timeout_s", default: media.timeoutS, in: 1...3600)
+        media.fifoPriority = int(r, "fifo_priority", default: media.fifoPriority, in: 0...99)
         return media
     }
 

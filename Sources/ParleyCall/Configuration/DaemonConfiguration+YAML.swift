@@ -45,6 +45,7 @@ extension DaemonConfiguration {
         out.line("  threads: \(media.threads)", "media threads")
         out.line("  tick_ms: \(media.tickMs)", "media clock tick: 10 or 20")
         out.line("  timeout_s: \(media.timeoutS)", "no RTP this long ends the call")
+        out.line("  fifo_priority: \(media.fifoPriority)", "SCHED_FIFO priority 1-99 for media threads; 0 = normal")
         out.line("listening:")
         out.line("  echo_cancellation: \(listening.echoCancellation.rawValue)", "aec, aecm or off")
         out.line("  noise_suppression: \(listening.noiseSuppression)")

@@ -21,10 +21,15 @@ public struct MediaConfiguration: Sendable, Equatable {
     public var tickMs: Int
     /// No RTP for this long ends the call (default 30 s).
     public var timeoutS: Int
+    /// SCHED_FIFO priority for the media threads (1–99), or 0 for normal scheduling (the
+    /// default). Needs CAP_SYS_NICE or an RLIMIT_RTPRIO allowance; refused, the threads run
+    /// with normal scheduling and the daemon logs a warning.
+    public var fifoPriority: Int
 
     public init(rtpBindHost: String = "127.0.0.1", rtpPortStart: Int = 20000, rtpPortEnd: Int = 29999,
                 codecs: [Codec] = [.pcmu, .pcma, .opus], ptimeMs: Int = 20, jitterMinMs: Int = 40,
-                jitterMaxMs: Int = 200, threads: Int = 1, tickMs: Int = 10, timeoutS: Int = 30) {
+                jitterMaxMs: Int = 200, threads: Int = 1, tickMs: Int = 10, timeoutS: Int = 30,
+                fifoPriority: Int = 0) {
         self.rtpBindHost = rtpBindHost
         self.rtpPortStart = rtpPortStart
         self.rtpPortEnd = rtpPortEnd
@@ -35,6 +40,7 @@ public struct MediaConfiguration: Sendable, Equatable {
         self.threads = threads
         self.tickMs = tickMs
         self.timeoutS = timeoutS
+        self.fifoPriority = fifoPriority
     }
 
     /// Ports in the range (each call uses two: RTP and RTCP).

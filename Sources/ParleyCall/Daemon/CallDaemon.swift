@@ -44,9 +44,17 @@ public final class CallDaemon: Sendable {
         do {
             media = try MediaEngine(configuration: MediaEngineConfiguration(
                 threadCount: configuration.media.threads, tickMs: configuration.media.tickMs,
-                portRange: configuration.rtpPortRange, bindHost: configuration.media.rtpBindHost))
+                portRange: configuration.rtpPortRange, bindHost: configuration.media.rtpBindHost,
+                fifoPriority: configuration.media.fifoPriority > 0 ? Int32(configuration.media.fifoPriority) : nil))
         } catch {
             throw CallDaemonError(.media, "\(error)")
+        }
+        if configuration.media.fifoPriority > 0 {
+            let refused = media.schedulingStatuses.filter { if case .refused = $0.fifo { true } else { false } }.count
+            if refused > 0 {
+                log.warning("media threads run with normal scheduling: SCHED_FIFO refused (needs CAP_SYS_NICE or RLIMIT_RTPRIO)",
+                            ["threads": String(refused), "fifo_priority": String(configuration.media.fifoPriority)])
+            }
         }
         let (recognizer, engineName) = Self.makeRecognizer(configuration, log: log)
         let wakeBox = Mutex<WebhookDeliverer?>(nil)
