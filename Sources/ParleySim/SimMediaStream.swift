@@ -21,6 +21,8 @@ enum SimMediaReport: BitwiseCopyable {
     /// The item with `notify` was sent completely; `atNs` is the end of its last frame
     /// (monotonic clock).
     case sent(atNs: UInt64)
+    /// A DTMF event's first packet goes out this tick (`atNs`, monotonic clock): the key press.
+    case digitStarted(atNs: UInt64)
 }
 
 /// One simulated caller's outgoing RTP stream: every 20 ms tick of the pacing thread it
@@ -150,6 +152,7 @@ final class SimMediaStream: @unchecked Sendable {
             case .dtmf(let event, let ms, _):
                 current = c
                 _ = dtmf.start(event: event, durationSamples: Int(ms) * 8, timestamp: timestamp)
+                _ = reports.tryPush(.digitStarted(atNs: nowNs))
                 return
             case .gap(let ms, _):
                 current = c
