@@ -58,12 +58,13 @@ import Testing
     static let intermittent: Set<String> = ["real-person.yaml", "repeat.yaml", "side-questions.yaml"]
 
     /// How many calls the batch places at once (`PARLEY_SIM_E2E_CONCURRENCY`, default 3).
-    /// Every call runs 15–50 s of the bot's prompts and timeouts, about 310 s in all, so
-    /// one at a time the suite took 340 s; three at a time, longest first, about 110 s. At
-    /// 3 parleyd (debug) and the simulator together use about 0.5 of a core: each call's
-    /// simulator costs 1 s of CPU with ParleySim optimised (9 s without, which is why the
-    /// calls used to go one at a time), and parleyd's media thread spins its send guard
-    /// once for all its calls.
+    /// Every call runs 6–55 s of the bot's prompts and timeouts, about 310 s in all: one at
+    /// a time the suite took 305 s, three at a time, longest first, 103–120 s (measured on
+    /// this 2-core machine shared with other builds, load 2–7). Three at a time, parleyd
+    /// (debug) and the simulator use about half a core: the simulator costs ~1 s of CPU per
+    /// call with ParleySim optimised (9 s unoptimised, too slow for calls to overlap).
+    /// A debug parleyd's stream shows stalls of up to ~250 ms with three calls on its media
+    /// thread on a loaded machine (the call descriptions print the largest pacing error).
     static var concurrency: Int {
         ProcessInfo.processInfo.environment["PARLEY_SIM_E2E_CONCURRENCY"].flatMap(Int.init).map { max(1, $0) } ?? 3
     }
