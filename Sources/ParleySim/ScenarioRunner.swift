@@ -18,8 +18,8 @@ public struct ScenarioRunner: Sendable {
         case promptStarted(name: String, confidence: Double, atMs: Int)
         /// The recognizer heard a prompt stop.
         case promptEnded(name: String, interrupted: Bool, atMs: Int)
-        /// The first RFC 4733 packet of a digit the runner asked for went out: the key press
-        /// as the bot sees it (one per digit).
+        /// The first packet of the recording or of a DTMF digit the runner asked for went
+        /// out: the caller starts speaking, or presses a key (one per digit).
         case callerInputStarted(atMs: Int)
         /// The recording or DTMF the runner asked for has been sent completely.
         case callerAudioFinished(atMs: Int)
@@ -76,6 +76,8 @@ public struct ScenarioRunner: Sendable {
     /// first packet, long before the digit and its gap have been sent).
     var digitOnsetsMs: [Int] = []
     var digitOnsetReported = false
+    /// The current say turn's first packet was reported (`speechStartMs` is its send time).
+    var speechOnsetReported = false
     var waitArmed = false
     /// Prompt playing when the caller started speaking into it.
     var spokenOver: String?
@@ -145,7 +147,13 @@ public struct ScenarioRunner: Sendable {
             rearmWait(&actions)
             progressWait(at: at, &actions)
         case .callerInputStarted(let at):
-            guard pressing else { break }
+            guard speaking else { break }
+            guard pressing else {
+                // Speech starts with its first packet, not when the runner asked for it
+                // (the pacer sends on its next 20 ms tick): barge-in counts from here.
+                if !speechOnsetReported { speechOnsetReported = true; speechStartMs = at }
+                break
+            }
             if digitOnsetReported { digitOnsetsMs.append(at) } else {
                 digitOnsetReported = true
                 digitOnsetsMs = [at]
@@ -220,7 +228,8 @@ public struct ScenarioRunner: Sendable {
             progressWait(at: at, &actions)
         case .say(let file):
             speaking = true
-            speechStartMs = at
+            speechStartMs = clockMs ?? at
+            speechOnsetReported = false
             spokenOver = result.heard.last(where: { $0.endMs == nil })?.name
             actions.append(.sendAudio(file: file))
         case .silence(let ms):

@@ -288,6 +288,34 @@ struct RunnerHarness {
         #expect(h.runner.result.falseBargeIns == 1)
     }
 
+    /// Barge-in latency counts from the caller's first speech packet (the stream reports it;
+    /// the pacer sends on its next 20 ms tick), and never from before the runner asked for
+    /// the speech: a prompt recognised late (back-dated start) with `after_ms` already past
+    /// starts the caller now, not at the prompt's start.
+    @Test func bargeInCountsFromTheFirstSpeechPacket() {
+        let call = ScenarioCall(name: "barge", turns: [.wait(prompt: "offer", afterMs: 1_500, timeoutMs: nil), .say(file: "/s/no.wav")])
+        var h = RunnerHarness(call)
+        h.at(0) { .started(atMs: $0) }
+        h.at(100) { .answered(atMs: $0) }
+        h.at(200) { .promptStarted(name: "offer", confidence: 0.9, atMs: $0) }
+        h.advance(to: 1_700)
+        #expect(h.log.last == .sendAudio(file: "/s/no.wav"))
+        h.at(1_715) { .callerInputStarted(atMs: $0) }
+        h.at(1_790) { .promptEnded(name: "offer", interrupted: true, atMs: $0) }
+        #expect(h.runner.result.bargeInMs == [75])
+
+        let early = ScenarioCall(name: "early", turns: [.wait(prompt: "offer", afterMs: 200, timeoutMs: nil), .say(file: "/s/no.wav")])
+        var e = RunnerHarness(early)
+        e.at(0) { .started(atMs: $0) }
+        e.at(100) { .answered(atMs: $0) }
+        e.runner.clockMs = 700   // detected at 700, started at 300: 200 ms in has passed
+        e.at(700) { _ in .promptStarted(name: "offer", confidence: 0.9, atMs: 300) }
+        e.runner.clockMs = nil
+        #expect(e.log.last == .sendAudio(file: "/s/no.wav"))
+        e.at(800) { .promptEnded(name: "offer", interrupted: true, atMs: $0) }
+        #expect(e.runner.result.bargeInMs == [100])
+    }
+
     /// `after_ms` counts from the prompt's (back-dated) start, not from its detection.
     @Test func bargeInDelayCountsFromThePromptsStart() {
         let call = ScenarioCall(name: "barge", turns: [.wait(prompt: "offer", afterMs: 1_500, timeoutMs: nil), .say(file: "/s/no.wav")])
