@@ -18,10 +18,14 @@ extension PromptRecognizer {
         }
         if active {
             if silentRunMs >= 300 || analyzer.blockCount == 1 { onsetMs = nowMs - BandEnergyAnalyzer.blockMs }
+            if silentRunMs >= configuration.endSilenceMs, let quiet = longSilence {
+                longSilence = (quiet.fromMs, nowMs - BandEnergyAnalyzer.blockMs)
+            }
             silentRunMs = 0
             lastActiveMs = nowMs
         } else {
             silentRunMs += BandEnergyAnalyzer.blockMs
+            if silentRunMs == configuration.endSilenceMs { longSilence = (lastActiveMs, nil) }
         }
         guard analyzer.blockCount >= ringFrames, analyzer.blockCount % Self.decisionBlocks == 0 else { return }
         let activeFraction = buildWindow(newest: newest)
@@ -271,8 +275,15 @@ extension PromptRecognizer {
                 return
             }
             let newStart = now - (c.alignment + span) * blockMs
+            var endMs = min(lastActiveMs, max(t.startMs, newStart - blockMs))
+            // The new prompt's sound came after a silence the tracked recording explained
+            // (a pause in it): the bot stopped the tracked prompt where that silence began.
+            if let quiet = longSilence, let back = quiet.soundBackMs, quiet.fromMs > t.startMs, quiet.fromMs < endMs,
+               abs(back - newStart) <= Self.pauseEndToleranceMs {
+                endMs = quiet.fromMs
+            }
             track = nil
-            finish(t, endMs: min(lastActiveMs, max(t.startMs, newStart - blockMs)), now: now)
+            finish(t, endMs: endMs, now: now)
             begin(c, now: now)
             return
         }

@@ -91,6 +91,9 @@ public struct PromptRecognizer: Sendable {
 
     /// Deltas are clipped to ±this (dB), so onsets and offsets do not dominate a window.
     static let maxDeltaDb: Float = 6
+    /// How far a new prompt's back-dated start may lie from the end of the silence before
+    /// it for that silence to count as the gap between the two prompts (ms).
+    static let pauseEndToleranceMs = 100
     /// Decisions are taken every this many 10 ms blocks.
     static let decisionBlocks = 2
     /// A live window with less change than this (norm of its deltas, dB) is not compared.
@@ -111,6 +114,10 @@ public struct PromptRecognizer: Sendable {
     var noiseFloorDb: Float = -75
     var lastActiveMs = 0
     var silentRunMs = 0
+    /// The last silence of at least `endSilenceMs`: from the end of the sound before it to
+    /// the sound after it (`soundBackMs`, nil while it lasts). A tracked prompt the bot
+    /// stopped just before a pause in its recording ends where that silence began.
+    var longSilence: (fromMs: Int, soundBackMs: Int?)?
     var onsetMs = 0
     var track: Track?
     var hypotheses: [Hypothesis]

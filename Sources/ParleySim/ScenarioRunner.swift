@@ -18,6 +18,9 @@ public struct ScenarioRunner: Sendable {
         case promptStarted(name: String, confidence: Double, atMs: Int)
         /// The recognizer heard a prompt stop.
         case promptEnded(name: String, interrupted: Bool, atMs: Int)
+        /// The first packet of the recording or of a DTMF digit the runner asked for went
+        /// out: the caller starts speaking, or presses a key (one per digit).
+        case callerInputStarted(atMs: Int)
         /// The recording or DTMF the runner asked for has been sent completely.
         case callerAudioFinished(atMs: Int)
         case timerFired(Timer, atMs: Int)
@@ -65,6 +68,16 @@ public struct ScenarioRunner: Sendable {
     var speechStartMs: Int?
     var lastCallerInputEndMs: Int?
     var awaitingResponse = false
+    /// A DTMF turn is being sent.
+    var pressing = false
+    /// Onsets of the digits of the last DTMF turn: the time the runner asked for them,
+    /// replaced by the first packet's send time when the stream reports it. A DTMF turn's
+    /// response is timed from the last onset before the prompt (the bot acts on a digit's
+    /// first packet, long before the digit and its gap have been sent).
+    var digitOnsetsMs: [Int] = []
+    var digitOnsetReported = false
+    /// The current say turn's first packet was reported (`speechStartMs` is its send time).
+    var speechOnsetReported = false
     var waitArmed = false
     /// Prompt playing when the caller started speaking into it.
     var spokenOver: String?
@@ -104,10 +117,10 @@ public struct ScenarioRunner: Sendable {
                 result.firstPromptMs = at - answeredMs
                 actions.append(.record(.firstPromptMs(at - answeredMs)))
             }
-            if awaitingResponse, let end = lastCallerInputEndMs {
+            if awaitingResponse, let from = responseFromMs(promptStartMs: at) {
                 awaitingResponse = false
-                result.responseMs.append(at - end)
-                actions.append(.record(.responseMs(at - end)))
+                result.responseMs.append(at - from)
+                actions.append(.record(.responseMs(at - from)))
             }
             rearmWait(&actions)
             progressWait(at: at, &actions)
@@ -133,11 +146,29 @@ public struct ScenarioRunner: Sendable {
             if spokenOver == name { spokenOver = nil }
             rearmWait(&actions)
             progressWait(at: at, &actions)
+        case .callerInputStarted(let at):
+            guard speaking else { break }
+            guard pressing else {
+                // Speech starts with its first packet, not when the runner asked for it
+                // (the pacer sends on its next 20 ms tick): barge-in counts from here.
+                if !speechOnsetReported { speechOnsetReported = true; speechStartMs = at }
+                break
+            }
+            if digitOnsetReported { digitOnsetsMs.append(at) } else {
+                digitOnsetReported = true
+                digitOnsetsMs = [at]
+            }
         case .callerAudioFinished(let at):
             guard speaking else { break }
             speaking = false
-            lastCallerInputEndMs = at
-            awaitingResponse = true
+            if pressing {
+                // Awaiting the response since the first digit went out (see `digitOnsetsMs`).
+                pressing = false
+            } else {
+                lastCallerInputEndMs = at
+                digitOnsetsMs = []
+                awaitingResponse = true
+            }
             advance(at: at, &actions)
         case .timerFired(let t, let at):
             guard t.generation == generation || t.kind == .call || t.kind == .answer else { break }
@@ -168,6 +199,14 @@ public struct ScenarioRunner: Sendable {
         return actions
     }
 
+    /// Where the response to the caller's last input is timed from: the end of the caller's
+    /// speech; for DTMF the onset of the last digit pressed before the prompt started (a
+    /// prompt that started before any digit is not a response to them).
+    func responseFromMs(promptStartMs: Int) -> Int? {
+        if !digitOnsetsMs.isEmpty { return digitOnsetsMs.last(where: { $0 <= promptStartMs }) }
+        return lastCallerInputEndMs
+    }
+
     var currentTurn: CallerTurn? { turnIndex < call.turns.count ? call.turns[turnIndex] : nil }
 
     mutating func timer(_ kind: TimerKind, _ ms: Int) -> Action {
@@ -189,7 +228,8 @@ public struct ScenarioRunner: Sendable {
             progressWait(at: at, &actions)
         case .say(let file):
             speaking = true
-            speechStartMs = at
+            speechStartMs = clockMs ?? at
+            speechOnsetReported = false
             spokenOver = result.heard.last(where: { $0.endMs == nil })?.name
             actions.append(.sendAudio(file: file))
         case .silence(let ms):
@@ -197,6 +237,11 @@ public struct ScenarioRunner: Sendable {
         case .dtmf(let digits, let method):
             speaking = true
             speechStartMs = nil
+            pressing = true
+            // `at` may be a back-dated event's time: the digits go out now.
+            digitOnsetsMs = [clockMs ?? at]
+            digitOnsetReported = false
+            awaitingResponse = true
             actions.append(.sendDTMF(digits: digits, method: method))
         case .hangup:
             actions.append(.hangUp)

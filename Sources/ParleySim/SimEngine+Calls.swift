@@ -108,6 +108,7 @@ extension SimEngine {
             while !call.finished, let report = stream.reports.tryPop() {
                 switch report {
                 case .sent(let atNs): deliver(.callerAudioFinished(atMs: call.ms(atNs)), to: call)
+                case .inputStarted(let atNs): deliver(.callerInputStarted(atMs: call.ms(atNs)), to: call)
                 }
             }
         }

@@ -21,6 +21,9 @@ enum SimMediaReport: BitwiseCopyable {
     /// The item with `notify` was sent completely; `atNs` is the end of its last frame
     /// (monotonic clock).
     case sent(atNs: UInt64)
+    /// The first packet of a recording or of a DTMF event goes out this tick (`atNs`,
+    /// monotonic clock): the caller starts speaking, or presses a key.
+    case inputStarted(atNs: UInt64)
 }
 
 /// One simulated caller's outgoing RTP stream: every 20 ms tick of the pacing thread it
@@ -144,12 +147,14 @@ final class SimMediaStream: @unchecked Sendable {
                 if Int(clip) < clips.clips.count, !clips.clips[Int(clip)].isEmpty {
                     current = c
                     clipCursor = 0
+                    if notify { _ = reports.tryPush(.inputStarted(atNs: nowNs)) }
                     return
                 }
                 if notify { _ = reports.tryPush(.sent(atNs: nowNs)) }
             case .dtmf(let event, let ms, _):
                 current = c
                 _ = dtmf.start(event: event, durationSamples: Int(ms) * 8, timestamp: timestamp)
+                _ = reports.tryPush(.inputStarted(atNs: nowNs))
                 return
             case .gap(let ms, _):
                 current = c

@@ -77,6 +77,22 @@ import Testing
         #expect(abs(end.endMs - (300 + cutMs)) <= 60, "end \(end.endMs)")
     }
 
+    /// A barge-in against offer variant b (measured against parleyd): the bot stopped the
+    /// offer 1 640 ms in, just before a pause in the recording, and one_moment followed
+    /// 280 ms later. The offer's end is its last sound, not the next prompt's start.
+    @Test func promptStoppedBeforeAPauseEndsAtItsLastSound() throws {
+        let cutMs = 1_640, leadMs = 300
+        let offer = try Demo.render("offer", variant: 1)
+        let next = try Demo.render("one_moment")
+        let events = recognize(muLaw(silence(ms: leadMs) + Array(offer.prefix(cutMs * 8)) + silence(ms: 280)
+                                     + Array(next.prefix(16_000)) + silence(ms: 800)))
+        print("offer cut before a pause, then one_moment: \(events)")
+        #expect(events.first?.start?.prompt == "offer", "\(events)")
+        let end = try #require(events.compactMap(\.end).first, "\(events)")
+        #expect(end.prompt == "offer" && end.interrupted, "\(events)")
+        #expect(abs(end.endMs - (leadMs + cutMs)) <= 60, "end \(end.endMs), cut at \(leadMs + cutMs)")
+    }
+
     @Test func silenceMatchesNothing() {
         #expect(recognize(silence(ms: 3_000)).isEmpty)
         #expect(recognize(muLaw(addNoise(silence(ms: 3_000) + [1000], snrDb: 20))).isEmpty)

@@ -192,6 +192,62 @@ struct RunnerHarness {
         #expect(h.verdict == .passed)
     }
 
+    /// A caller feels the bot's answer to a key press from the press: the bot acts on the
+    /// digit's first packet, so timing from the end of the digit and its gap read negative.
+    /// Here the offer's end is handed over 700 ms late (held while the recognizer makes sure
+    /// it ended), the digit goes out then (12 700), and the bot's prompt starts 150 ms later,
+    /// before the digit and its gap were sent (12 900).
+    @Test func dtmfResponseCountsFromTheKeyPress() {
+        let call = ScenarioCall(name: "presses 2", turns: [.wait(prompt: "offer", afterMs: nil, timeoutMs: nil),
+                                                           .dtmf(digits: "2", method: .rfc4733)],
+                                expect: ScenarioExpectation(prompts: ["offer", "goodbye_decline"], disposition: "declined"))
+        var h = RunnerHarness(call)
+        h.at(0) { .started(atMs: $0) }
+        h.at(100) { .answered(atMs: $0) }
+        h.at(200) { .promptStarted(name: "offer", confidence: 0.9, atMs: $0) }
+        h.runner.clockMs = 12_700
+        h.at(12_700) { _ in .promptEnded(name: "offer", interrupted: false, atMs: 12_000) }
+        #expect(h.log.last == .sendDTMF(digits: "2", method: .rfc4733))
+        h.runner.clockMs = nil
+        h.at(12_900) { .callerAudioFinished(atMs: $0) }
+        h.runner.clockMs = 13_300   // recognised 450 ms into it
+        h.at(13_300) { _ in .promptStarted(name: "goodbye_decline", confidence: 0.9, atMs: 12_850) }
+        h.runner.clockMs = nil
+        #expect(h.runner.result.responseMs == [150])
+        #expect(h.log.contains(.record(.responseMs(150))))
+        h.at(17_000) { .promptEnded(name: "goodbye_decline", interrupted: false, atMs: $0) }
+        h.at(17_100) { .byeReceived(disposition: "declined", reason: nil, atMs: $0) }
+        #expect(h.verdict == .passed)
+    }
+
+    /// The stream's report of each digit's first packet dates the press; the response
+    /// counts from the last digit pressed before the prompt started, whether the prompt is
+    /// heard before or after the digits were sent; a prompt that started before any digit
+    /// is no response to them.
+    @Test func dtmfResponseCountsFromTheDigitsFirstPacket() {
+        let call = ScenarioCall(name: "presses 1 2", turns: [.wait(prompt: "offer", afterMs: nil, timeoutMs: nil),
+                                                             .dtmf(digits: "12", method: .rfc4733)])
+        var h = RunnerHarness(call)
+        h.at(0) { .started(atMs: $0) }
+        h.at(100) { .answered(atMs: $0) }
+        h.at(200) { .promptStarted(name: "offer", confidence: 0.9, atMs: $0) }
+        h.at(5_000) { .promptEnded(name: "offer", interrupted: false, atMs: $0) }
+        #expect(h.log.last == .sendDTMF(digits: "12", method: .rfc4733))
+        h.at(5_015) { .callerInputStarted(atMs: $0) }   // digit 1, the pacer's next tick
+        h.at(5_215) { .callerInputStarted(atMs: $0) }   // digit 2
+        h.runner.clockMs = 5_350
+        h.at(5_350) { _ in .promptStarted(name: "stray", confidence: 0.9, atMs: 4_990) }
+        #expect(h.runner.result.responseMs.isEmpty)
+        h.runner.clockMs = 5_390
+        h.at(5_390) { _ in .promptStarted(name: "goodbye_decline", confidence: 0.9, atMs: 5_260) }
+        h.runner.clockMs = nil
+        #expect(h.runner.result.responseMs == [45])
+        h.at(5_415) { .callerAudioFinished(atMs: $0) }
+        #expect(h.runner.result.responseMs == [45])
+        h.at(9_000) { .promptStarted(name: "next", confidence: 0.9, atMs: $0) }
+        #expect(h.runner.result.responseMs == [45], "one response per input")
+    }
+
     @Test func reportAggregatesPercentilesAndFailures() {
         var report = SimReport()
         for i in 1...100 {
@@ -230,6 +286,34 @@ struct RunnerHarness {
         h.at(2_300) { _ in .promptEnded(name: "offer", interrupted: true, atMs: 1_500) }
         #expect(h.runner.result.bargeInMs.isEmpty)
         #expect(h.runner.result.falseBargeIns == 1)
+    }
+
+    /// Barge-in latency counts from the caller's first speech packet (the stream reports it;
+    /// the pacer sends on its next 20 ms tick), and never from before the runner asked for
+    /// the speech: a prompt recognised late (back-dated start) with `after_ms` already past
+    /// starts the caller now, not at the prompt's start.
+    @Test func bargeInCountsFromTheFirstSpeechPacket() {
+        let call = ScenarioCall(name: "barge", turns: [.wait(prompt: "offer", afterMs: 1_500, timeoutMs: nil), .say(file: "/s/no.wav")])
+        var h = RunnerHarness(call)
+        h.at(0) { .started(atMs: $0) }
+        h.at(100) { .answered(atMs: $0) }
+        h.at(200) { .promptStarted(name: "offer", confidence: 0.9, atMs: $0) }
+        h.advance(to: 1_700)
+        #expect(h.log.last == .sendAudio(file: "/s/no.wav"))
+        h.at(1_715) { .callerInputStarted(atMs: $0) }
+        h.at(1_790) { .promptEnded(name: "offer", interrupted: true, atMs: $0) }
+        #expect(h.runner.result.bargeInMs == [75])
+
+        let early = ScenarioCall(name: "early", turns: [.wait(prompt: "offer", afterMs: 200, timeoutMs: nil), .say(file: "/s/no.wav")])
+        var e = RunnerHarness(early)
+        e.at(0) { .started(atMs: $0) }
+        e.at(100) { .answered(atMs: $0) }
+        e.runner.clockMs = 700   // detected at 700, started at 300: 200 ms in has passed
+        e.at(700) { _ in .promptStarted(name: "offer", confidence: 0.9, atMs: 300) }
+        e.runner.clockMs = nil
+        #expect(e.log.last == .sendAudio(file: "/s/no.wav"))
+        e.at(800) { .promptEnded(name: "offer", interrupted: true, atMs: $0) }
+        #expect(e.runner.result.bargeInMs == [100])
     }
 
     /// `after_ms` counts from the prompt's (back-dated) start, not from its detection.

@@ -4,7 +4,8 @@ import Testing
 
 /// The simulator against `parleyd` serving the demo script (examples/demo), real SIP and
 /// RTP on 127.0.0.1: every demo path in examples/sim passes its expectations, a wrong
-/// expectation fails with a clear reason, a barge-in reports its latency.
+/// expectation fails with a clear reason, a barge-in reports its latency. The suite's
+/// calls go as one batch against one parleyd (`batch`), a few at a time.
 @Suite(.serialized) struct SimParleydTests {
     static let examples = TestPaths.repo + "/examples/sim"
 
@@ -15,16 +16,22 @@ import Testing
             .filter { $0.hasSuffix(".yaml") && $0 != "mix.yaml" && !$0.hasPrefix("capacity-") }.sorted()
     }
 
-    static func run(_ scenario: Scenario, against daemon: ParleydProcess) throws -> SimRunResult {
+    /// One call of `scenario`. `seed` sets the caller's SSRC and RTP sequence and timestamp
+    /// origins: calls placed at the same time need different seeds, as real callers have
+    /// different SSRCs (RFC 3550 §8.1).
+    static func run(_ scenario: Scenario, against daemon: ParleydProcess, seed: UInt64) throws -> SimRunResult {
         let target = try #require(daemon.sipAddress)
-        let options = SimRunOptions(target: target, calls: 1, concurrency: 1, loopbackOnly: true)
+        let options = SimRunOptions(target: target, calls: 1, concurrency: 1, loopbackOnly: true, seed: seed)
         return try SimEngine(scenario: scenario, options: options, catalog: Demo.catalog).run()
     }
 
     static func describe(_ record: SimCallRecord) -> String {
         let heard = record.result.heard.map { "\($0.name)@\($0.startMs)…\($0.endMs.map(String.init) ?? "?")\($0.interrupted ? "!" : "")" }
+        // The bot's stream as the caller got it: a stalled parleyd shows here (late packets, holes).
+        let stream = record.stream
         return "\(record.result.callName): \(record.result.verdict.map { "\($0)" } ?? "unfinished"); heard \(heard); "
-            + "disposition \(record.result.disposition ?? "-")"
+            + "disposition \(record.result.disposition ?? "-"); bot stream: \(stream.lost) of \(stream.expected) lost, "
+            + "max jitter \(Int(stream.maxJitterMs)) ms, max pacing error \(stream.pacing.maxUs / 1_000) ms"
     }
 
     /// Paths whose caller speech parleyd's embedded recognizer does not understand yet (it
@@ -50,74 +57,78 @@ import Testing
     /// never recognized (offer_silence followed).
     static let intermittent: Set<String> = ["real-person.yaml", "repeat.yaml", "side-questions.yaml"]
 
-    /// Runs the examples one after the other against one daemon (concurrent calls on a
-    /// loaded 2-core machine made a debug parleyd answer late enough to trip no-input timeouts).
-    @Test func everyDemoPathPasses() throws {
-        let daemon = try ParleydProcess()
-        defer { daemon.stop() }
+    /// How many calls the batch places at once (`PARLEY_SIM_E2E_CONCURRENCY`, default 3).
+    /// Every call runs 6–55 s of the bot's prompts and timeouts, about 310 s in all: one at
+    /// a time the suite took 305 s, three at a time, longest first, 103–120 s (measured on
+    /// this 2-core machine shared with other builds, load 2–7). Three at a time, parleyd
+    /// (debug) and the simulator use about half a core: the simulator costs ~1 s of CPU per
+    /// call with ParleySim optimised (9 s unoptimised, too slow for calls to overlap).
+    /// A debug parleyd's stream shows stalls of up to ~250 ms with three calls on its media
+    /// thread on a loaded machine (the call descriptions print the largest pacing error).
+    static var concurrency: Int {
+        ProcessInfo.processInfo.environment["PARLEY_SIM_E2E_CONCURRENCY"].flatMap(Int.init).map { max(1, $0) } ?? 3
+    }
+
+    /// The suite's calls: every demo path (`demoPaths`), and presses-2 twice with a wrong
+    /// expectation. The barge-in test reads barge-in-yes's call.
+    static func jobs() throws -> [Batch.Job] {
         // The paths parleyd does not understand yet each run ~40 s of reprompts before failing;
         // they run only with PARLEY_SIM_ALL_PATHS=1.
         let all = ProcessInfo.processInfo.environment["PARLEY_SIM_ALL_PATHS"] == "1"
-        let files = Self.demoPaths.filter { all || !Self.recognitionGaps.contains($0) }
-        #expect(Self.demoPaths.count >= 10, "\(Self.demoPaths)")
-        let outcomes = Outcomes()
-        let queue = DispatchQueue(label: "sim-e2e", attributes: .concurrent)
-        let slots = DispatchSemaphore(value: 1)
-        let group = DispatchGroup()
-        for file in files {
-            slots.wait()
-            group.enter()
-            queue.async {
-                defer { slots.signal(); group.leave() }
-                do {
-                    let scenario = try ScenarioLoader.load(path: Self.examples + "/" + file, catalog: Demo.catalog)
-                    let result = try Self.run(scenario, against: daemon)
-                    outcomes.add(file, result.calls.first.map(Self.describe) ?? "no call",
-                                 passed: result.report.passed == 1)
-                } catch {
-                    outcomes.add(file, "\(error)", passed: false)
-                }
-            }
+        var jobs = try demoPaths.filter { all || !recognitionGaps.contains($0) }.map {
+            Batch.Job(key: $0, scenario: try ScenarioLoader.load(path: examples + "/" + $0, catalog: Demo.catalog))
         }
-        group.wait()
-        let results = outcomes.all
-        print("demo paths against parleyd:\n" + results.map { "  \($0.passed ? "pass" : "FAIL") \($0.file): \($0.text)" }.joined(separator: "\n"))
+        // DTMF 2 (no speech recognition in the way): the bot says goodbye_decline, disposition declined.
+        var disposition = try ScenarioLoader.load(path: examples + "/presses-2.yaml", catalog: Demo.catalog)
+        disposition.calls[0].expect.disposition = "coupon_sent"
+        var prompts = try ScenarioLoader.load(path: examples + "/presses-2.yaml", catalog: Demo.catalog)
+        prompts.calls[0].expect.prompts = ["hello", "offer", "busy"]
+        jobs += [Batch.Job(key: Self.wrongDisposition, scenario: disposition), Batch.Job(key: Self.wrongPrompts, scenario: prompts)]
+        return jobs
+    }
+
+    static let wrongDisposition = "presses-2 expecting coupon_sent"
+    static let wrongPrompts = "presses-2 expecting busy"
+    static let bargeIn = "barge-in-yes.yaml"
+
+    /// The batch, placed once for the whole suite (whichever test asks first) against one
+    /// parleyd, which is stopped when the last call ended.
+    static let batch = Batch.run(jobs: { try jobs() }, concurrency: concurrency)
+
+    @Test func everyDemoPathPasses() throws {
+        let batch = try Self.batch.get()
+        #expect(Self.demoPaths.count >= 10, "\(Self.demoPaths)")
+        let results = batch.outcomes.filter { $0.key.hasSuffix(".yaml") }
+        print("demo paths against parleyd (\(Self.concurrency) at a time, \(batch.elapsedMs / 1_000) s):\n"
+              + results.map { "  \($0.passed ? "pass" : "FAIL") \($0.key) (\($0.elapsedMs / 1_000) s): \($0.text)" }.joined(separator: "\n"))
         for o in results {
-            if Self.recognitionGaps.contains(o.file) || Self.intermittent.contains(o.file) {
+            let passed = o.passed, reason = "\(o.key): \(o.text)"
+            if Self.recognitionGaps.contains(o.key) || Self.intermittent.contains(o.key) {
                 // parleyd's recognizer answers these callers with offer_unclear (see the
                 // issue note): tracked, not hidden — a pass is fine, a failure is known.
                 withKnownIssue("parleyd does not understand this caller yet", isIntermittent: true) {
-                    #expect(o.passed, "\(o.file): \(o.text)")
+                    #expect(passed, "\(reason)")
                 }
             } else {
-                #expect(o.passed, "\(o.file): \(o.text)")
+                #expect(passed, "\(reason)")
             }
         }
-        #expect(results.count == files.count)
+        let all = ProcessInfo.processInfo.environment["PARLEY_SIM_ALL_PATHS"] == "1"
+        #expect(results.count == Self.demoPaths.filter { all || !Self.recognitionGaps.contains($0) }.count)
     }
 
     @Test func aWrongExpectationFailsWithTheReason() throws {
-        let daemon = try ParleydProcess()
-        defer { daemon.stop() }
-        // DTMF 2 (no speech recognition in the way): the bot says goodbye_decline, disposition declined.
-        var scenario = try ScenarioLoader.load(path: Self.examples + "/presses-2.yaml", catalog: Demo.catalog)
-        scenario.calls[0].expect.disposition = "coupon_sent"
-        let result = try Self.run(scenario, against: daemon)
-        let call = try #require(result.calls.first)
+        let batch = try Self.batch.get()
+        let call = try #require(batch.call(Self.wrongDisposition), "\(batch.outcomes)")
         #expect(call.result.verdict == .failed("expected disposition `coupon_sent`, got `declined`"), "\(Self.describe(call))")
-        var prompts = try ScenarioLoader.load(path: Self.examples + "/presses-2.yaml", catalog: Demo.catalog)
-        prompts.calls[0].expect.prompts = ["hello", "offer", "busy"]
-        let second = try #require(try Self.run(prompts, against: daemon).calls.first)
+        let second = try #require(batch.call(Self.wrongPrompts), "\(batch.outcomes)")
         #expect(second.result.verdict == .failed("expected prompt `busy` after `offer`, heard `goodbye_decline`"),
                 "\(Self.describe(second))")
     }
 
     @Test func aBargeInReportsItsLatency() throws {
-        let daemon = try ParleydProcess()
-        defer { daemon.stop() }
-        let scenario = try ScenarioLoader.load(path: Self.examples + "/barge-in-yes.yaml", catalog: Demo.catalog)
-        let result = try Self.run(scenario, against: daemon)
-        let call = try #require(result.calls.first)
+        let batch = try Self.batch.get()
+        let call = try #require(batch.call(Self.bargeIn), "\(batch.outcomes)")
         print("barge-in against parleyd: \(Self.describe(call)); barge-in \(call.result.bargeInMs) ms, "
               + "response \(call.result.responseMs) ms, setup \(call.result.setupMs ?? -1) ms")
         #expect(call.result.verdict == .passed, "\(Self.describe(call))")
@@ -127,13 +138,69 @@ import Testing
         #expect(call.result.heard.first(where: { $0.name == "offer" })?.interrupted == true)
     }
 
-    final class Outcomes: @unchecked Sendable {
-        struct Outcome { var file: String; var text: String; var passed: Bool }
-        private let lock = NSLock()
-        private var list: [Outcome] = []
-        func add(_ file: String, _ text: String, passed: Bool) {
-            lock.lock(); list.append(Outcome(file: file, text: text, passed: passed)); lock.unlock()
+    /// Runs scenarios (one call each) `concurrency` at a time against one parleyd, the ones
+    /// expecting the most prompts (the longest calls) first.
+    final class Batch: Sendable {
+        struct Job: Sendable { var key: String; var scenario: Scenario }
+        struct Outcome: Sendable {
+            var key: String
+            var call: SimCallRecord?
+            var text: String
+            var passed: Bool
+            var elapsedMs: Int
         }
-        var all: [Outcome] { lock.lock(); defer { lock.unlock() }; return list.sorted { $0.file < $1.file } }
+        let outcomes: [Outcome]
+        let elapsedMs: Int
+
+        init(outcomes: [Outcome], elapsedMs: Int) {
+            self.outcomes = outcomes.sorted { $0.key < $1.key }
+            self.elapsedMs = elapsedMs
+        }
+
+        func call(_ key: String) -> SimCallRecord? { outcomes.first { $0.key == key }?.call }
+
+        static func run(jobs makeJobs: () throws -> [Job], concurrency: Int) -> Result<Batch, PeerError> {
+            let startNs = DispatchTime.now().uptimeNanoseconds
+            let jobs: [Job]
+            let daemon: ParleydProcess
+            do {
+                jobs = try makeJobs().sorted { ($0.scenario.calls[0].expect.prompts?.count ?? 0) > ($1.scenario.calls[0].expect.prompts?.count ?? 0) }
+                daemon = try ParleydProcess()
+            } catch {
+                return .failure(PeerError(description: "\(error)"))
+            }
+            defer { daemon.stop() }
+            let outcomes = Outcomes()
+            let queue = DispatchQueue(label: "sim-e2e", attributes: .concurrent)
+            let slots = DispatchSemaphore(value: concurrency)
+            let group = DispatchGroup()
+            for (i, job) in jobs.enumerated() {
+                slots.wait()
+                group.enter()
+                queue.async {
+                    defer { slots.signal(); group.leave() }
+                    let jobStartNs = DispatchTime.now().uptimeNanoseconds
+                    do {
+                        let result = try SimParleydTests.run(job.scenario, against: daemon, seed: 0x51A0 + UInt64(i) * 7_919)
+                        let call = result.calls.first
+                        outcomes.add(Outcome(key: job.key, call: call, text: call.map(SimParleydTests.describe) ?? "no call",
+                                             passed: result.report.passed == 1,
+                                             elapsedMs: Int((DispatchTime.now().uptimeNanoseconds - jobStartNs) / 1_000_000)))
+                    } catch {
+                        outcomes.add(Outcome(key: job.key, call: nil, text: "\(error)", passed: false,
+                                             elapsedMs: Int((DispatchTime.now().uptimeNanoseconds - jobStartNs) / 1_000_000)))
+                    }
+                }
+            }
+            group.wait()
+            return .success(Batch(outcomes: outcomes.all, elapsedMs: Int((DispatchTime.now().uptimeNanoseconds - startNs) / 1_000_000)))
+        }
+    }
+
+    final class Outcomes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [Batch.Outcome] = []
+        func add(_ outcome: Batch.Outcome) { lock.lock(); list.append(outcome); lock.unlock() }
+        var all: [Batch.Outcome] { lock.lock(); defer { lock.unlock() }; return list }
     }
 }
