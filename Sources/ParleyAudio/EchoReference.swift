@@ -17,15 +17,26 @@ struct EchoReference {
     private(set) var fineDelaySamples = -1
     private var framesSinceRefine = 0
     private var refinedFromLagBlocks = -1
-    /// Scratch for the sample-exact delay search (contiguous copies of the two signals).
+    /// Scratch for the delay searches: contiguous copies of the two signals (the longest:
+    /// 20 ms of capture against ±`relocateSpanMs` of reference), the coarse pass's sparse
+    /// capture, its score per lag and its best peaks.
     private var searchCapture: [Float]
     private var searchPlayed: [Float]
+    private var coarseCapture: [Float]
+    private var coarseScores: [Float]
+    private var candidateOffsets: [Int]
+    private var candidateScores: [Float]
     /// Sample time just past the newest frame written.
     private(set) var endSampleTime: Int64 = 0
-    /// Scratch for the wide search after the echo path's delay moved (20 ms of capture
-    /// against ±`relocateSpanMs` of reference).
-    private var relocatePlayed: [Float]
     static let relocateSpanMs = 120
+    /// The coarse pass reads every `coarseStride`-th capture sample (2 kHz: 40 samples of a
+    /// 20 ms window).
+    let coarseStride: Int
+    /// Peaks of the coarse pass scored again at full resolution, each ±`refineSpread` lags.
+    static let coarseCandidateCount = 4
+    static let refineSpread = 2
+    /// Multiply-adds of the last search, block sums counted as one each (for the benchmark).
+    private(set) var lastSearchMultiplyAdds = 0
     private var framesSinceRelocate = 1_000
     /// Frames left during which a relocated delay overrides the (slower) coarse estimate.
     private var relocatedHoldFrames = 0
@@ -41,8 +52,13 @@ struct EchoReference {
         playedFrameEnergy = [Float](repeating: 0, count: maxDelayMs / AudioFormat.frameMs + 4)
         estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
         searchCapture = [Float](repeating: 0, count: format.samples(ms: 40))
-        searchPlayed = [Float](repeating: 0, count: format.samples(ms: 40) + 2 * format.samples(ms: 4) + 1)
-        relocatePlayed = [Float](repeating: 0, count: format.samples(ms: 20 + 2 * Self.relocateSpanMs) + 1)
+        let playedCount = max(format.samples(ms: 40 + 2 * 4), format.samples(ms: 20 + 2 * Self.relocateSpanMs)) + 1
+        searchPlayed = [Float](repeating: 0, count: playedCount)
+        coarseStride = max(1, format.sampleRate / 2000)
+        coarseCapture = [Float](repeating: 0, count: searchCapture.count / coarseStride + 1)
+        coarseScores = [Float](repeating: 0, count: playedCount)
+        candidateOffsets = [Int](repeating: 0, count: Self.coarseCandidateCount)
+        candidateScores = [Float](repeating: 0, count: Self.coarseCandidateCount)
     }
 
     /// A delay has been found (the estimate is kept through double talk, when the coarse
@@ -147,36 +163,13 @@ struct EchoReference {
 
     /// Sample-exact search around the coarse estimate over the last 40 ms.
     private mutating func refineDelay() {
-        let window = format.samples(ms: 40)
         let coarse = Int(estimator.delayMs * Double(format.sampleRate) / 1000)
         let spread = format.samples(ms: 4)
         let lo = max(0, coarse - spread)
         let hi = min(format.samples(ms: maxDelayMs), coarse + spread)
-        let end = endSampleTime
-        guard end - Int64(window) - Int64(hi) >= 0, lo <= hi else { return }
-        // searchPlayed[j] = played[end - window - hi + j], so lag L starts at j = hi - L.
-        let start = end - Int64(window)
-        for i in 0..<window { searchCapture[i] = Float(heardSample(start + Int64(i))) }
-        let span = window + (hi - lo)
-        for j in 0..<span { searchPlayed[j] = Float(playedSample(start - Int64(hi) + Int64(j))) }
-        var syy: Float = 0
-        for i in 0..<window { syy += searchCapture[i] * searchCapture[i] }
-        var bestLag = -1
-        var best: Float = 0.3
-        for lag in lo...hi {
-            let offset = hi - lag
-            var sxy: Float = 0
-            var sxx: Float = 0
-            for i in 0..<window {
-                let x = searchPlayed[offset + i]
-                sxy += x * searchCapture[i]
-                sxx += x * x
-            }
-            let d = (sxx * syy).squareRoot()
-            let c = d > 0 ? sxy / d : 0
-            if c > best { best = c; bestLag = lag }
+        if let found = bestLag(window: format.samples(ms: 40), lo: lo, hi: hi, threshold: 0.3, search: .exhaustive) {
+            fineDelaySamples = found.lag
         }
-        if bestLag >= 0 { fineDelaySamples = bestLag }
     }
 
     /// Normalized cross-correlation of capture[end-window, end) with played[.. - lag].
@@ -200,45 +193,158 @@ struct EchoReference {
     /// When the echo path's delay moves (the jitter buffer in front of the pipeline grows
     /// or shrinks, e.g. after the media thread stalled) the echo stops correlating at the
     /// known delay and, until the coarse estimate follows (~1 s), looks like a caller. A
-    /// sample-exact search of the last 20 ms of capture over ±120 ms around the known delay
-    /// finds it again: a lag correlating ≥ 0.9 is the echo (a caller's voice does not
-    /// correlate with the prompt at any lag), and becomes the delay. At most every 20 ms.
+    /// search of the last 20 ms of capture over ±120 ms around the known delay finds it
+    /// again: a lag correlating ≥ 0.9 is the echo (a caller's voice does not correlate with
+    /// the prompt at any lag), and becomes the delay. At most every 20 ms.
     /// Returns the correlation at the new delay, nil when nothing was found.
     mutating func relocate() -> Float? {
         guard isDelayConfident, framesSinceRelocate >= 2 else { return nil }
         framesSinceRelocate = 0
-        let window = format.samples(ms: 20)
-        let span = format.samples(ms: Self.relocateSpanMs)
-        let lo = max(0, fineDelaySamples - span)
-        let hi = min(format.samples(ms: maxDelayMs), fineDelaySamples + span)
-        let end = endSampleTime
-        guard end - Int64(window) - Int64(hi) >= 0, lo < hi else { return nil }
-        let start = end - Int64(window)
-        for i in 0..<window { searchCapture[i] = Float(heardSample(start + Int64(i))) }
-        for j in 0..<(window + hi - lo) { relocatePlayed[j] = Float(playedSample(start - Int64(hi) + Int64(j))) }
-        var syy: Float = 0
-        for i in 0..<window { syy += searchCapture[i] * searchCapture[i] }
-        guard syy > 0 else { return nil }
-        var bestLag = -1
-        var best: Float = 0.9
-        for lag in lo...hi {
-            let offset = hi - lag
-            var sxy: Float = 0
-            var sxx: Float = 0
-            for i in 0..<window {
-                let x = relocatePlayed[offset + i]
-                sxy += x * searchCapture[i]
-                sxx += x * x
-            }
-            let d = (sxx * syy).squareRoot()
-            let c = d > 0 ? sxy / d : 0
-            if c > best { best = c; bestLag = lag }
-        }
-        guard bestLag >= 0, abs(bestLag - fineDelaySamples) > format.samples(ms: 1) else { return nil }
-        fineDelaySamples = bestLag
+        guard let found = relocationSearch(around: fineDelaySamples, search: .coarseToFine),
+              abs(found.lag - fineDelaySamples) > format.samples(ms: 1) else { return nil }
+        fineDelaySamples = found.lag
         relocationCount += 1
         relocatedHoldFrames = 300
-        return best
+        return found.correlation
+    }
+
+    /// The lag within ±`relocateSpanMs` of `delaySamples` where the last 20 ms of capture
+    /// correlates ≥ 0.9 with the reference (nil: none). Changes no state but the scratch.
+    mutating func relocationSearch(around delaySamples: Int, search: LagSearch) -> (lag: Int, correlation: Float)? {
+        let span = format.samples(ms: Self.relocateSpanMs)
+        let lo = max(0, delaySamples - span)
+        let hi = min(format.samples(ms: maxDelayMs), delaySamples + span)
+        guard lo < hi else { return nil }
+        return bestLag(window: format.samples(ms: 20), lo: lo, hi: hi, threshold: 0.9, search: search)
+    }
+
+    /// How `bestLag` visits the lags.
+    enum LagSearch {
+        /// Every lag at full resolution.
+        case exhaustive
+        /// Every lag scored on every `coarseStride`-th sample of the capture window, then
+        /// the lags within ±`refineSpread` of the `coarseCandidateCount` best local peaks
+        /// scored at full resolution (the same score as `exhaustive`). The sparse score is
+        /// noisier but exact in lag: echo alone correlates near 1 there too, and no lag grid
+        /// can fall between the echo's samples (summing blocks of samples instead lost the
+        /// peak when the delay fell mid-block: the pitch period's neighbours outranked it).
+        case coarseToFine
+    }
+
+    /// The lag in `lo...hi` (samples) where the last `window` samples of capture correlate
+    /// best with the reference (normalized cross-correlation), when above `threshold`.
+    /// Preallocated scratch only: no allocation.
+    mutating func bestLag(window: Int, lo: Int, hi: Int, threshold: Float,
+                          search: LagSearch) -> (lag: Int, correlation: Float)? {
+        let end = endSampleTime
+        guard window <= searchCapture.count, window + hi - lo <= searchPlayed.count,
+              end - Int64(window) - Int64(hi) >= 0, lo <= hi else { return nil }
+        // searchPlayed[j] = played[end - window - hi + j], so lag L starts at offset hi - L.
+        let start = end - Int64(window)
+        var syy: Float = 0
+        for i in 0..<window {
+            let y = Float(heardSample(start + Int64(i)))
+            searchCapture[i] = y
+            syy += y * y
+        }
+        let count = window + hi - lo
+        for j in 0..<count { searchPlayed[j] = Float(playedSample(start - Int64(hi) + Int64(j))) }
+        lastSearchMultiplyAdds = window
+        guard syy > 0 else { return nil }
+        var bestOffset = -1
+        var best = threshold
+        switch search {
+        case .exhaustive:
+            for lag in lo...hi {
+                let c = score(offset: hi - lag, window: window, syy: syy)
+                if c > best { best = c; bestOffset = hi - lag }
+            }
+            lastSearchMultiplyAdds += (hi - lo + 1) * window * 2
+        case .coarseToFine:
+            let candidates = coarsePeaks(window: window, lags: hi - lo + 1)
+            // Offsets visited in decreasing order, as the exhaustive search visits lags in
+            // increasing order: on a tie both keep the shorter lag.
+            var evaluated = 0
+            for k in 0..<candidates {
+                let q = candidateOffsets[k]
+                for offset in max(0, q - Self.refineSpread)...min(hi - lo, q + Self.refineSpread) {
+                    let c = score(offset: offset, window: window, syy: syy)
+                    evaluated += 1
+                    if c > best || (c == best && c > threshold && offset > bestOffset) { best = c; bestOffset = offset }
+                }
+            }
+            lastSearchMultiplyAdds += evaluated * window * 2
+        }
+        guard bestOffset >= 0 else { return nil }
+        return (hi - bestOffset, best)
+    }
+
+    /// Normalized cross-correlation of `searchCapture[0..<window]` with `searchPlayed` from
+    /// `offset`, the capture's energy given.
+    @inline(__always) private func score(offset: Int, window: Int, syy: Float) -> Float {
+        var sxy: Float = 0
+        var sxx: Float = 0
+        for i in 0..<window {
+            let x = searchPlayed[offset + i]
+            sxy += x * searchCapture[i]
+            sxx += x * x
+        }
+        let d = (sxx * syy).squareRoot()
+        return d > 0 ? sxy / d : 0
+    }
+
+    /// The coarse pass: the normalized correlation at each of `lags` offsets over every
+    /// `coarseStride`-th sample of the capture window, and its best local peaks into
+    /// `candidateOffsets` (returns how many).
+    private mutating func coarsePeaks(window: Int, lags: Int) -> Int {
+        let d = coarseStride
+        let taps = window / d
+        guard taps > 0, lags > 0 else { return 0 }
+        var cyy: Float = 0
+        for k in 0..<taps {
+            let y = searchCapture[k * d]
+            coarseCapture[k] = y
+            cyy += y * y
+        }
+        // Per phase of the stride, the reference's energy under the taps slides one stride
+        // at a time (Double: the running sum must not drift off its true, possibly zero, value).
+        let reach = (taps - 1) * d
+        for phase in 0..<min(d, lags) {
+            var cxx: Double = 0
+            for k in 0..<taps { cxx += Double(searchPlayed[phase + k * d] * searchPlayed[phase + k * d]) }
+            var offset = phase
+            while offset < lags {
+                if offset >= d {
+                    let outgoing = searchPlayed[offset - d]
+                    let incoming = searchPlayed[offset + reach]
+                    cxx = max(0, cxx + Double(incoming * incoming) - Double(outgoing * outgoing))
+                }
+                var cxy: Float = 0
+                for k in 0..<taps { cxy += searchPlayed[offset + k * d] * coarseCapture[k] }
+                let denominator = (Float(cxx) * cyy).squareRoot()
+                coarseScores[offset] = denominator > 0 ? cxy / denominator : 0
+                offset += d
+            }
+        }
+        lastSearchMultiplyAdds += lags * (taps + 2) + min(d, lags) * taps + taps
+        let lastOffset = lags - 1
+        // Local peaks (a plateau counts once, at its last lag), the best few kept sorted.
+        var kept = 0
+        for q in 0...lastOffset {
+            let s = coarseScores[q]
+            guard q == 0 || s >= coarseScores[q - 1], q == lastOffset || s > coarseScores[q + 1] else { continue }
+            var slot = kept < Self.coarseCandidateCount ? kept : Self.coarseCandidateCount - 1
+            guard kept < Self.coarseCandidateCount || s > candidateScores[slot] else { continue }
+            while slot > 0 && candidateScores[slot - 1] < s {
+                candidateScores[slot] = candidateScores[slot - 1]
+                candidateOffsets[slot] = candidateOffsets[slot - 1]
+                slot -= 1
+            }
+            candidateScores[slot] = s
+            candidateOffsets[slot] = q
+            if kept < Self.coarseCandidateCount { kept += 1 }
+        }
+        return kept
     }
 
     /// Correlation of the last 20 ms of capture with the reference at the refined delay;

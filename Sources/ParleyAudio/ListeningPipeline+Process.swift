@@ -54,6 +54,8 @@ extension ListeningPipeline {
                 if plan != nil {
                     apply(bargeIn.handle(.speechStarted(onsetMs: onsetMs, atMs: confirmedAtMs,
                                                         positionMs: promptPositionMs)), atMs: endMs)
+                } else if ranOutAtMs != nil {
+                    onsetBetweenFilesMs = onsetMs
                 }
                 if !promptHoldsTheFloor {
                     apply(endpointer.handle(.speechStarted(onsetMs: onsetMs, atMs: confirmedAtMs)))
@@ -72,6 +74,7 @@ extension ListeningPipeline {
             apply(bargeIn.handle(.tick(atMs: endMs, positionMs: promptPositionMs, speaking: speaking)), atMs: endMs)
             if playing, let length = plan?.lengthMs, promptPositionMs + AudioFormat.frameMs >= length {
                 promptRanOut(atMs: endMs)
+                ranOutAtMs = endMs
             }
         }
         apply(endpointer.handle(.tick(atMs: endMs)))
@@ -99,6 +102,9 @@ extension ListeningPipeline {
         return result
     }
 
+    /// Longest gap between two files of one prompt (the next starts with the next packet).
+    static let fileGapMs = 40
+
     /// Echo correlation from which a frame is the prompt's echo for the DTMF detector.
     static let dtmfEchoCorrelation: Float = 0.8
 
@@ -125,6 +131,15 @@ extension ListeningPipeline {
             apply(bargeIn.handle(.promptStarted(newPlan, atMs: atMs)), atMs: atMs)
             apply(endpointer.handle(.cancel))
             features?.reset()
+            // The prompt's next file, right after the last ran out: speech confirmed in the
+            // frame between the two (no prompt loaded, so the barge-in never saw it) is a
+            // caller talking over this one.
+            if let onset = onsetBetweenFilesMs, let ranOut = ranOutAtMs, atMs - ranOut <= Self.fileGapMs,
+               voiceActivity.state != .quiet {
+                apply(bargeIn.handle(.speechStarted(onsetMs: onset, atMs: atMs, positionMs: 0)), atMs: atMs)
+            }
+            ranOutAtMs = nil
+            onsetBetweenFilesMs = nil
         }
         if pendingPromptFinished {
             pendingPromptFinished = false

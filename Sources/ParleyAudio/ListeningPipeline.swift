@@ -37,6 +37,10 @@ public final class ListeningPipeline {
     var playbackStartSampleTime: Int64 = 0
     var playbackOffsetMs = 0
     var frozenPositionMs = 0
+    /// When the last plan ran out by its own length (ms): the prompt's next file may start
+    /// with the next packet. Speech confirmed after that, with no plan loaded: its onset.
+    var ranOutAtMs: Int?
+    var onsetBetweenFilesMs: Int?
 
     // Latched control inputs.
     var pendingPlan: PromptPlan?

@@ -85,6 +85,24 @@ struct ParsedExposition {
         #expect(registry.conflictCount == 1)
     }
 
+    /// Response and barge-in latency are bucketed 50 ms wide around the 300 ms goal, so a
+    /// 320 ms response is told from a 280 ms one.
+    @Test func voiceLatencyBucketsResolveTheResponseGoal() throws {
+        let registry = MetricsRegistry(constantLabels: ["node": "pbx-1"])
+        let metrics = ParleyMetrics(registry: registry)
+        metrics.responseLatency.observe(milliseconds: 280)
+        metrics.responseLatency.observe(milliseconds: 320)
+        metrics.bargeInLatency.observe(milliseconds: 60)
+        let parsed = try ParsedExposition(registry.exposition())
+        let r = "parley_response_latency_seconds_bucket{node=\"pbx-1\",le="
+        #expect(parsed.samples[r + "\"0.25\"}"] == "0")
+        #expect(parsed.samples[r + "\"0.3\"}"] == "1")
+        #expect(parsed.samples[r + "\"0.35\"}"] == "2")
+        let b = "parley_barge_in_latency_seconds_bucket{node=\"pbx-1\",le="
+        #expect(parsed.samples[b + "\"0.05\"}"] == "0")
+        #expect(parsed.samples[b + "\"0.075\"}"] == "1")
+    }
+
     @Test func expositionFormatParsesBack() throws {
         let registry = MetricsRegistry(constantLabels: ["node": "pbx-1"])
         let metrics = ParleyMetrics(registry: registry)
@@ -119,7 +137,7 @@ struct ParsedExposition {
         #expect(lines.filter { $0 == "# TYPE parley_calls_total counter" }.count == 1)
         // Histogram buckets are cumulative and non-decreasing.
         let buckets = lines.filter { $0.hasPrefix("\(h)_bucket") }.compactMap { Double($0.split(separator: " ").last ?? "") }
-        #expect(buckets.count == Histogram.latencySeconds.count + 1)
+        #expect(buckets.count == Histogram.voiceLatencySeconds.count + 1)
         #expect(buckets == buckets.sorted())
     }
 

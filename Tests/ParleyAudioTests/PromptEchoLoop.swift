@@ -42,6 +42,9 @@ struct PromptEchoLoop {
     var nearAtMs = 0
     /// Silence before the first file and after the last (ms).
     var leadMs = 200
+    /// The bot's packet length: the media engine starts a prompt's next file with the next
+    /// packet, so a file that ends mid-packet leaves a gap (default: none, every frame).
+    var packetMs = AudioFormat.frameMs
     var tailMs = 1_500
     /// Extra delay added to the echo path from this ms on (a jitter buffer growing mid-call).
     var delayStep: (atMs: Int, extraMs: Int)?
@@ -70,7 +73,7 @@ struct PromptEchoLoop {
             let t0 = frame * n
             let ms = frame * 10
             // Next file when the previous one ran out (or at the lead's end).
-            if !stopped, ms >= leadMs, fileIndex < files.count,
+            if !stopped, ms >= leadMs, fileIndex < files.count, ms % packetMs == 0,
                fileIndex < 0 || cursor >= files[fileIndex].samples.count {
                 fileIndex += 1
                 cursor = 0

@@ -28,9 +28,11 @@ public struct ParleyMetrics: Sendable {
         falseBargeIns = registry.counter("parley_false_barge_ins_total",
                                          help: "Barge-ins followed by no recognised speech (noise, echo, cough).")
         responseLatency = registry.histogram("parley_response_latency_seconds",
-                                             help: "End of caller speech to the first packet of the answer.")
+                                             help: "End of caller speech to the first packet of the answer.",
+                                             buckets: Histogram.voiceLatencySeconds)
         bargeInLatency = registry.histogram("parley_barge_in_latency_seconds",
-                                            help: "Start of caller speech to prompt playback stopped.")
+                                            help: "Start of caller speech to prompt playback stopped.",
+                                            buckets: Histogram.voiceLatencySeconds)
         rtpPacketsLost = registry.counter("parley_rtp_packets_lost_total", help: "RTP packets lost (sequence gaps) on receive.")
         rtpJitter = registry.histogram("parley_rtp_jitter_seconds", help: "Interarrival jitter (RFC 3550) per call at its end.",
                                        buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16])
