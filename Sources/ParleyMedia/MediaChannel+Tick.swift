@@ -6,8 +6,10 @@ import ParleyRealtime
 extension MediaChannel {
     /// Start of a tick, for every channel of the thread before any other work: sends the
     /// packet prepared for this tick, so send times depend on the clock, not on how long
-    /// other calls' receive and decode took.
-    func sendPhase() {
+    /// other calls' receive and decode took. First the send timeline catches up with the
+    /// media clock over ticks the thread missed (`followClock`).
+    func sendPhase(_ scratch: MediaThreadScratch) {
+        followClock(tickIndex: scratch.tickIndex)
         guard tickCount % UInt64(ticksPerPacket) == 0 else { return }
         if preparedLength > 0, let destination {
             let result = withSpan(prepared) { rtpSocket.send($0.extracting(0..<preparedLength), to: destination) }
@@ -27,6 +29,7 @@ extension MediaChannel {
         sentAudioValid = preparedHasAudio
         preparedLength = 0
         preparedHasAudio = false
+        preparedIsEvent = false
     }
 
     /// One media tick for this call (after `sendPhase`): commands, receive, playout →
