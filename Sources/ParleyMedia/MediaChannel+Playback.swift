@@ -168,6 +168,7 @@ extension MediaChannel {
         sequenceNumber &+= 1
         preparedLength = headerSize + encoded
         preparedPayloadBytes = encoded
+        preparedIsEvent = false
         talkspurt = true
     }
 
@@ -180,5 +181,6 @@ extension MediaChannel {
         sequenceNumber &+= 1
         preparedLength = size
         preparedPayloadBytes = payload.count
+        preparedIsEvent = true
     }
 }

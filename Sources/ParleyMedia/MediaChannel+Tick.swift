@@ -6,8 +6,10 @@ import ParleyRealtime
 extension MediaChannel {
     /// Start of a tick, for every channel of the thread before any other work: sends the
     /// packet prepared for this tick, so send times depend on the clock, not on how long
-    /// other calls' receive and decode took.
-    func sendPhase() {
+    /// other calls' receive and decode took. First the send timeline catches up with the
+    /// media clock over ticks the thread missed (`followClock`).
+    func sendPhase(_ scratch: MediaThreadScratch) {
+        followClock(tickIndex: scratch.tickIndex)
         guard tickCount % UInt64(ticksPerPacket) == 0 else { return }
         if preparedLength > 0, let destination {
             let result = withSpan(prepared) { rtpSocket.send($0.extracting(0..<preparedLength), to: destination) }
@@ -27,6 +29,7 @@ extension MediaChannel {
         sentAudioValid = preparedHasAudio
         preparedLength = 0
         preparedHasAudio = false
+        preparedIsEvent = false
     }
 
     /// One media tick for this call (after `sendPhase`): commands, receive, playout →
@@ -36,6 +39,7 @@ extension MediaChannel {
         let slot = Int(tickCount % UInt64(ticksPerPacket))
         _ = commands.popAll { applyCommand($0) }
         receiveRTP(scratch)
+        if slot == 0 && catchUpTicks >= UInt64(ticksPerPacket) { catchUpAfterGap(scratch) }
         if slot == 0 { playout(scratch) }
         listen(slot: slot)
         if (tickCount + 1) % UInt64(ticksPerPacket) == 0 { preparePacket(forTick: tickCount + 1) }
@@ -46,6 +50,27 @@ extension MediaChannel {
             drainRTCP(scratch)
         }
         tickCount &+= 1
+    }
+
+    /// After missed ticks the caller's packets of the gap wait in the jitter buffer, one
+    /// frame per missed packet slot. Left there, they would delay the caller's audio (and
+    /// the echo in it) by the gap in the pipeline's time, while the played reference goes
+    /// on without it: the echo path would seem to grow by the gap. Dropping them at once
+    /// (only frames present; a missed half packet slot waits for the next gap) keeps both
+    /// sides of the pipeline on the same time base. The buffer alone drains such a backlog
+    /// one frame at a time, over seconds.
+    private func catchUpAfterGap(_ scratch: MediaThreadScratch) {
+        // The buffer keeps its target depth and the frame this tick plays.
+        let keepFrames = jitter.targetDepthMs / configuration.ptimeMs + 1
+        withMutableSpan(&scratch.payload) { payloadSpan in
+            while catchUpTicks >= UInt64(ticksPerPacket) {
+                guard jitter.spanFrames > keepFrames, case .frame = jitter.get(into: &payloadSpan) else {
+                    catchUpTicks = 0   // no backlog (left)
+                    return
+                }
+                catchUpTicks -= UInt64(ticksPerPacket)
+            }
+        }
     }
 
     /// One packet's worth of caller audio at the pipeline rate into `caller`.

@@ -54,7 +54,17 @@ public final class MediaChannel: @unchecked Sendable {
     let rtpSamplesPerTick: Int
     let pipelineSamplesPerTick: Int
     let pipelineSamplesPerPacket: Int
+    /// Ticks this channel ran: the pipeline's time base (sample time of caller audio, the
+    /// echo reference and the recognizer ring, `nowMs`). It does not jump over missed ticks.
     var tickCount: UInt64 = 0
+    /// The media clock's tick index this channel last ran on (`clockTickKnown` once set).
+    var clockTick: UInt64 = 0
+    var clockTickKnown = false
+    /// Clock ticks the thread skipped while this channel was attached: the send timeline
+    /// (RTP timestamps) advances over them, the pipeline's time base does not.
+    var missedClockTicks: UInt64 = 0
+    /// Missed ticks whose caller frames are still to be dropped from the jitter buffer.
+    var catchUpTicks: UInt64 = 0
     var startNs: UInt64 = 0
     var lastRTPNs: UInt64 = 0
     var timedOut = false
@@ -77,6 +87,8 @@ public final class MediaChannel: @unchecked Sendable {
     var preparedLength = 0
     var preparedPayloadBytes = 0
     var preparedHasAudio = false
+    /// The prepared packet is an RFC 4733 event (its timestamp is the event's start, kept).
+    var preparedIsEvent = false
     /// Playback events of the prepared packet, reported once it is sent.
     var preparedStart: MediaEvent?
     var preparedFinish: MediaEvent?
@@ -191,9 +203,11 @@ public final class MediaChannel: @unchecked Sendable {
     @inline(__always)
     var currentTimestamp: UInt32 { timestamp(ofTick: tickCount) }
 
+    /// RFC 3550 §5.1: the timestamp follows the media clock, so the clock ticks the thread
+    /// missed count too (`tick` is in this channel's own ticks).
     @inline(__always)
     func timestamp(ofTick tick: UInt64) -> UInt32 {
-        timestampBase &+ UInt32(truncatingIfNeeded: tick &* UInt64(rtpSamplesPerTick))
+        timestampBase &+ UInt32(truncatingIfNeeded: (tick &+ missedClockTicks) &* UInt64(rtpSamplesPerTick))
     }
 
     func publishStats() {

@@ -102,6 +102,7 @@ final class MediaThread: @unchecked Sendable {
             let deadline = tick.deadlineNs &+ sendGuard.leadNs
             var start = Monotonic.nowNs()
             scratch.nowNs = start
+            scratch.tickIndex = tick.index
             _ = thread.control.popAll { command in
                 switch command {
                 case .attach(let slot):
@@ -180,7 +181,7 @@ final class MediaThread: @unchecked Sendable {
                     let due = deadline &+ UInt64(sent) &* slotNs
                     let now = Monotonic.nowNs()
                     if now >= due {
-                        channels[sent]?.sendPhase()
+                        channels[sent]?.sendPhase(scratch)
                         worstLateNs = max(worstLateNs, now - due)
                         sent += 1
                         continue

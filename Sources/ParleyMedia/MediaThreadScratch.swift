@@ -10,6 +10,9 @@ final class MediaThreadScratch {
     /// Monotonic time of the tick being run: its deadline (with a send guard), else the
     /// time its work started.
     var nowNs: UInt64 = 0
+    /// The media clock's index of the tick being run (RealtimeThread.Tick.index): it jumps
+    /// over deadlines the thread missed, and channels advance their RTP timestamps by as much.
+    var tickIndex: UInt64 = 0
 
     init(batchCapacity: Int = 16) throws(RealtimeError) {
         batch = try DatagramBatch(capacity: batchCapacity, maxDatagramBytes: 1500)
