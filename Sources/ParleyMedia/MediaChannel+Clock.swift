@@ -23,7 +23,6 @@ extension MediaChannel {
         guard clockTickKnown, tickIndex > clockTick &+ 1 else { return }
         let missed = tickIndex &- clockTick &- 1
         missedClockTicks &+= missed
-        catchUpTicks &+= missed
         let shift = UInt32(truncatingIfNeeded: missed &* UInt64(rtpSamplesPerTick))
         // A packet prepared before the gap leaves now: restamp it (RTP header bytes 4–7,
         // network order). An RFC 4733 event keeps its timestamp, the event's start (§2.5.1.2).

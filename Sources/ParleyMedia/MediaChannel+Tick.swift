@@ -39,7 +39,6 @@ extension MediaChannel {
         let slot = Int(tickCount % UInt64(ticksPerPacket))
         _ = commands.popAll { applyCommand($0) }
         receiveRTP(scratch)
-        if slot == 0 && catchUpTicks >= UInt64(ticksPerPacket) { catchUpAfterGap(scratch) }
         if slot == 0 { playout(scratch) }
         listen(slot: slot)
         if (tickCount + 1) % UInt64(ticksPerPacket) == 0 { preparePacket(forTick: tickCount + 1) }
@@ -50,27 +49,6 @@ extension MediaChannel {
             drainRTCP(scratch)
         }
         tickCount &+= 1
-    }
-
-    /// After missed ticks the caller's packets of the gap wait in the jitter buffer, one
-    /// frame per missed packet slot. Left there, they would delay the caller's audio (and
-    /// the echo in it) by the gap in the pipeline's time, while the played reference goes
-    /// on without it: the echo path would seem to grow by the gap. Dropping them at once
-    /// (only frames present; a missed half packet slot waits for the next gap) keeps both
-    /// sides of the pipeline on the same time base. The buffer alone drains such a backlog
-    /// one frame at a time, over seconds.
-    private func catchUpAfterGap(_ scratch: MediaThreadScratch) {
-        // The buffer keeps its target depth and the frame this tick plays.
-        let keepFrames = jitter.targetDepthMs / configuration.ptimeMs + 1
-        withMutableSpan(&scratch.payload) { payloadSpan in
-            while catchUpTicks >= UInt64(ticksPerPacket) {
-                guard jitter.spanFrames > keepFrames, case .frame = jitter.get(into: &payloadSpan) else {
-                    catchUpTicks = 0   // no backlog (left)
-                    return
-                }
-                catchUpTicks -= UInt64(ticksPerPacket)
-            }
-        }
     }
 
     /// One packet's worth of caller audio at the pipeline rate into `caller`.

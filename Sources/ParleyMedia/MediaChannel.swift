@@ -63,8 +63,6 @@ public final class MediaChannel: @unchecked Sendable {
     /// Clock ticks the thread skipped while this channel was attached: the send timeline
     /// (RTP timestamps) advances over them, the pipeline's time base does not.
     var missedClockTicks: UInt64 = 0
-    /// Missed ticks whose caller frames are still to be dropped from the jitter buffer.
-    var catchUpTicks: UInt64 = 0
     var startNs: UInt64 = 0
     var lastRTPNs: UInt64 = 0
     var timedOut = false
