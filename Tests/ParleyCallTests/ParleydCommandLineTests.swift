@@ -44,7 +44,7 @@ import Testing
         #expect(run.stdout.isEmpty)
         let lines = run.stderr.split(separator: "\n").map(String.init)
         #expect(lines == ConfigurationFixtures.diagnostics("bad/codecs.yaml"))
-        #expect(lines.count == 5)
+        #expect(lines.count == 6)
         #expect(lines.first == "\(path):2:18: error: unknown codec 'g729'; expected pcmu, pcma or opus")
     }
 
@@ -115,7 +115,7 @@ import Testing
         try FileManager.default.removeItem(at: demo.appendingPathComponent("member-care.yaml"))
         let missing = try parleyd(["--check-config", file.path])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains(":41:19: error: script file not found: \(demo.path)/member-care.yaml"))
+        #expect(missing.stderr.contains(":42:19: error: script file not found: \(demo.path)/member-care.yaml"))
     }
 
     @Test func usageHelpAndVersion() throws {
