@@ -101,6 +101,10 @@ import Testing
             let caller = callers[String(file.dropLast(4))]
             table.append("\(file) (caller \(caller.map(String.init) ?? "?")): windows per tone \(counts)")
             #expect(caller != nil && present == [caller!], "\(file) of caller \(caller.map(String.init) ?? "?") holds the tones of callers \(present): \(counts)")
+            // Not one window of another caller's tone (a burst's edge or the jitter buffer's
+            // concealment may blur the caller's own tone, never make another one).
+            let foreign = counts.indices.filter { $0 != caller && counts[$0] > 0 }
+            #expect(foreign.isEmpty, "\(file) of caller \(caller.map(String.init) ?? "?") has windows of callers \(foreign)' tones: \(counts)")
         }
         print("caller tones in parleyd's recordings (\(Self.frequenciesHz.map { Int($0) }) Hz):\n"
               + table.joined(separator: "\n"))
