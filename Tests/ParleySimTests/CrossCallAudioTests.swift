@@ -13,11 +13,16 @@ import Testing
 /// stream (one SSRC).
 @Suite(.serialized) struct CrossCallAudioTests {
     static let frequenciesHz: [Double] = [500, 800, 1_100, 1_400, 1_700, 2_000]
-    /// Per call: start after the first call (ms), silence before the tone, after it.
+    /// Per call: start after the first call (ms), silence before the tone, after it. Two
+    /// callers say "yes please" into the bot's offer instead (it follows a ~4.6 s greeting;
+    /// barge-in: the bot stops its prompt), and the last caller sends no sound at all: it stays silent through its own
+    /// offer while the others speak (where a prompt was seen cut by another call's caller).
     static let plan: [(startMs: Int, leadMs: Int, tailMs: Int)] = [
         (0, 400, 200), (300, 700, 100), (600, 300, 900), (900, 500, 300),
-        (3_200, 300, 200), (3_600, 600, 400),
+        (3_200, 300, 200), (3_600, 600, 400), (200, 5_300, 1_000), (1_000, 5_600, 1_000), (0, 9_000, 0),
     ]
+    static let speechCallers: Set<Int> = [6, 7]
+    static var silentCaller: Int { plan.count - 1 }
     /// Windows (20 ms) a recording needs of a tone to count as holding it (100 ms).
     static let presentWindows = 5
 
@@ -29,8 +34,14 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var scenarios: [Scenario] = []
         for (i, p) in Self.plan.enumerated() {
-            try ToneWAV.write(ToneWAV.bursts(frequencyHz: Self.frequenciesHz[i], sampleRateHz: 8_000),
-                              sampleRateHz: 8_000, to: folder + "/tone-\(i).wav")
+            let tone = i < Self.frequenciesHz.count
+            if tone {
+                try ToneWAV.write(ToneWAV.bursts(frequencyHz: Self.frequenciesHz[i], sampleRateHz: 8_000),
+                                  sampleRateHz: 8_000, to: folder + "/tone-\(i).wav")
+            }
+            let say = tone ? "tone-\(i).wav" : Self.speechCallers.contains(i) ? TestPaths.speech("yes-please.wav") : nil
+            let turns = say.map { ["silence_ms: \(p.leadMs)", "say: \($0)", "silence_ms: \(p.tailMs)", "hangup"] }
+                ?? ["silence_ms: \(p.leadMs)", "hangup"]
             let yaml = """
                 scenario: crosscall-\(i)
                 script: \(TestPaths.demoScript)
@@ -38,11 +49,7 @@ import Testing
                   - name: tone-\(i)
                     variables: {name: Maria, coupon_value: "20"}
                     turns:
-                      - silence_ms: \(p.leadMs)
-                      - say: tone-\(i).wav
-                      - silence_ms: \(p.tailMs)
-                      - hangup
-                """
+                """ + turns.map { "\n          - " + $0 }.joined()
             try yaml.write(toFile: folder + "/call-\(i).yaml", atomically: true, encoding: .utf8)
             scenarios.append(try ScenarioLoader.load(path: folder + "/call-\(i).yaml"))
         }
@@ -99,6 +106,16 @@ import Testing
             let present = counts.indices.filter { counts[$0] >= Self.presentWindows }
             for j in present { owners[j].append(file) }
             let caller = callers[String(file.dropLast(4))]
+            if caller == Self.silentCaller {
+                let loudest = audio.channel(0).reduce(0) { max($0, abs($1)) }
+                table.append("\(file) (silent caller): windows per tone \(counts), loudest sample \(Int(loudest))")
+                #expect(loudest < 200, "\(file): the silent caller's channel holds sound (peak \(Int(loudest))): \(counts)")
+                continue
+            }
+            if let caller, Self.speechCallers.contains(caller) {
+                table.append("\(file) (caller \(caller), speech)")
+                continue
+            }
             table.append("\(file) (caller \(caller.map(String.init) ?? "?")): windows per tone \(counts)")
             #expect(caller != nil && present == [caller!], "\(file) of caller \(caller.map(String.init) ?? "?") holds the tones of callers \(present): \(counts)")
             // Not one window of another caller's tone (a burst's edge or the jitter buffer's
@@ -108,6 +125,14 @@ import Testing
         }
         print("caller tones in parleyd's recordings (\(Self.frequenciesHz.map { Int($0) }) Hz):\n"
               + table.joined(separator: "\n"))
+        let silentEvents = try Self.eventKinds(store: daemon.folder.appendingPathComponent("data/parley.sqlite").path,
+                                               calledUser: "tone-\(Self.silentCaller)")
+        #expect(!silentEvents.isEmpty && !silentEvents.contains { $0.contains("barge") },
+                "the silent caller's call: \(silentEvents)")
+        let bargeIns = try Self.sqlite(daemon.folder.appendingPathComponent("data/parley.sqlite").path,
+                                       "SELECT count(*) FROM events WHERE kind = 'barge_in'")
+        print("barge-ins in the other callers' calls: \(bargeIns.trimmingCharacters(in: .whitespacesAndNewlines)); "
+              + "the silent caller's events: \(silentEvents)")
         for (j, files) in owners.enumerated() {
             #expect(files.count == 1, "caller \(j)'s tone is in \(files.count) recordings: \(files)")
         }
@@ -116,22 +141,32 @@ import Testing
     /// parleyd's store: call id → caller number (from `to_uri`, `sip:tone-N@…`), read with
     /// the sqlite3 command-line tool.
     static func callersByCallID(store: String) throws -> [String: Int] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = ["-readonly", "-separator", " ", store, "SELECT call_id, to_uri FROM calls"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         var callers: [String: Int] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in try sqlite(store, "SELECT call_id, to_uri FROM calls").split(separator: "\n") {
             let parts = line.split(separator: " ")
             guard parts.count == 2, let r = parts[1].range(of: "tone-"),
                   let n = Int(parts[1][r.upperBound...].prefix { $0.isNumber }) else { continue }
             callers[String(parts[0])] = n
         }
         return callers
+    }
+
+    /// Event kinds parleyd stored for the call to `calledUser`, in order.
+    static func eventKinds(store: String, calledUser: String) throws -> [String] {
+        let query = "SELECT e.kind FROM events e JOIN calls c USING (call_id) WHERE c.to_uri LIKE 'sip:\(calledUser)@%' ORDER BY e.seq"
+        return try sqlite(store, query).split(separator: "\n").map(String.init)
+    }
+
+    static func sqlite(_ store: String, _ query: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = ["-readonly", "-separator", " ", store, query]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The detector can fail: a recording holding two callers' tones reports both, and
