@@ -68,7 +68,9 @@ import Testing
                 let options = SimRunOptions(target: target, calls: 1, concurrency: 1, calledUser: "tone-\(i)",
                                             loopbackOnly: true, seed: 42)
                 do {
-                    outcomes.set(i, .success(try SimEngine(scenario: scenario, options: options).run()))
+                    // The silent caller also tracks the bot's prompts (does it see one cut?).
+                    let catalog = i == Self.silentCaller ? Demo.catalog : nil
+                    outcomes.set(i, .success(try SimEngine(scenario: scenario, options: options, catalog: catalog).run()))
                 } catch {
                     outcomes.set(i, .failure(PeerError(description: "\(error)")))
                 }
@@ -85,6 +87,9 @@ import Testing
             #expect(call.stream.packets > 0, "call \(i) heard no RTP")
             #expect(call.stream.ssrcChanges == 0, "call \(i) heard \(call.stream.ssrcChanges + 1) bot SSRCs")
         }
+
+        let silent = try outcomes.get(Self.silentCaller).get().calls.first
+        print("the silent caller heard: " + (silent.map(SimParleydTests.describe) ?? "no call"))
 
         // parleyd's side: one recording per call, each holding exactly its own caller's tone.
         let recordings = daemon.folder.appendingPathComponent("data/recordings").path
