@@ -190,6 +190,17 @@ import Testing
         #expect(quiet.allSatisfy { $0 == 0 })
     }
 
+    /// A second stream on a call's socket shows as an SSRC change in the call's measures.
+    @Test func anotherStreamCountsAsAnSSRCChange() {
+        var measures = StreamMeasures()
+        measures.packet(sequence: 1, timestamp: 160, ssrc: 0xA, arrivalNs: 20_000_000, payloadBytes: 160)
+        measures.packet(sequence: 2, timestamp: 320, ssrc: 0xA, arrivalNs: 40_000_000, payloadBytes: 160)
+        #expect(measures.ssrcChanges == 0 && measures.ssrc == 0xA)
+        measures.packet(sequence: 900, timestamp: 9_000, ssrc: 0xB, arrivalNs: 41_000_000, payloadBytes: 160)
+        measures.packet(sequence: 3, timestamp: 480, ssrc: 0xA, arrivalNs: 60_000_000, payloadBytes: 160)
+        #expect(measures.ssrcChanges == 2 && measures.ssrc == 0xA)
+    }
+
     /// Per call, what its run gave (set from the call's thread).
     final class Outcomes: @unchecked Sendable {
         private let lock = NSLock()
