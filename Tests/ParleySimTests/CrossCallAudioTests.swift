@@ -6,8 +6,10 @@ import Testing
 /// simulated caller sends its own tone (bursts at a frequency no other caller uses), and
 /// parleyd's call recordings (caller channel: the audio the bot's recognizer got) must each
 /// hold exactly one caller's tone. Calls start and end staggered, a second wave after the
-/// first has hung up, so the simulator's sockets and descriptors and parleyd's ports and
-/// channel slots are reused while other calls run. Every caller uses the same seed (same
+/// first has hung up, so the simulator's descriptors and parleyd's channel slots are
+/// reused while other calls run (parleyd's RTP ports are not: its pool hands 100 pairs out
+/// in FIFO order). Two more callers barge in with speech while a silent caller's offer
+/// plays: the silent call's recording must hold no sound, its events no barge-in. Every caller uses the same seed (same
 /// SSRC, sequence and timestamp origins), the setting under which overlapping calls were
 /// seen to barge in on each other. On the simulator's side, each call must hear one bot
 /// stream (one SSRC).
