@@ -14,6 +14,11 @@ public struct StreamMeasures: Sendable, Equatable {
     var lastArrivalNs: UInt64 = 0
     var lastTimestamp: UInt32 = 0
     var lastSequence: UInt16 = 0
+    /// The stream's SSRC (the first packet's).
+    public private(set) var ssrc: UInt32 = 0
+    /// Packets whose SSRC differed from the one before: a peer that restarted its stream,
+    /// or another stream arriving on this call's socket.
+    public private(set) var ssrcChanges = 0
     var firstExtended: Int64 = 0
     var highestExtended: Int64 = 0
 
@@ -25,6 +30,10 @@ public struct StreamMeasures: Sendable, Equatable {
     public mutating func packet(sequence: UInt16, timestamp: UInt32, ssrc: UInt32, arrivalNs: UInt64, payloadBytes: Int,
                                 marker: Bool = false) {
         packets += 1
+        if !started { self.ssrc = ssrc } else if ssrc != self.ssrc {
+            ssrcChanges += 1
+            self.ssrc = ssrc
+        }
         // Extended sequence number: the nearest to the highest seen (wraps and reordering).
         let extended: Int64
         if !started {

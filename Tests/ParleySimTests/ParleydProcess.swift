@@ -15,7 +15,8 @@ final class ParleydProcess: @unchecked Sendable {
     private(set) var status: Int32?
 
     /// Starts parleyd; throws with its stderr when it does not report ready within `seconds`.
-    init(seconds: Double = 30) throws {
+    /// `extraConfig`: top-level YAML sections appended to the configuration (e.g. `recordings`).
+    init(seconds: Double = 30, extraConfig: String = "") throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             throw PeerError(description: "parleyd missing at \(Self.executable): swift build")
         }
@@ -52,7 +53,7 @@ final class ParleydProcess: @unchecked Sendable {
                 timeout_ms: 2000
             admin:
               listen: "127.0.0.1:0"
-            """
+            """ + (extraConfig.isEmpty ? "" : "\n" + extraConfig)
         let configPath = folder.appendingPathComponent("parleyd.yaml").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: Self.executable)
