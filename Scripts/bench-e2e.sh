@@ -4,7 +4,7 @@
 # Prints one JSON object on stdout (bench.sh's `e2e` suite); progress and tables on stderr.
 #
 # Suites (E2E_SUITES, in this order by default):
-#   capacity-listen  capacity search, callers only listen / press DTMF (the recognizer never runs)
+#   capacity-listen  capacity search, callers only listen (the recognizer never runs)
 #   capacity-speech  capacity search, every caller turn is speech (the embedded recognizer runs)
 #   capacity-listen-relaxed, capacity-speech-relaxed
 #                    the same with the pacing limit raised to RELAXED_PACING_MS (20): where
