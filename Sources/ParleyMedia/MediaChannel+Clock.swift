@@ -24,17 +24,10 @@ extension MediaChannel {
         let missed = tickIndex &- clockTick &- 1
         missedClockTicks &+= missed
         let shift = UInt32(truncatingIfNeeded: missed &* UInt64(rtpSamplesPerTick))
-        // A packet prepared before the gap leaves now: restamp it (RTP header bytes 4–7,
-        // network order). An RFC 4733 event keeps its timestamp, the event's start (§2.5.1.2).
+        // A packet prepared before the gap leaves now: restamp it. An RFC 4733 event keeps its
+        // timestamp, the event's start (§2.5.1.2).
         if preparedLength >= RTPHeader.fixedSize && !preparedIsEvent {
-            withMutableSpan(&prepared) { packet in
-                var stamp = UInt32(packet[4]) << 24 | UInt32(packet[5]) << 16 | UInt32(packet[6]) << 8 | UInt32(packet[7])
-                stamp &+= shift
-                packet[4] = UInt8(truncatingIfNeeded: stamp >> 24)
-                packet[5] = UInt8(truncatingIfNeeded: stamp >> 16)
-                packet[6] = UInt8(truncatingIfNeeded: stamp >> 8)
-                packet[7] = UInt8(truncatingIfNeeded: stamp)
-            }
+            withMutableSpan(&prepared) { RTPHeader.advanceTimestamp(by: shift, inPacket: &$0) }
             queue.lastTimestamp &+= shift
         }
         if case let .promptStarted(prompt, stamp, atMs)? = preparedStart {

@@ -134,6 +134,16 @@ public struct RTPHeader: Equatable, Sendable, BitwiseCopyable {
     }
 }
 
+extension RTPHeader {
+    /// Adds `delta` (wrapping) to the timestamp of the RTP packet at the start of `packet`
+    /// (bytes 4–7, network order), in place: a packet prepared before a gap in the sender's
+    /// clock keeps the send time it will really have. No allocation.
+    public static func advanceTimestamp(by delta: UInt32, inPacket packet: inout MutableSpan<UInt8>) {
+        let stamp = packet.span.readUInt32(at: 4)
+        packet.writeUInt32(stamp &+ delta, at: 4)
+    }
+}
+
 extension Span where Element == UInt8 {
     @inline(__always) func readUInt16(at i: Int) -> UInt16 { UInt16(self[i]) << 8 | UInt16(self[i + 1]) }
     @inline(__always) func readUInt32(at i: Int) -> UInt32 {

@@ -180,16 +180,17 @@ import Testing
                 queue.async {
                     defer { slots.signal(); group.leave() }
                     let jobStartNs = DispatchTime.now().uptimeNanoseconds
+                    var outcome = Outcome(key: job.key, call: nil, text: "no call", passed: false, elapsedMs: 0)
                     do {
                         let result = try SimParleydTests.run(job.scenario, against: daemon, seed: 0x51A0 + UInt64(i) * 7_919)
-                        let call = result.calls.first
-                        outcomes.add(Outcome(key: job.key, call: call, text: call.map(SimParleydTests.describe) ?? "no call",
-                                             passed: result.report.passed == 1,
-                                             elapsedMs: Int((DispatchTime.now().uptimeNanoseconds - jobStartNs) / 1_000_000)))
+                        outcome.call = result.calls.first
+                        outcome.text = outcome.call.map(SimParleydTests.describe) ?? "no call"
+                        outcome.passed = result.report.passed == 1
                     } catch {
-                        outcomes.add(Outcome(key: job.key, call: nil, text: "\(error)", passed: false,
-                                             elapsedMs: Int((DispatchTime.now().uptimeNanoseconds - jobStartNs) / 1_000_000)))
+                        outcome.text = "\(error)"
                     }
+                    outcome.elapsedMs = Int((DispatchTime.now().uptimeNanoseconds - jobStartNs) / 1_000_000)
+                    outcomes.add(outcome)
                 }
             }
             group.wait()
