@@ -46,7 +46,12 @@ extension ListeningPipeline {
             echo.learnEcho(captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, correlation: correlation)
         }
 
-        for action in voiceActivity.handle(.frame(voiced: verdict == .voiced, atMs: frameMs,
+        // Once the prompt has stopped (barge-in, or its end), a frame the echo gate holds back
+        // keeps speech going rather than ending it: it is the caller going on or the stopped
+        // prompt's echo tail, which lasts no longer than the echo window. Otherwise a caller
+        // quieter than the prompt was cut in two by the window ("yes" … "please").
+        let continuesSpeech = verdict == .echo && !promptHoldsTheFloor && voiceActivity.isSpeaking
+        for action in voiceActivity.handle(.frame(voiced: verdict == .voiced || continuesSpeech, atMs: frameMs,
                                                   durationMs: AudioFormat.frameMs)) {
             switch action {
             case let .speechStarted(onsetMs, confirmedAtMs):

@@ -29,6 +29,12 @@ public struct SpeechFrameClassifier: Sendable {
         /// 14 dB give the same delays with no false barge-in; 9 dB stops on babble, 15 dB
         /// misses early onsets in white noise. `.infinity` turns the test off.
         public var lowBandOverFloorDb: Float = 12
+        /// The floor of a line that has sent nothing but digital silence so far (a muted
+        /// handset, a softphone whose noise suppression sends zeros, the simulator's plain
+        /// line): its first sound is measured against this instead of becoming the floor.
+        /// Taking the caller's first word for the floor left the rest of that word under
+        /// 14 dB over it: a "yes please" over a prompt was heard as "y", a pause, "please".
+        public var quietLineFloorDb: Float = -50
 
         public init() {}
     }
@@ -48,16 +54,19 @@ public struct SpeechFrameClassifier: Sendable {
     /// Floor of the residual below 1 kHz (dBFS) and the level of the last frame there.
     public private(set) var lowBandFloorDb: Float = .nan
     public private(set) var lowBandDb: Float = -100
+    /// Digital silence came before any sound: the floors start at `quietLineFloorDb`.
+    private var quietLine = false
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
     /// Floors follow quickly down and slowly up (~5 dB/s), so speech barely lifts them;
-    /// digital silence (below -95 dBFS) is ignored.
-    private static func track(_ floor: inout Float, _ db: Float) {
+    /// digital silence (below -95 dBFS) is ignored. A floor's first value is the first
+    /// sound's level, or at most `quietFloorDb` after digital silence.
+    private static func track(_ floor: inout Float, _ db: Float, quietFloorDb: Float? = nil) {
         guard db > -95 else { return }
-        if floor.isNaN { floor = db; return }
+        if floor.isNaN { floor = min(db, quietFloorDb ?? db); return }
         if db < floor { floor += 0.1 * (db - floor) } else { floor += min(0.05, db - floor) }
     }
 
@@ -79,12 +88,14 @@ public struct SpeechFrameClassifier: Sendable {
                                   expectedEchoEnergy: Float, residualEnergy: Float,
                                   expectedResidualEcho: Float, lowBandEnergy: Float = 0) -> Verdict {
         lowBandDb = lowBandEnergy > 0 ? 10 * log10(lowBandEnergy / 1073741824) : -100
-        Self.track(&lowBandFloorDb, lowBandDb)
         let c = configuration
+        if noiseFloorDb.isNaN && captureEnergy == 0 { quietLine = true }
+        let quietFloorDb = quietLine ? c.quietLineFloorDb : nil
+        Self.track(&lowBandFloorDb, lowBandDb, quietFloorDb: quietFloorDb)
         var residual = captureEnergy
         if echoExpected, echoCorrelation != nil { residual = min(captureEnergy, residualEnergy) }
         let residualDb = residual > 0 ? 10 * log10(residual / 1073741824) : -100
-        Self.track(&noiseFloorDb, residualDb)
+        Self.track(&noiseFloorDb, residualDb, quietFloorDb: quietFloorDb)
         if echoExpected { Self.track(&cleanedFloorDb, cleanedDbfs) }
         guard residualDb > c.minimumDbfs, !noiseFloorDb.isNaN else { return .silence }
         let over = residualDb - noiseFloorDb
