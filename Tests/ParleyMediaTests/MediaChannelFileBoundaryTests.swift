@@ -55,11 +55,19 @@ import Testing
             for case let .promptFinished(atMs) in pipeline.events { pipelineFinishedAtMs.append(atMs) }
         }
 
+        // The pipeline: a plan from the prompt's first frame (tick 2, 20 ms) through its last
+        // (tick 16, 160–170 ms, where B's last sample is), one end, at the end of B.
+        for frame in 2...15 {
+            #expect(playingAfterFrame[frame], "no prompt playing in the pipeline after frame \(frame) (\(frame * 10) ms)")
+        }
+        #expect(!playingAfterFrame[16])
+        #expect(pipelineFinishedAtMs == [170], "the pipeline's prompt ended at \(pipelineFinishedAtMs) ms")
+
         // Packet k goes out on tick 2 + 2k and carries samples 160k..<160k+160 of A then B.
         let stream = a + b
         let packets = MediaChannelClockTests.rtp(peer.drain())
         let expectedCount = (stream.count + 159) / 160
-        try #require(packets.count == expectedCount, "sent \(packets.count) packets, expected \(expectedCount)")
+        #expect(packets.count == expectedCount, "sent \(packets.count) packets, expected \(expectedCount)")
         let encoder = try AudioEncoder(codec: .pcmu)
         for (k, packet) in packets.enumerated() {
             var pcm = [Int16](repeating: 0, count: 160)
@@ -80,13 +88,34 @@ import Testing
             .promptFinished(prompt: 0, frames: 2, lastRTPTimestamp: ts(4, 0), atMs: 40),
             .promptFinished(prompt: 1, frames: 7, lastRTPTimestamp: ts(16, 0), atMs: 160),
         ], "\(events)")
+    }
+}
 
-        // The pipeline: a plan from the prompt's first frame (tick 2, 20 ms) through its last
-        // (tick 16, 160–170 ms, where B's last sample is), one end, at the end of B.
-        for frame in 2...15 {
-            #expect(playingAfterFrame[frame], "no prompt playing in the pipeline after frame \(frame) (\(frame * 10) ms)")
-        }
-        #expect(!playingAfterFrame[16])
-        #expect(pipelineFinishedAtMs == [170], "the pipeline's prompt ended at \(pipelineFinishedAtMs) ms")
+extension MediaChannelFileBoundaryTests {
+    /// The channel is a packet ahead of the pipeline: once the packet carrying A's end and
+    /// B's start is prepared, B is the channel's current file while the pipeline is still
+    /// on A. A barge-in decided then interrupted A: A is reported stopped and a false
+    /// barge-in resumes A, not B.
+    @Test func aBargeInBeforeThePipelineReachesTheNextFileStopsTheFileBefore() throws {
+        let peer = try TestPeer()
+        let (prompts, a, _) = try Self.prompts()
+        let channel = try Self.channel(peer: peer, prompts: prompts)
+        defer { channel.closeSockets() }
+        let pipeline = try #require(channel.pipeline)
+        let scratch = try MediaThreadScratch()
+        #expect(channel.commands.tryPush(.play(prompt: 0, bargeIn: .immediate, startMs: 0, replace: false)))
+        #expect(channel.commands.tryPush(.play(prompt: 1, bargeIn: .immediate, startMs: 0, replace: false)))
+        // Tick 3 prepares the packet of tick 4 (A's last 40 samples, then B).
+        for index in 0..<UInt64(4) { MediaChannelClockTests.run(channel, scratch, index: 9_000 + index) }
+        #expect(channel.queue.current?.prompt == 1)
+        #expect(pipeline.nextPromptQueued)
+        while channel.events.tryPop() != nil {}
+
+        channel.queue.clearPending()
+        channel.stopPrompt(reason: .bargeIn, tellPipeline: false)
+        #expect(channel.events.tryPop() == .promptStopped(prompt: 0, offsetSamples: Int32(a.count), reason: .bargeIn, atMs: 40))
+        channel.resumeAfterFalseBargeIn(fromMs: 0)
+        #expect(channel.queue.current?.prompt == 0)
+        #expect(channel.queue.offsetSamples == 0)
     }
 }
