@@ -177,6 +177,7 @@ extension MediaChannel {
         queue.firstTimestamp = startStamp
         queue.framesSent = 1
         queue.lastTimestamp = timestamp
+        preparedStartFollowsFinish = true
         preparedStart = .promptStarted(prompt: next.prompt, rtpTimestamp: startStamp,
                                        atMs: Int64(tick) * Int64(tickMs) + Int64(used * 1000 / rate))
     }

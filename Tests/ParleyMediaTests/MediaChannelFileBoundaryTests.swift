@@ -78,14 +78,15 @@ import Testing
             #expect(packet.payload == payload, "packet \(k) is not samples \(160 * k)..<\(160 * k + 160) of A + B")
         }
 
-        // B starts on the sample after A: 40 samples into the packet of tick 4 (40 ms).
+        // B starts on the sample after A: 40 samples into the packet of tick 4 (40 ms). A's
+        // finish is reported before B's start, in the order they happen.
         var events: [MediaEvent] = []
         while let e = channel.events.tryPop() { events.append(e) }
         let ts = { (tick: Int, extra: Int) in Self.timestampBase &+ UInt32(tick * 80 + extra) }
         #expect(events == [
             .promptStarted(prompt: 0, rtpTimestamp: ts(2, 0), atMs: 20),
-            .promptStarted(prompt: 1, rtpTimestamp: ts(4, 40), atMs: 45),
             .promptFinished(prompt: 0, frames: 2, lastRTPTimestamp: ts(4, 0), atMs: 40),
+            .promptStarted(prompt: 1, rtpTimestamp: ts(4, 40), atMs: 45),
             .promptFinished(prompt: 1, frames: 7, lastRTPTimestamp: ts(16, 0), atMs: 160),
         ], "\(events)")
     }
