@@ -59,8 +59,6 @@ extension ListeningPipeline {
                 if plan != nil {
                     apply(bargeIn.handle(.speechStarted(onsetMs: onsetMs, atMs: confirmedAtMs,
                                                         positionMs: promptPositionMs)), atMs: endMs)
-                } else if ranOutAtMs != nil {
-                    onsetBetweenFilesMs = onsetMs
                 }
                 if !promptHoldsTheFloor {
                     apply(endpointer.handle(.speechStarted(onsetMs: onsetMs, atMs: confirmedAtMs)))
@@ -78,8 +76,14 @@ extension ListeningPipeline {
             let speaking = if case .speaking = voiceActivity.state { true } else { false }
             apply(bargeIn.handle(.tick(atMs: endMs, positionMs: promptPositionMs, speaking: speaking)), atMs: endMs)
             if playing, let length = plan?.lengthMs, promptPositionMs + AudioFormat.frameMs >= length {
-                promptRanOut(atMs: endMs)
-                ranOutAtMs = endMs
+                if let next = nextPlan {
+                    // The prompt's next file began inside this frame, at this plan's end.
+                    nextPlan = nil
+                    let end = playbackStartSampleTime + Int64(format.samples(ms: length - playbackOffsetMs))
+                    load(next, startSampleTime: min(max(end, sampleTime), sampleTime + Int64(n)), atMs: endMs)
+                } else {
+                    promptRanOut(atMs: endMs)
+                }
             }
         }
         apply(endpointer.handle(.tick(atMs: endMs)))
@@ -107,9 +111,6 @@ extension ListeningPipeline {
         return result
     }
 
-    /// Longest gap between two files of one prompt (the next starts with the next packet).
-    static let fileGapMs = 40
-
     /// Echo correlation from which a frame is the prompt's echo for the DTMF detector.
     static let dtmfEchoCorrelation: Float = 0.8
 
@@ -129,26 +130,17 @@ extension ListeningPipeline {
     private func applyControlInputs(atMs: Int) {
         if let newPlan = pendingPlan {
             pendingPlan = nil
-            plan = newPlan
-            playing = true
-            playbackStartSampleTime = sampleTime
-            playbackOffsetMs = 0
-            apply(bargeIn.handle(.promptStarted(newPlan, atMs: atMs)), atMs: atMs)
-            apply(endpointer.handle(.cancel))
-            features?.reset()
-            // The prompt's next file, right after the last ran out: speech confirmed in the
-            // frame between the two (no prompt loaded, so the barge-in never saw it) is a
-            // caller talking over this one.
-            if let onset = onsetBetweenFilesMs, let ranOut = ranOutAtMs, atMs - ranOut <= Self.fileGapMs,
-               voiceActivity.state != .quiet {
-                apply(bargeIn.handle(.speechStarted(onsetMs: onset, atMs: atMs, positionMs: 0)), atMs: atMs)
-            }
-            ranOutAtMs = nil
-            onsetBetweenFilesMs = nil
+            load(newPlan, startSampleTime: sampleTime, atMs: atMs)
         }
         if pendingPromptFinished {
             pendingPromptFinished = false
+            nextPlan = nil
             if plan != nil { promptRanOut(atMs: atMs) }
+        }
+        if plan == nil, let next = nextPlan {
+            // The file before ended early (or nothing was playing): the next starts now.
+            nextPlan = nil
+            load(next, startSampleTime: sampleTime, atMs: atMs)
         }
         if let mode = pendingListenMode {
             pendingListenMode = nil
@@ -168,10 +160,22 @@ extension ListeningPipeline {
         }
     }
 
+    /// Loads `newPlan` as the playing prompt, position 0 at `startSampleTime`.
+    private func load(_ newPlan: PromptPlan, startSampleTime: Int64, atMs: Int) {
+        plan = newPlan
+        playing = true
+        playbackStartSampleTime = startSampleTime
+        playbackOffsetMs = 0
+        apply(bargeIn.handle(.promptStarted(newPlan, atMs: atMs)), atMs: atMs)
+        apply(endpointer.handle(.cancel))
+        features?.reset()
+    }
+
     private func promptRanOut(atMs: Int) {
         frozenPositionMs = promptPositionMs
         playing = false
         plan = nil
+        nextPlan = nil
         _ = bargeIn.handle(.promptFinished(atMs: atMs))
         emit(.promptFinished(atMs: atMs))
         apply(endpointer.handle(.listen(atMs: atMs, mode: endpointer.mode)))
@@ -191,6 +195,8 @@ extension ListeningPipeline {
                     apply(endpointer.handle(.speechStarted(onsetMs: onsetMs, atMs: stopMs)))
                 }
             case let .resumePlayback(resumeMs, fromMs):
+                // The media engine resumes only the interrupted file (the rest was dropped).
+                nextPlan = nil
                 playing = true
                 playbackOffsetMs = fromMs
                 playbackStartSampleTime = sampleTime + Int64(format?.frameSamples ?? 0)

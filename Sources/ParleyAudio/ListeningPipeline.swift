@@ -37,10 +37,10 @@ public final class ListeningPipeline {
     var playbackStartSampleTime: Int64 = 0
     var playbackOffsetMs = 0
     var frozenPositionMs = 0
-    /// When the last plan ran out by its own length (ms): the prompt's next file may start
-    /// with the next packet. Speech confirmed after that, with no plan loaded: its onset.
-    var ranOutAtMs: Int?
-    var onsetBetweenFilesMs: Int?
+    /// The prompt's next file (`continuePrompt`): loaded in the frame where `plan` runs out
+    /// by its length, counted from the sample after its end, so a prompt of several files
+    /// has a plan on every frame.
+    var nextPlan: PromptPlan?
 
     // Latched control inputs.
     var pendingPlan: PromptPlan?
@@ -75,11 +75,24 @@ public final class ListeningPipeline {
 
     // MARK: Control inputs (applied at the next frame)
 
-    /// A prompt starts playing with the next frame (position 0).
+    /// A prompt starts playing with the next frame (position 0). Replaces any file queued
+    /// with `continuePrompt`.
     public func startPrompt(_ plan: PromptPlan) {
         pendingPlan = plan
+        nextPlan = nil
         pendingPromptFinished = false
     }
+
+    /// The prompt's next file, played right after the current one: it takes over in the frame
+    /// where the current plan runs out by its length, its position counted from the sample
+    /// after that end (no frame without a plan between two files). With no plan playing it
+    /// starts with the next frame, as `startPrompt`. Dropped when the prompt is stopped for
+    /// good, finished or resumed after a false barge-in (only the interrupted file resumes).
+    public func continuePrompt(with plan: PromptPlan) { nextPlan = plan }
+
+    /// A next file is queued (`continuePrompt`) and has not started: the frames so far
+    /// belong to the file before it.
+    public var nextPromptQueued: Bool { nextPlan != nil }
 
     /// The prompt was stopped or ran out by the engine's own decision: start listening.
     public func finishPrompt() { pendingPromptFinished = true }
@@ -134,8 +147,10 @@ public final class ListeningPipeline {
         events.insert(event, at: min(index, events.count))
     }
 
+    /// Position in the loaded plan at the current frame's start (0 in the frame where a plan
+    /// starts part-way through, after the file before it ran out).
     public var promptPositionMs: Int {
         guard let format, playing else { return frozenPositionMs }
-        return playbackOffsetMs + format.ms(samples: sampleTime - playbackStartSampleTime)
+        return playbackOffsetMs + max(0, format.ms(samples: sampleTime - playbackStartSampleTime))
     }
 }

@@ -53,8 +53,15 @@ extension MediaChannel {
 
     /// Stops the current prompt now (the next packet is silence or nothing).
     func stopPrompt(reason: PromptStopReason, tellPipeline: Bool) {
-        guard let current = queue.current else { return }
-        emit(.promptStopped(prompt: current.prompt, offsetSamples: Int32(clamping: queue.offsetSamples),
+        guard var current = queue.current else { return }
+        var offset = queue.offsetSamples
+        if reason == .bargeIn, let previous = queue.previous, pipeline?.nextPromptQueued == true {
+            // The pipeline was still on the file before (the packet prepared last carries the
+            // end of that file and the start of this one): that file was interrupted.
+            current = previous
+            offset = prompts.entries[Int(previous.prompt)].samples.count
+        }
+        emit(.promptStopped(prompt: current.prompt, offsetSamples: Int32(clamping: offset),
                             reason: reason, atMs: nowMs))
         if reason == .bargeIn {
             // Kept for a possible false barge-in: the pipeline may ask to resume it.
@@ -76,7 +83,11 @@ extension MediaChannel {
     }
 
     func startPipelinePrompt(_ segment: PromptSegment, fromSamples: Int) {
-        guard let pipeline else { return }
+        pipeline?.startPrompt(pipelinePlan(segment, fromSamples: fromSamples))
+    }
+
+    /// The barge-in plan of `segment` played from `fromSamples`.
+    private func pipelinePlan(_ segment: PromptSegment, fromSamples: Int) -> PromptPlan {
         var plan = prompts.entries[Int(segment.prompt)].plan
         switch segment.bargeIn {
         case .off: plan.policy = .off
@@ -88,13 +99,19 @@ extension MediaChannel {
         // The pipeline counts the position from the start of what it is told; a prompt
         // resumed part-way is announced as the remainder.
         plan.lengthMs = max(0, plan.lengthMs - fromSamples * 1000 / configuration.pipelineRateHz)
-        pipeline.startPrompt(plan)
+        return plan
     }
 
     /// Prepares the packet for `tick` (sent at its start): RFC 4733 event, prompt audio,
-    /// silence, or nothing.
+    /// silence, or nothing. A prompt's files play back to back: when one runs out, the next
+    /// starts in the same packet, on the sample after it.
     func preparePacket(forTick tick: UInt64) {
         let timestamp = timestamp(ofTick: tick)
+        if queue.finishOwed {
+            // The packet with the prompt's last samples has been through the pipeline.
+            queue.finishOwed = false
+            if queue.current == nil { pipeline?.finishPrompt() }
+        }
         if eventSender.isActive, let te = configuration.telephoneEventPayloadType, let packet = eventSender.nextPacket() {
             var payload = InlineArray<4, UInt8>(repeating: 0)
             var span = payload.mutableSpan
@@ -107,16 +124,8 @@ extension MediaChannel {
             startPipelinePrompt(next, fromSamples: queue.offsetSamples)
         }
         if let current = queue.current, !queue.paused {
-            let samples = prompts.entries[Int(current.prompt)].samples
             let n = pipelineSamplesPerPacket
-            let offset = queue.offsetSamples
-            let silent = muted
-            withMutableSpan(&played) { out in
-                for i in 0..<n {
-                    let k = offset + i
-                    out[i] = silent || k >= samples.count ? 0 : samples[k]
-                }
-            }
+            let used = fillPlayed(current, at: 0, count: n)
             preparedHasAudio = true
             if !queue.started {
                 queue.started = true
@@ -124,16 +133,19 @@ extension MediaChannel {
                 preparedStart = .promptStarted(prompt: current.prompt, rtpTimestamp: timestamp,
                                                atMs: Int64(tick) * Int64(tickMs))
             }
-            withSpan(played) { encodeAndSend(pcm: $0.extracting(0..<n), timestamp: timestamp) }
             queue.framesSent += 1
             queue.lastTimestamp = timestamp
-            queue.offsetSamples = offset + n
-            if queue.offsetSamples >= samples.count {
+            if queue.offsetSamples >= prompts.entries[Int(current.prompt)].samples.count {
                 preparedFinish = .promptFinished(prompt: current.prompt, frames: queue.framesSent,
                                                  lastRTPTimestamp: timestamp, atMs: Int64(tick) * Int64(tickMs))
                 queue.endCurrent()
-                if queue.pendingCount == 0 { pipeline?.finishPrompt() }
+                if queue.pendingCount == 0 {
+                    queue.finishOwed = true
+                } else {
+                    startNextFile(after: current, packetSamplesUsed: used, tick: tick, timestamp: timestamp)
+                }
             }
+            withSpan(played) { encodeAndSend(pcm: $0.extracting(0..<n), timestamp: timestamp) }
             return
         }
         if configuration.sendSilenceWhenIdle {
@@ -142,6 +154,50 @@ extension MediaChannel {
         } else {
             talkspurt = false
         }
+    }
+
+    /// The prompt's next file follows `previous`, which ran out after `used` samples of the
+    /// packet being prepared: the pipeline gets its plan now (it takes over where the last
+    /// one ends), and its first samples fill the rest of the packet. A file that would also
+    /// end inside this packet, or a packet that already started a file (one start and one
+    /// finish report per packet), leaves the rest silent and the file starts with the next
+    /// packet (files shorter than a packet only).
+    private func startNextFile(after previous: PromptSegment, packetSamplesUsed used: Int, tick: UInt64,
+                               timestamp: UInt32) {
+        guard let next = queue.startNextIfIdle() else { return }
+        queue.previous = previous
+        pipeline?.continuePrompt(with: pipelinePlan(next, fromSamples: queue.offsetSamples))
+        let n = pipelineSamplesPerPacket
+        let remaining = prompts.entries[Int(next.prompt)].samples.count - queue.offsetSamples
+        guard used < n, preparedStart == nil, remaining > n - used else { return }
+        _ = fillPlayed(next, at: used, count: n - used)
+        let rate = configuration.pipelineRateHz
+        let startStamp = timestamp &+ UInt32(truncatingIfNeeded: used * configuration.codec.rtpClockRateHz / rate)
+        queue.started = true
+        queue.firstTimestamp = startStamp
+        queue.framesSent = 1
+        queue.lastTimestamp = timestamp
+        preparedStartFollowsFinish = true
+        preparedStart = .promptStarted(prompt: next.prompt, rtpTimestamp: startStamp,
+                                       atMs: Int64(tick) * Int64(tickMs) + Int64(used * 1000 / rate))
+    }
+
+    /// Writes `count` samples of `segment` from the queue's offset into `played` at `at`
+    /// (zeros past its end or while muted) and advances the offset; returns the samples of
+    /// the file used.
+    private func fillPlayed(_ segment: PromptSegment, at: Int, count: Int) -> Int {
+        let samples = prompts.entries[Int(segment.prompt)].samples
+        let offset = queue.offsetSamples
+        let used = max(0, min(count, samples.count - offset))
+        let silent = muted
+        withMutableSpan(&played) { out in
+            for i in 0..<count {
+                let k = offset + i
+                out[at + i] = silent || k >= samples.count ? 0 : samples[k]
+            }
+        }
+        queue.offsetSamples = offset + used
+        return used
     }
 
     private func encodeAndSend(pcm: Span<Int16>, timestamp: UInt32) {

@@ -21,10 +21,16 @@ extension MediaChannel {
                 counters.sendErrors &+= 1
             }
         }
+        // In the order they happened: a file that ran out before the next one began in the
+        // same packet finishes first. (The control plane counts a playback's finishes from
+        // its first start: a stopped prompt's next file reported first made the finish of the
+        // file before count for the playback that followed, which then ended at once.)
+        if preparedStartFollowsFinish, let event = preparedFinish { emit(event) }
         if let event = preparedStart { emit(event) }
-        if let event = preparedFinish { emit(event) }
+        if !preparedStartFollowsFinish, let event = preparedFinish { emit(event) }
         preparedStart = nil
         preparedFinish = nil
+        preparedStartFollowsFinish = false
         swap(&played, &sentAudio)
         sentAudioValid = preparedHasAudio
         preparedLength = 0

@@ -90,6 +90,9 @@ public final class MediaChannel: @unchecked Sendable {
     /// Playback events of the prepared packet, reported once it is sent.
     var preparedStart: MediaEvent?
     var preparedFinish: MediaEvent?
+    /// `preparedStart` is the next file's, begun in the packet where `preparedFinish`'s file
+    /// ran out: the finish is reported first.
+    var preparedStartFollowsFinish = false
     var encodeInput: [Int16]   // one packet at the encoder's rate
     var silence: [Int16]
     var recognizerFrame = RecognizerFrame()

@@ -31,6 +31,13 @@ struct PromptQueue {
     var framesSent: Int32 = 0
     var firstTimestamp: UInt32 = 0
     var lastTimestamp: UInt32 = 0
+    /// The segment played before `current` when `current` followed it in the same tick
+    /// (its last samples are in the packet prepared then): a barge-in the pipeline decides
+    /// before it reaches `current` interrupted this one.
+    var previous: PromptSegment?
+    /// The last segment ran out: the pipeline is told the prompt finished once the packet
+    /// with its last samples has been through it (the next packet's preparation).
+    var finishOwed = false
     /// Refused segments (queue full).
     private(set) var overflowCount = 0
 
@@ -56,6 +63,7 @@ struct PromptQueue {
         let next = pending[head]
         head = (head + 1) % Self.capacity
         pendingCount -= 1
+        previous = nil
         current = next
         offsetSamples = Int(max(0, next.startSamples))
         paused = false
@@ -80,6 +88,7 @@ struct PromptQueue {
 extension PromptQueue {
     /// Makes `segment` current at once (a prompt resumed after a false barge-in).
     mutating func resumeNow(_ segment: PromptSegment) {
+        previous = nil
         current = segment
         offsetSamples = Int(max(0, segment.startSamples))
         paused = false

@@ -3,8 +3,9 @@ import ParleyAudio
 import ParleyCodecs
 
 /// A closed echo loop over the demo's prompt recordings, the way a call plays them: each
-/// file of a prompt is its own playback (its own `PromptPlan`, started at the file's first
-/// frame), what was actually played comes back after `delayMs` at −`erlDb` through G.711
+/// file of a prompt is its own playback (its own `PromptPlan`), the files back to back with
+/// no gap, the next file's plan handed over with the packet its first sample goes out in
+/// (`continuePrompt`), as the media engine does; what was actually played comes back after `delayMs` at −`erlDb` through G.711
 /// μ-law twice (the bot's encoder, then the caller's), with optional babble noise, and
 /// optionally the caller's own recording mixed in from `nearAtMs`. Stopping playback stops
 /// the echo. 8 kHz, 10 ms frames.
@@ -42,8 +43,9 @@ struct PromptEchoLoop {
     var nearAtMs = 0
     /// Silence before the first file and after the last (ms).
     var leadMs = 200
-    /// The bot's packet length: the media engine starts a prompt's next file with the next
-    /// packet, so a file that ends mid-packet leaves a gap (default: none, every frame).
+    /// The bot's packet length: the media engine prepares a packet ahead and tells the
+    /// pipeline about the next file (or the prompt's end) when it prepares the packet where
+    /// the file before runs out (default: every frame).
     var packetMs = AudioFormat.frameMs
     var tailMs = 1_500
     /// Extra delay added to the echo path from this ms on (a jitter buffer growing mid-call).
@@ -64,6 +66,7 @@ struct PromptEchoLoop {
         var cursor = 0
         var stopped = false
         var started = false
+        var announced = 0
         var capture = [Int16](repeating: 0, count: n)
         var playFrame = [Int16](repeating: 0, count: n)
         let empty: [Int16] = []
@@ -72,29 +75,40 @@ struct PromptEchoLoop {
         while frame * n + n <= total {
             let t0 = frame * n
             let ms = frame * 10
-            // Next file when the previous one ran out (or at the lead's end).
-            if !stopped, ms >= leadMs, fileIndex < files.count, ms % packetMs == 0,
-               fileIndex < 0 || cursor >= files[fileIndex].samples.count {
-                fileIndex += 1
-                cursor = 0
-                if fileIndex < files.count {
-                    let f = files[fileIndex]
-                    pipeline.startPrompt(try PromptPlan(lengthMs: f.samples.count / 8, policy: f.policy))
+            // A packet is prepared: the first file at the lead's end; the next file's plan
+            // with the packet where the one before runs out; the prompt's end with the
+            // packet after the last one's last samples.
+            if !stopped, ms >= leadMs, ms % packetMs == 0 {
+                if fileIndex < 0, !files.isEmpty {
+                    fileIndex = 0
+                    cursor = 0
+                    pipeline.startPrompt(try Self.plan(files[0]))
                     started = true
-                } else if started {
+                } else if fileIndex >= files.count, started {
                     pipeline.finishPrompt()
+                    started = false
+                }
+                if fileIndex >= 0, fileIndex < files.count, files[fileIndex].samples.count - cursor <= packetMs * 8,
+                   fileIndex + 1 < files.count, announced <= fileIndex {
+                    pipeline.continuePrompt(with: try Self.plan(files[fileIndex + 1]))
+                    announced = fileIndex + 1
                 }
             }
             var playing = false
             if !stopped, fileIndex >= 0, fileIndex < files.count {
-                let s = files[fileIndex].samples
                 for i in 0..<n {
-                    let v = cursor + i < s.count ? s[cursor + i] : 0
+                    // The files back to back, sample after sample.
+                    while fileIndex < files.count, cursor >= files[fileIndex].samples.count {
+                        fileIndex += 1
+                        cursor = 0
+                    }
+                    let v = fileIndex < files.count ? files[fileIndex].samples[cursor] : 0
+                    cursor += 1
                     // What the caller receives went through the bot's encoder.
                     playFrame[i] = v
                     played[t0 + i] = MuLaw.roundTrip(Double(v))
                 }
-                cursor += n
+                if fileIndex < files.count, cursor >= files[fileIndex].samples.count { fileIndex += 1 ; cursor = 0 }
                 playing = true
             }
             var delay = delayMs * 8
@@ -121,6 +135,7 @@ struct PromptEchoLoop {
                 case let .resumePlayback(_, from):
                     stopped = false
                     cursor = from * 8
+                    announced = fileIndex
                     outcome.resumes += 1
                 case .bargeIn(.falseBargeIn):
                     outcome.falseBargeIns += 1
@@ -134,6 +149,10 @@ struct PromptEchoLoop {
         }
         outcome.lengthMs = frame * 10
         return outcome
+    }
+
+    static func plan(_ file: File) throws -> PromptPlan {
+        try PromptPlan(lengthMs: file.samples.count / 8, policy: file.policy)
     }
 }
 
