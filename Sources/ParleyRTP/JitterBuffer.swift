@@ -4,8 +4,10 @@
 ///
 /// - Ordering: slots indexed by extended sequence number; reordered packets fall into place.
 /// - Duplicates (same packet twice, or after playout) and late packets are dropped and counted.
-/// - Adaptive depth: target = frame + 4 × interarrival jitter (RFC 3550 A.8), raised on late
-///   packets, within [minDepthMs, maxDepthMs].
+/// - Adaptive depth: target = the frame being played + 4 × interarrival jitter (RFC 3550 A.8)
+///   rounded to the nearest frame, raised on late packets, within [minDepthMs, maxDepthMs].
+///   The caller's audio goes to a listener, not a loudspeaker: the buffer only has to
+///   reorder and absorb jitter, so a steady stream is played in the tick it arrives.
 /// - Clock skew (e.g. ±100 ppm): a smoothed fill level above target + 1.5 frames drops one
 ///   frame; below target − 1.5 frames a conceal tick is inserted instead of advancing.
 public struct JitterBuffer: Sendable {
@@ -233,15 +235,26 @@ public struct JitterBuffer: Sendable {
         statistics.jitterMicroseconds = Int((jitterQ4 >> 4) * 1_000_000 / Int64(max(1, configuration.clockRate)))
     }
 
+    /// Frames held for jitter beyond the one being played: 4 × the interarrival jitter,
+    /// rounded to the nearest frame (half a frame or less: none). A frame is held back only
+    /// for jitter that can make a packet miss its playout tick: with sub-millisecond jitter
+    /// the packet that arrived just before the tick is played in it. Should a packet
+    /// still come too late, `lateBoostFrames` raises the target, and an underrun stretches
+    /// and refills (a buffer that had to grow stays deeper: it shrinks only past
+    /// target + 1.5 frames).
+    static func jitterFrames(jitterSamples: Int64, frameSamples: Int) -> Int {
+        let frame = Int64(max(1, frameSamples))
+        return Int((4 * max(0, jitterSamples) + frame / 2 - 1) / frame)
+    }
+
     mutating func adaptTarget() {
         ticksSinceLate += 1
         if ticksSinceLate >= 500 && lateBoostFrames > 0 {   // decay a late-packet boost every ~10 s at 20 ms
             lateBoostFrames -= 1
             ticksSinceLate = 0
         }
-        let frameSamples = Int64(max(1, configuration.frameSamples))
-        let jitterSamples = jitterQ4 >> 4
-        let wanted = Int((frameSamples + 4 * jitterSamples + frameSamples - 1) / frameSamples) + lateBoostFrames
+        let wanted = 1 + Self.jitterFrames(jitterSamples: jitterQ4 >> 4, frameSamples: configuration.frameSamples)
+            + lateBoostFrames
         targetFrames = min(max(wanted, configuration.minFrames), configuration.maxFrames)
         statistics.targetDepthMs = targetFrames * configuration.frameMs
     }

@@ -4,7 +4,8 @@ public struct JitterBufferConfiguration: Equatable, Sendable {
     public var clockRate: Int
     /// Packetization time: one frame per packet, one frame out per tick.
     public var frameMs: Int
-    /// Lower and upper bounds of the adaptive target depth.
+    /// Lower and upper bounds of the adaptive target depth. The lower bound defaults to one
+    /// frame (the frame being played: no extra delay on a steady stream).
     public var minDepthMs: Int
     public var maxDepthMs: Int
     /// Target depth before any jitter has been observed.
@@ -12,7 +13,7 @@ public struct JitterBufferConfiguration: Equatable, Sendable {
     /// Largest payload stored; bigger packets are dropped and counted.
     public var maxPayloadBytes: Int
 
-    public init(clockRate: Int = 8000, frameMs: Int = 20, minDepthMs: Int = 40, maxDepthMs: Int = 200,
+    public init(clockRate: Int = 8000, frameMs: Int = 20, minDepthMs: Int = 20, maxDepthMs: Int = 200,
                 initialDepthMs: Int = 60, maxPayloadBytes: Int = 512) {
         self.clockRate = clockRate
         self.frameMs = max(1, frameMs)

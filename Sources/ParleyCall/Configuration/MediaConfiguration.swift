@@ -12,7 +12,8 @@ public struct MediaConfiguration: Sendable, Equatable {
     public var codecs: [Codec]
     /// Packetization time in ms: 10, 20, 30, 40 or 60 (default 20).
     public var ptimeMs: Int
-    /// Jitter buffer depth bounds (defaults 40 and 200 ms).
+    /// Jitter buffer depth bounds (defaults 20 and 200 ms; the lower bound is at least one
+    /// packet: the frame being played).
     public var jitterMinMs: Int
     public var jitterMaxMs: Int
     /// Media threads; each runs many calls on the media clock (default 1).
@@ -27,7 +28,7 @@ public struct MediaConfiguration: Sendable, Equatable {
     public var fifoPriority: Int
 
     public init(rtpBindHost: String = "127.0.0.1", rtpPortStart: Int = 20000, rtpPortEnd: Int = 29999,
-                codecs: [Codec] = [.pcmu, .pcma, .opus], ptimeMs: Int = 20, jitterMinMs: Int = 40,
+                codecs: [Codec] = [.pcmu, .pcma, .opus], ptimeMs: Int = 20, jitterMinMs: Int = 20,
                 jitterMaxMs: Int = 200, threads: Int = 1, tickMs: Int = 10, timeoutS: Int = 30,
                 fifoPriority: Int = 0) {
         self.rtpBindHost = rtpBindHost
