@@ -36,7 +36,9 @@ import ParleyAudio
         let endSample = leadMs * 8 + files[0].samples.count   // offer-a-1's end, "twenty" starts here
         let boundaryFrameMs = (endSample - 1) / 80 * 10       // the frame holding offer-a-1's last sample
         let yes = try PromptEchoLoop.load("../../sim/speech/yes.wav")
-        // How long the pipeline takes to confirm "yes" with no prompt playing.
+        // How long the pipeline takes to confirm "yes" with no prompt playing. On the echo
+        // line it takes up to 40 ms longer (the floor there is the echo's, not the quiet
+        // line's), so the sweep starts that much earlier.
         let calibrationAtMs = 500
         var quiet = PromptEchoLoop(files: [], delayMs: 140, erlDb: 6)
         quiet.near = yes
@@ -51,7 +53,7 @@ import ParleyAudio
         let delay = try #require(confirmedAtMs, "\"yes\" alone was never confirmed as speech") - calibrationAtMs
 
         var hit: Set<Int> = []
-        for shift in stride(from: -20, through: 60, by: 5) {
+        for shift in stride(from: -80, through: 60, by: 5) {
             var loop = PromptEchoLoop(files: files, delayMs: 140, erlDb: 6)
             loop.leadMs = leadMs
             loop.packetMs = 20
