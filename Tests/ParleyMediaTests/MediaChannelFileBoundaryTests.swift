@@ -27,26 +27,35 @@ import Testing
         return channel
     }
 
-    /// File A (25 ms: it ends 40 samples into the second packet) then file B (125 ms).
-    static func prompts() throws -> (PromptTable, [Int16], [Int16]) {
+    /// A channel with file A (25 ms: it ends 40 samples into the second packet) then file B
+    /// (125 ms) queued as one prompt, its pipeline and a tick scratch.
+    struct TwoFiles {
+        let channel: MediaChannel
+        let pipeline: ListeningPipeline
+        let scratch: MediaThreadScratch
+        let a: [Int16]
+        let b: [Int16]
+    }
+
+    static func twoFilePrompt(peer: TestPeer) throws -> TwoFiles {
         let a = Array(MediaFixtures.tone(hz: 440, ms: 25))
         let b = MediaFixtures.tone(hz: 660, ms: 125, amplitude: 6000)
         let table = PromptTable(sampleRateHz: 8000, entries: [
             try PromptTable.entry(name: "a", samples: a, sampleRateHz: 8000),
             try PromptTable.entry(name: "b", samples: b, sampleRateHz: 8000),
         ])
-        return (table, a, b)
+        let channel = try Self.channel(peer: peer, prompts: table)
+        let pipeline = try #require(channel.pipeline)
+        #expect(channel.commands.tryPush(.play(prompt: 0, bargeIn: .immediate, startMs: 0, replace: false)))
+        #expect(channel.commands.tryPush(.play(prompt: 1, bargeIn: .immediate, startMs: 0, replace: false)))
+        return TwoFiles(channel: channel, pipeline: pipeline, scratch: try MediaThreadScratch(), a: a, b: b)
     }
 
     @Test func twoFilesOfAPromptGoOutAsOneContinuousStream() throws {
         let peer = try TestPeer()
-        let (prompts, a, b) = try Self.prompts()
-        let channel = try Self.channel(peer: peer, prompts: prompts)
-        defer { channel.closeSockets() }
-        let pipeline = try #require(channel.pipeline)
-        let scratch = try MediaThreadScratch()
-        #expect(channel.commands.tryPush(.play(prompt: 0, bargeIn: .immediate, startMs: 0, replace: false)))
-        #expect(channel.commands.tryPush(.play(prompt: 1, bargeIn: .immediate, startMs: 0, replace: false)))
+        let files = try Self.twoFilePrompt(peer: peer)
+        defer { files.channel.closeSockets() }
+        let (channel, pipeline, scratch, a, b) = (files.channel, files.pipeline, files.scratch, files.a, files.b)
         var playingAfterFrame: [Bool] = []
         var pipelineFinishedAtMs: [Int] = []
         for index in 0..<UInt64(24) {
@@ -99,13 +108,9 @@ extension MediaChannelFileBoundaryTests {
     /// barge-in resumes A, not B.
     @Test func aBargeInBeforeThePipelineReachesTheNextFileStopsTheFileBefore() throws {
         let peer = try TestPeer()
-        let (prompts, a, _) = try Self.prompts()
-        let channel = try Self.channel(peer: peer, prompts: prompts)
-        defer { channel.closeSockets() }
-        let pipeline = try #require(channel.pipeline)
-        let scratch = try MediaThreadScratch()
-        #expect(channel.commands.tryPush(.play(prompt: 0, bargeIn: .immediate, startMs: 0, replace: false)))
-        #expect(channel.commands.tryPush(.play(prompt: 1, bargeIn: .immediate, startMs: 0, replace: false)))
+        let files = try Self.twoFilePrompt(peer: peer)
+        defer { files.channel.closeSockets() }
+        let (channel, pipeline, scratch, a) = (files.channel, files.pipeline, files.scratch, files.a)
         // Tick 3 prepares the packet of tick 4 (A's last 40 samples, then B).
         for index in 0..<UInt64(4) { MediaChannelClockTests.run(channel, scratch, index: 9_000 + index) }
         #expect(channel.queue.current?.prompt == 1)
