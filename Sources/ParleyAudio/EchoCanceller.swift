@@ -185,6 +185,36 @@ public final class EchoCanceller {
     public private(set) var measuredErleDb: Float = -1
     private var echoFrames = 0
 
+    /// While no echo delay is known: the largest share of the loudest frame played in the
+    /// echo window that the capture has reached in frames not taken for speech, fading by
+    /// 3 dB a second, and how many such frames it rests on. On a line without echo it stays
+    /// near 0; on an echo line it is the echo's share.
+    private(set) var unknownDelayCoupling: Float = 0
+    private(set) var unknownDelayCouplingFrames = 0
+
+    /// Frames of loud prompt (1 s) the coupling needs before it relaxes the gate.
+    static let couplingEvidenceFrames = 100
+    /// The gate never asks less of the caller than this share of the loudest played frame.
+    static let minimumUnknownDelayRatio: Float = 0.01
+
+    /// Learns the coupling from a frame, while the echo is expected, that is not speech.
+    func learnCoupling(captureEnergy: Float) {
+        guard isActive, !reference.isDelayConfident else { return }
+        let maxPlayed = reference.maxPlayedEnergyInEchoWindow
+        guard maxPlayed > 100_000 else { return }
+        unknownDelayCouplingFrames += 1
+        unknownDelayCoupling = max(captureEnergy / maxPlayed, unknownDelayCoupling * 0.993)
+    }
+
+    /// The echo gate's bar while no delay is known, as a share of the loudest played frame:
+    /// `assumed` (ERL ≥ 6 dB with a margin) until a second of prompt has shown what the line
+    /// returns, then 6 dB over that, between `minimumUnknownDelayRatio` and `assumed`. A
+    /// caller on a line without echo, quieter than the prompt, can then still barge in.
+    func unknownDelayEchoRatio(assumed: Float) -> Float {
+        guard unknownDelayCouplingFrames >= Self.couplingEvidenceFrames else { return assumed }
+        return min(assumed, max(Self.minimumUnknownDelayRatio, 4 * unknownDelayCoupling))
+    }
+
     /// Learns the echo path gain and the canceller's enhancement from a frame the echo
     /// dominates (correlation ≥ 0.9 with the reference at the estimated delay).
     func learnEcho(captureEnergy: Float, cleanedDbfs: Float, correlation: Float?) {

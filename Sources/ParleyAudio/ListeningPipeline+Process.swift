@@ -41,9 +41,11 @@ extension ListeningPipeline {
             expectedEchoEnergy: echoExpected ? echo.expectedEchoEnergy() : 0,
             residualEnergy: echo.linearResidualEnergy,
             expectedResidualEcho: echoExpected ? echo.expectedResidualEchoEnergy() : 0,
-            lowBandEnergy: echo.lowBandResidualEnergy)
+            lowBandEnergy: echo.lowBandResidualEnergy,
+            unknownDelayEchoRatio: echo.unknownDelayEchoRatio(assumed: classifier.configuration.unknownDelayEchoRatio))
         if echoExpected && verdict != .voiced {
             echo.learnEcho(captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, correlation: correlation)
+            echo.learnCoupling(captureEnergy: captureEnergy)
         }
 
         // Once the prompt has stopped (barge-in, or its end), a frame the echo gate holds back

@@ -83,10 +83,13 @@ public struct SpeechFrameClassifier: Sendable {
     ///   - expectedResidualEcho: echo expected to remain after that filter.
     ///   - lowBandEnergy: the linear filter's residual below 1 kHz (the raw capture's when the
     ///     filter does not run), mean square; 0 leaves the low-band test out.
+    ///   - unknownDelayEchoRatio: the echo gate's bar before the delay is known, when the line
+    ///     has shown what it returns (nil: the configured assumption).
     public mutating func classify(captureEnergy: Float, cleanedDbfs: Float, apmVoice: Bool, echoExpected: Bool,
                                   echoCorrelation: Float?, maxPlayedEnergy: Float,
                                   expectedEchoEnergy: Float, residualEnergy: Float,
-                                  expectedResidualEcho: Float, lowBandEnergy: Float = 0) -> Verdict {
+                                  expectedResidualEcho: Float, lowBandEnergy: Float = 0,
+                                  unknownDelayEchoRatio: Float? = nil) -> Verdict {
         lowBandDb = lowBandEnergy > 0 ? 10 * log10(lowBandEnergy / 1073741824) : -100
         let c = configuration
         if noiseFloorDb.isNaN && captureEnergy == 0 { quietLine = true }
@@ -124,6 +127,6 @@ public struct SpeechFrameClassifier: Sendable {
             return cleanedOver > c.voiceOverFloorDb ? .voiced : .echo
         }
         guard loud else { return .silence }
-        return captureEnergy > c.unknownDelayEchoRatio * maxPlayedEnergy ? .voiced : .echo
+        return captureEnergy > (unknownDelayEchoRatio ?? c.unknownDelayEchoRatio) * maxPlayedEnergy ? .voiced : .echo
     }
 }
