@@ -46,6 +46,14 @@ public struct DTMFToneDetector: Sendable {
     private var currentRe: [Float]
     private var currentIm: [Float]
     private var previousEnergy: Float = 0
+    /// A frame's energy (sum of squares) under which its correlations are not computed: a
+    /// fifth of one tone's floor F. A Hann-windowed correlation carries at most 3 × the
+    /// frame's energy (Cauchy–Schwarz: Σw² = 3n/8), so each tone of such a frame stays
+    /// under 3F/5. With the halves' tone sums within a factor of 2 of each other, the
+    /// block's row and column sums then add up to under 18F/5, short of the 4F that both
+    /// being over 2F needs, whether the quiet frame is the block's first half or its second.
+    /// Skipping them changes no decision; on a quiet line it saves the detector's whole cost.
+    private let quietFrameEnergy: Float
     private var hasPrevious = false
 
     private enum Phase: Sendable {
@@ -60,6 +68,7 @@ public struct DTMFToneDetector: Sendable {
         frameSamples = format.frameSamples
         sampleRate = Float(format.sampleRate)
         let n = frameSamples
+        quietFrameEnergy = Float(n) * 1073741824 * pow10(configuration.minimumToneDbfs / 10) / 5
         cosTable = [Float](repeating: 0, count: 8 * n)
         sinTable = [Float](repeating: 0, count: 8 * n)
         let freqs = Self.rowHz + Self.columnHz
@@ -85,17 +94,26 @@ public struct DTMFToneDetector: Sendable {
             let v = Float(frame[offset + i])
             energy += v * v
         }
-        for k in 0..<8 {
-            var re: Float = 0
-            var im: Float = 0
-            let base = k * n
-            for i in 0..<n {
-                let v = Float(frame[offset + i])
-                re += v * cosTable[base + i]
-                im += v * sinTable[base + i]
+        if energy < quietFrameEnergy {
+            // No tone can be valid in a block with this frame, nor in the next one (see
+            // `quietFrameEnergy`): its correlations are taken as zero.
+            for k in 0..<8 {
+                currentRe[k] = 0
+                currentIm[k] = 0
             }
-            currentRe[k] = re
-            currentIm[k] = im
+        } else {
+            for k in 0..<8 {
+                var re: Float = 0
+                var im: Float = 0
+                let base = k * n
+                for i in 0..<n {
+                    let v = Float(frame[offset + i])
+                    re += v * cosTable[base + i]
+                    im += v * sinTable[base + i]
+                }
+                currentRe[k] = re
+                currentIm[k] = im
+            }
         }
         var key = -1
         if hasPrevious { key = validKey(energy: energy) }

@@ -47,9 +47,9 @@ public final class EchoCanceller {
     private var linearFilter = LinearEchoFilter()
     /// Residual energy (mean square) after the linear echo filter for the last frame; the
     /// raw capture energy when no delay is known or the canceller is idle.
-    private(set) var linearResidualEnergy: Float = 0
+    var linearResidualEnergy: Float = 0
     /// The same residual below 1 kHz (mean square): where a caller's onset rises first.
-    private(set) var lowBandResidualEnergy: Float = 0
+    var lowBandResidualEnergy: Float = 0
     private var lowBand: LowBandEnergy
     /// The raw capture as Float, for the low band when the linear filter does not run.
     private var captureScratch: [Float]
@@ -82,15 +82,21 @@ public final class EchoCanceller {
         reference = EchoReference(format: format, maxDelayMs: configuration.maxDelayMs)
         lowBand = LowBandEnergy(sampleRate: format.sampleRate)
         captureScratch = [Float](repeating: 0, count: format.frameSamples)
+        passedThrough = [Int16](repeating: 0, count: format.frameSamples)
         if let canceller, canceller.setEchoSuppression(level: configuration.suppression.rawValue) != 0 {
             throw AudioError(.processorRejected, "echo suppression level \(configuration.suppression)")
         }
-        // One silent frame through each APM now: webrtc allocates some buffers on first use
+        // Silent frames through each APM now: webrtc allocates some buffers on first use
         // (AECM with noise suppression: its copy of the noisy capture), which would otherwise
         // happen on the media thread at a call's first prompt (`parley bench audio`, mix rows).
+        // The AEC also cancels far less while young: echo from its first frame on stayed at
+        // about −60 dBFS after it for seconds, against −90 once it had run 40 frames first
+        // (`DigitalSilenceTests`), so it is run through its startup here, off the media thread.
         if let canceller {
-            canceller.processReverse(silence: ())
-            canceller.processCapture(streamDelayMs: 0)
+            for _ in 0..<Self.startupFrames {
+                canceller.processReverse(silence: ())
+                canceller.processCapture(streamDelayMs: 0)
+            }
         }
         listener.processCapture(streamDelayMs: 0)
     }
@@ -100,6 +106,13 @@ public final class EchoCanceller {
         let delay = reference.isDelayConfident ? reference.delayMs + 30 : configuration.maxDelayMs
         return sampleTime < lastSoundEndSampleTime + Int64(format.samples(ms: delay + configuration.tailMs))
     }
+
+    /// A frame of digital silence (no sample beyond ±`silencePeak`) skipped the APM.
+    var skippedLastFrame = false
+    /// Frames that skipped the APM (for CPU accounting).
+    public internal(set) var skippedFrameCount = 0
+    /// The capture of a skipped frame, which is its output.
+    var passedThrough: [Int16]
 
     /// Processes one tick. `capture` is the caller's frame, `played` what Parley played in the
     /// same tick (`playedIsSilent`: nothing played), both starting at `sampleTime`.
@@ -133,7 +146,13 @@ public final class EchoCanceller {
             linearResidualEnergy = e / Float(format.frameSamples)
             lowBandResidualEnergy = lowBand.meanSquare(of: captureScratch, count: format.frameSamples)
         }
+        if isDigitalSilence(capture) {
+            // Nothing to cancel and nothing to hear: the APM is not run.
+            skipFrame(capture: capture)
+            return
+        }
         let apm = active ? canceller! : listener
+        skippedLastFrame = false
         for i in 0..<format.frameSamples { apm.frame[i] = capture[i] }
         if active {
             activeFrameCount += 1
@@ -150,10 +169,10 @@ public final class EchoCanceller {
     private var lastProcessor: AudioProcessing?
 
     /// The cleaned frame of the last `process` call.
-    var output: [Int16] { lastProcessor?.frame ?? listener.frame }
+    var output: [Int16] { skippedLastFrame ? passedThrough : (lastProcessor?.frame ?? listener.frame) }
     /// Energy of the cleaned frame in dBFS (mean square re full scale; -100 for silence).
     func outputEnergyDbfs() -> Float {
-        let frame = lastProcessor?.frame ?? listener.frame
+        let frame = output
         var sum: Float = 0
         for v in frame { sum += Float(v) * Float(v) }
         let meanSquare = sum / Float(frame.count)
@@ -176,7 +195,7 @@ public final class EchoCanceller {
     var maxPlayedEnergyInEchoWindow: Float { reference.maxPlayedEnergyInEchoWindow }
 
     /// The APM voice flag of the last frame.
-    public var hasVoice: Bool { lastProcessor?.hasVoice ?? false }
+    public var hasVoice: Bool { skippedLastFrame ? false : (lastProcessor?.hasVoice ?? false) }
 
     /// Echo path gain (dB, negative: the ERL) learnt from echo-dominated frames; starts at
     /// -6 dB, the loudest echo the pipeline is specified for.
@@ -191,6 +210,10 @@ public final class EchoCanceller {
     /// near 0; on an echo line it is the echo's share.
     private(set) var unknownDelayCoupling: Float = 0
     private(set) var unknownDelayCouplingFrames = 0
+
+    /// Silent frames the AEC is run through when it is made (its startup: 20 were not
+    /// enough, 40 were).
+    static let startupFrames = 50
 
     /// Frames of loud prompt (1 s) the coupling needs before it relaxes the gate.
     static let couplingEvidenceFrames = 100

@@ -114,14 +114,24 @@ struct EchoReference {
                         capture captureFrame: borrowing [Int16], sampleTime: Int64, updateEstimate: Bool,
                         nearEndActive: Bool = false) {
         let n = format.frameSamples
-        let pc = Int64(played.count)
-        let hc = Int64(heard.count)
+        // One division per ring, not one per sample; the spans keep the copies free of
+        // per-element uniqueness checks.
         var energy: Float = 0
+        var at = Int(sampleTime % Int64(played.count))
+        var ring = played.mutableSpan
         for i in 0..<n {
             let p: Int16 = playedIsSilent ? 0 : playedFrame[i]
-            played[Int((sampleTime + Int64(i)) % pc)] = p
-            heard[Int((sampleTime + Int64(i)) % hc)] = captureFrame[i]
+            ring[at] = p
             energy += Float(p) * Float(p)
+            at += 1
+            if at == ring.count { at = 0 }
+        }
+        at = Int(sampleTime % Int64(heard.count))
+        var heardRing = heard.mutableSpan
+        for i in 0..<n {
+            heardRing[at] = captureFrame[i]
+            at += 1
+            if at == heardRing.count { at = 0 }
         }
         let frameIndex = Int((sampleTime / Int64(n)) % Int64(playedFrameEnergy.count))
         playedFrameEnergy[frameIndex] = energy / Float(n)

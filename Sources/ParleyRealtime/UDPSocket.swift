@@ -70,6 +70,13 @@ public final class UDPSocket: Sendable {
         _ = try check(parley_linux_set_sndbuf(descriptor.fd, Int32(clamping: bytes)), .socketOption, "SO_SNDBUF")
     }
 
+    /// Takes datagrams from `peer` only: the kernel drops the rest (connected UDP).
+    /// Sending to other addresses still works.
+    public func connect(to peer: SocketAddress) throws(RealtimeError) {
+        var raw = peer.raw
+        _ = try check(parley_linux_connect(descriptor.fd, &raw), .connect, "udp connect \(peer)")
+    }
+
     // MARK: single datagrams
 
     public func send(_ bytes: Span<UInt8>, to destination: SocketAddress) -> SendResult {

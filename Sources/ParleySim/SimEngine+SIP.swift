@@ -124,6 +124,10 @@ extension SimEngine: SIPStackDelegate {
         call.audioPayloadType = media.payloadType
         call.telephoneEventPayloadType = media.telephoneEventPayloadType
         if let remote = SocketAddress(host: media.remoteAddress, port: media.remoteRTPPort) {
+            // The bot's RTP comes from where its SDP says (symmetric RTP, RFC 4961); on a
+            // shared host, a port this socket got from the kernel may still be the target of
+            // another program's stream, which would read as this call's loss.
+            try? call.socket.connect(to: remote)
             let stream = SimMediaStream(socket: call.socket, remote: remote, payloadType: media.payloadType, law: law,
                                         telephoneEventPayloadType: media.telephoneEventPayloadType,
                                         botAudio: call.receiver.botAudio, clips: clips,

@@ -11,6 +11,9 @@ extension BenchAudio {
         case listening
         /// `mixPromptMs` of prompt, then listening for the rest of each `mixCycleMs` cycle.
         case mix
+        /// A prompt plays the whole time to a line that returns digital silence (no echo,
+        /// no noise, no caller): the canceller has nothing to work on.
+        case quietLine = "playing_quiet_line"
     }
 
     /// The call mix: a 4 s prompt then 6 s of listening (the caller's answer, the end-of-turn
@@ -72,7 +75,7 @@ extension BenchAudio {
     static func measureOnce(_ c: Case, seconds: Int) throws -> Row {
         let format = c.format
         let playedMs: Range<Int>? = switch c.state {
-        case .playing: nil
+        case .playing, .quietLine: nil
         case .listening: 0..<0
         case .mix: 0..<mixPromptMs
         }
@@ -80,7 +83,8 @@ extension BenchAudio {
         let warmUpMs = 1000
         let total = c.state == .mix ? warmUpMs / 1000 + max(1, seconds * 1000 / mixCycleMs) * mixCycleMs / 1000
             : seconds
-        let (played, capture) = synthesize(format: format, seconds: total, playedMs: playedMs, cycleStartMs: warmUpMs)
+        var (played, capture) = synthesize(format: format, seconds: total, playedMs: playedMs, cycleStartMs: warmUpMs)
+        if c.state == .quietLine { capture = [Int16](repeating: 0, count: capture.count) }
         var configuration = ListeningConfiguration()
         configuration.echo = c.setup.echoConfiguration
         configuration.bargeIn = .init()
@@ -92,7 +96,7 @@ extension BenchAudio {
         // which runs out on its own (the pipeline then listens).
         let playing = try PromptPlan(lengthMs: total * 1000 + 1000, policy: .immediate, cuePointsMs: [0])
         let mixPrompt = try PromptPlan(lengthMs: mixPromptMs, policy: .immediate, cuePointsMs: [0])
-        if c.state == .playing { pipeline.startPrompt(playing) }
+        if c.state == .playing || c.state == .quietLine { pipeline.startPrompt(playing) }
         let frames = played.count / n
         var captureFrame = [Int16](repeating: 0, count: n)
         var playedFrame = [Int16](repeating: 0, count: n)
@@ -111,7 +115,7 @@ extension BenchAudio {
             }
             let phase = cyclePhaseMs(f * AudioFormat.frameMs, startMs: warmUpMs) / AudioFormat.frameMs
             let plays = switch c.state {
-            case .playing: true
+            case .playing, .quietLine: true
             case .listening: false
             case .mix: phase < promptFrames
             }
