@@ -60,12 +60,19 @@ public struct Endpointer: Sendable {
         self.configuration = configuration
     }
 
-    /// The silence that ends the turn right now.
+    /// The silence that ends the turn right now. The final result shortens it, never
+    /// lengthens it: with 250 ms for a complete answer and 300 ms after the final, a final
+    /// that came in before the 250 ms were up used to hold the turn 50 ms longer.
     public var requiredSilenceMs: Int {
-        if finalReceived { return configuration.afterFinalSilenceMs }
-        if mode == .digits || hint == .digits { return configuration.digitSilenceMs }
-        if hint == .incomplete { return configuration.incompleteSilenceMs }
-        return configuration.silenceMs
+        let beforeFinal: Int
+        if mode == .digits || hint == .digits {
+            beforeFinal = configuration.digitSilenceMs
+        } else if hint == .incomplete {
+            beforeFinal = configuration.incompleteSilenceMs
+        } else {
+            beforeFinal = configuration.silenceMs
+        }
+        return finalReceived ? min(configuration.afterFinalSilenceMs, beforeFinal) : beforeFinal
     }
 
     public mutating func handle(_ event: Event) -> FixedList<Action> {

@@ -155,6 +155,19 @@ import ParleyAudio
         #expect(Array(e.handle(.finalResult(atMs: 2010))) == [.endOfTurn(atMs: 2010, speechEndMs: 1000, reason: .finalResult)])
     }
 
+    /// parleyd's settings: 250 ms for a complete answer, 300 ms after the final. A final
+    /// that comes in 100 ms into the silence does not hold the turn past 250 ms.
+    @Test func aFinalResultNeverLengthensTheSilence() {
+        var e = Endpointer(configuration: .init(silenceMs: 250, incompleteSilenceMs: 800, afterFinalSilenceMs: 300))
+        _ = e.handle(.listen(atMs: 0, mode: .normal))
+        _ = e.handle(.speechStarted(onsetMs: 500, atMs: 530))
+        _ = e.handle(.speechStopped(endMs: 1000, atMs: 1050))
+        #expect(e.handle(.finalResult(atMs: 1100)).isEmpty)
+        #expect(e.requiredSilenceMs == 250)
+        #expect(e.handle(.tick(atMs: 1240)).isEmpty)
+        #expect(Array(e.handle(.tick(atMs: 1250))) == [.endOfTurn(atMs: 1250, speechEndMs: 1000, reason: .finalResult)])
+    }
+
     @Test func digitsNeedLongerSilence() {
         var e = Endpointer(configuration: .init(silenceMs: 800, digitSilenceMs: 2500))
         _ = e.handle(.listen(atMs: 0, mode: .digits))
