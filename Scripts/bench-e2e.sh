@@ -21,7 +21,9 @@
 # Knobs: STEP_S (hold per level, 20), LISTEN_START/LISTEN_MAX (50/1600), SPEECH_START/
 # SPEECH_MAX (5/400), FACTOR (2), REFINE (1), RAMP_RATE (calls/s, 50), LATENCY_S (30),
 # MEMORY_CALLS (100), ECHO_CALLS (10), ECHO_CANCELLATION (aec|aecm|off, aec), MEDIA_THREADS (2),
-# FIFO_PRIORITY (parleyd's media.fifo_priority, 0 = normal scheduling; 0).
+# FIFO_PRIORITY (parleyd's media.fifo_priority, 0 = normal scheduling; 0), DECODERS (the
+# embedded recognizer's grammar decoder pool, all loaded before the first step: the default
+# pool of 8 would cap simultaneous caller turns at 8, not the node; ~30 MB each; 64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -34,6 +36,7 @@ SPEECH_START=${SPEECH_START:-5}; SPEECH_MAX=${SPEECH_MAX:-400}
 FACTOR=${FACTOR:-2}; REFINE=${REFINE:-1}; RAMP_RATE=${RAMP_RATE:-50}
 LATENCY_S=${LATENCY_S:-30}; MEMORY_CALLS=${MEMORY_CALLS:-100}; ECHO_CALLS=${ECHO_CALLS:-10}
 ECHO_CANCELLATION=${ECHO_CANCELLATION:-aec}; MEDIA_THREADS=${MEDIA_THREADS:-2}; FIFO_PRIORITY=${FIFO_PRIORITY:-0}
+DECODERS=${DECODERS:-64}
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   nice -n 10 swift build -c release --product parleyd >&2
@@ -93,6 +96,7 @@ routing:
   default_script: $repo/examples/demo/member-care.yaml
 recognizer:
   engine: embedded
+  embedded: {grammar_decoders: $DECODERS, prewarm_decoders: $DECODERS}
 data_dir: $work/data
 webhooks:
   send_coupon: {url: "http://127.0.0.1:$sink_port/coupons", timeout_ms: 5000}
@@ -114,6 +118,18 @@ start_parleyd() {
 }
 stop_parleyd() { kill -9 "$PARLEYD_PID" 2>/dev/null || true; wait "$PARLEYD_PID" 2>/dev/null || true; PARLEYD_PID=""; }
 rss_mib() { awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$PARLEYD_PID/status"; }
+# settle: waits (at most 90 s) until parleyd has finished loading (decoders are loaded after
+# it reports ready): a second in which it used under 5 % of a core.
+settle() {
+  local hz last now; hz=$(getconf CLK_TCK)
+  last=$(awk '{print $14+$15}' "/proc/$PARLEYD_PID/stat")
+  for _ in $(seq 90); do
+    sleep 1
+    now=$(awk '{print $14+$15}' "/proc/$PARLEYD_PID/stat")
+    [ $(( (now - last) * 100 )) -lt $(( hz * 5 )) ] && return 0
+    last=$now
+  done
+}
 
 # capacity NAME SCENARIO START MAX [extra sim options…] → $work/NAME.json
 capacity() {
@@ -128,7 +144,7 @@ capacity() {
 held() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print((d or {}).get("max_concurrency_held") or 0)' "$work/$1.json"; }
 
 start_parleyd
-sleep 2
+settle
 echo "$(rss_mib)" >"$work/idle_rss"
 for suite in $E2E_SUITES; do
   case $suite in
@@ -149,7 +165,7 @@ for suite in $E2E_SUITES; do
       done
       echo "$cap" >"$work/latency-capacity" ;;
     memory)
-      stop_parleyd; start_parleyd; sleep 2
+      stop_parleyd; start_parleyd; settle
       echo "$(rss_mib)" >"$work/memory-idle"
       capacity memory examples/sim/capacity-listen.yaml "$MEMORY_CALLS" "$MEMORY_CALLS" --refine 0 ;;
     echo)
@@ -195,7 +211,7 @@ def one(name):
     d = search(name)
     return d["steps"][-1] if d and d["steps"] else None
 out = {"parleyd": {"build": "release", "media_threads": threads, "echo_cancellation": aec, "step_s": step_s,
-                   "fifo_priority": fifo_priority},
+                   "fifo_priority": fifo_priority, "grammar_decoders": int(os.environ.get("DECODERS", "64"))},
        "relaxed_pacing_ms": relaxed_ms}
 for name in ("capacity-listen-relaxed", "capacity-speech-relaxed"):
     if name in suites: out[name.replace("-", "_")] = search(name)
