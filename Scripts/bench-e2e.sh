@@ -23,7 +23,8 @@
 # MEMORY_CALLS (100), ECHO_CALLS (10), ECHO_CANCELLATION (aec|aecm|off, aec), MEDIA_THREADS (2),
 # FIFO_PRIORITY (parleyd's media.fifo_priority, 0 = normal scheduling; 0), DECODERS (the
 # embedded recognizer's grammar decoder pool, all loaded before the first step: the default
-# pool of 8 would cap simultaneous caller turns at 8, not the node; ~30 MB each; 64).
+# pool of 8 would cap simultaneous caller turns at 8, not the node; ~30 MB each; 64),
+# RECOGNIZER_THREADS (its worker threads, parleyd's default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -36,7 +37,7 @@ SPEECH_START=${SPEECH_START:-5}; SPEECH_MAX=${SPEECH_MAX:-400}
 FACTOR=${FACTOR:-2}; REFINE=${REFINE:-1}; RAMP_RATE=${RAMP_RATE:-50}
 LATENCY_S=${LATENCY_S:-30}; MEMORY_CALLS=${MEMORY_CALLS:-100}; ECHO_CALLS=${ECHO_CALLS:-10}
 ECHO_CANCELLATION=${ECHO_CANCELLATION:-aec}; MEDIA_THREADS=${MEDIA_THREADS:-2}; FIFO_PRIORITY=${FIFO_PRIORITY:-0}
-DECODERS=${DECODERS:-64}
+DECODERS=${DECODERS:-64}; RECOGNIZER_THREADS=${RECOGNIZER_THREADS:-2}
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   nice -n 10 swift build -c release --product parleyd >&2
@@ -96,7 +97,7 @@ routing:
   default_script: $repo/examples/demo/member-care.yaml
 recognizer:
   engine: embedded
-  embedded: {grammar_decoders: $DECODERS, prewarm_decoders: $DECODERS}
+  embedded: {grammar_decoders: $DECODERS, prewarm_decoders: $DECODERS, worker_threads: $RECOGNIZER_THREADS}
 data_dir: $work/data
 webhooks:
   send_coupon: {url: "http://127.0.0.1:$sink_port/coupons", timeout_ms: 5000}
@@ -211,7 +212,8 @@ def one(name):
     d = search(name)
     return d["steps"][-1] if d and d["steps"] else None
 out = {"parleyd": {"build": "release", "media_threads": threads, "echo_cancellation": aec, "step_s": step_s,
-                   "fifo_priority": fifo_priority, "grammar_decoders": int(os.environ.get("DECODERS", "64"))},
+                   "fifo_priority": fifo_priority, "grammar_decoders": int(os.environ.get("DECODERS", "64")),
+                   "recognizer_threads": int(os.environ.get("RECOGNIZER_THREADS", "2"))},
        "relaxed_pacing_ms": relaxed_ms}
 for name in ("capacity-listen-relaxed", "capacity-speech-relaxed"):
     if name in suites: out[name.replace("-", "_")] = search(name)
