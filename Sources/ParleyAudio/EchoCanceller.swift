@@ -210,9 +210,19 @@ public final class EchoCanceller {
     /// `assumed` (ERL ≥ 6 dB with a margin) until a second of prompt has shown what the line
     /// returns, then 6 dB over that, between `minimumUnknownDelayRatio` and `assumed`. A
     /// caller on a line without echo, quieter than the prompt, can then still barge in.
-    func unknownDelayEchoRatio(assumed: Float) -> Float {
+    ///
+    /// What the line returned before is no promise for this frame: echo can appear mid-call
+    /// (a caller switching to speakerphone) or come back louder than the faded share. A frame
+    /// of `captureEnergy` that only the learnt bar lets through is searched for the prompt's
+    /// echo at every delay within reach; echo there keeps the assumed bar for it (and, as a
+    /// frame not taken for speech, teaches the coupling the echo's share).
+    func unknownDelayEchoRatio(assumed: Float, captureEnergy: Float) -> Float {
         guard unknownDelayCouplingFrames >= Self.couplingEvidenceFrames else { return assumed }
-        return min(assumed, max(Self.minimumUnknownDelayRatio, 4 * unknownDelayCoupling))
+        let learnt = min(assumed, max(Self.minimumUnknownDelayRatio, 4 * unknownDelayCoupling))
+        guard learnt < assumed, isActive, !reference.isDelayConfident else { return learnt }
+        let maxPlayed = reference.maxPlayedEnergyInEchoWindow
+        guard captureEnergy > learnt * maxPlayed, captureEnergy <= assumed * maxPlayed else { return learnt }
+        return reference.echoAtAnyDelay() ? assumed : learnt
     }
 
     /// Learns the echo path gain and the canceller's enhancement from a frame the echo

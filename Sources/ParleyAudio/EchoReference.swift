@@ -52,7 +52,8 @@ struct EchoReference {
         playedFrameEnergy = [Float](repeating: 0, count: maxDelayMs / AudioFormat.frameMs + 4)
         estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
         searchCapture = [Float](repeating: 0, count: format.samples(ms: 40))
-        let playedCount = max(format.samples(ms: 40 + 2 * 4), format.samples(ms: 20 + 2 * Self.relocateSpanMs)) + 1
+        let playedCount = max(format.samples(ms: 40 + 2 * 4), format.samples(ms: 20 + 2 * Self.relocateSpanMs),
+                              format.samples(ms: 20 + maxDelayMs)) + 1
         searchPlayed = [Float](repeating: 0, count: playedCount)
         coarseStride = max(1, format.sampleRate / 2000)
         coarseCapture = [Float](repeating: 0, count: searchCapture.count / coarseStride + 1)
@@ -212,10 +213,20 @@ struct EchoReference {
     /// correlates ≥ 0.9 with the reference (nil: none). Changes no state but the scratch.
     mutating func relocationSearch(around delaySamples: Int, search: LagSearch) -> (lag: Int, correlation: Float)? {
         let span = format.samples(ms: Self.relocateSpanMs)
-        let lo = max(0, delaySamples - span)
-        let hi = min(format.samples(ms: maxDelayMs), delaySamples + span)
+        return relocationSearch(lo: max(0, delaySamples - span),
+                                hi: min(format.samples(ms: maxDelayMs), delaySamples + span), search: search)
+    }
+
+    private mutating func relocationSearch(lo: Int, hi: Int, search: LagSearch) -> (lag: Int, correlation: Float)? {
         guard lo < hi else { return nil }
         return bestLag(window: format.samples(ms: 20), lo: lo, hi: hi, threshold: 0.9, search: search)
+    }
+
+    /// Whether the last 20 ms of capture is the prompt's echo at some delay within reach
+    /// (a lag from 0 to `maxDelayMs` correlating ≥ 0.9 with the reference), for a frame heard
+    /// while no delay is known. A caller's voice does not correlate with the prompt at any lag.
+    mutating func echoAtAnyDelay() -> Bool {
+        relocationSearch(lo: 0, hi: format.samples(ms: maxDelayMs), search: .coarseToFine) != nil
     }
 
     /// How `bestLag` visits the lags.
