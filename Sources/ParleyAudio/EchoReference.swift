@@ -198,8 +198,12 @@ struct EchoReference {
     /// again: a lag correlating ≥ 0.9 is the echo (a caller's voice does not correlate with
     /// the prompt at any lag), and becomes the delay. At most every 20 ms.
     /// Returns the correlation at the new delay, nil when nothing was found.
+    ///
+    /// A window that holds a frame of digital silence (a lost packet the jitter buffer could
+    /// not fill, often where the path's delay moves) can correlate ≥ 0.9 nowhere: it is not
+    /// searched and does not hold back the search of the next frame.
     mutating func relocate() -> Float? {
-        guard isDelayConfident, framesSinceRelocate >= 2 else { return nil }
+        guard isDelayConfident, framesSinceRelocate >= 2, !captureWindowHoldsSilentFrame() else { return nil }
         framesSinceRelocate = 0
         guard let found = relocationSearch(around: fineDelaySamples, search: .coarseToFine),
               abs(found.lag - fineDelaySamples) > format.samples(ms: 1) else { return nil }
@@ -207,6 +211,19 @@ struct EchoReference {
         relocationCount += 1
         relocatedHoldFrames = 300
         return found.correlation
+    }
+
+    /// Whether one of the last two frames of capture (the search's 20 ms) is all zeros.
+    private func captureWindowHoldsSilentFrame() -> Bool {
+        let n = format.frameSamples
+        for frame in 0..<2 {
+            let start = endSampleTime - Int64((frame + 1) * n)
+            guard start >= 0 else { return true }
+            var silent = true
+            for i in 0..<n where heardSample(start + Int64(i)) != 0 { silent = false; break }
+            if silent { return true }
+        }
+        return false
     }
 
     /// The lag within ±`relocateSpanMs` of `delaySamples` where the last 20 ms of capture

@@ -52,6 +52,9 @@ struct PromptEchoLoop {
     var delayStep: (atMs: Int, extraMs: Int)?
     /// The line returns no echo before this ms (a caller switching to speakerphone mid-call).
     var echoFromMs = 0
+    /// A capture frame of digital silence at this ms (a lost packet the jitter buffer could
+    /// not fill), usually with a `delayStep` at the same time.
+    var silentFrameAtMs: Int?
     var configuration = ListeningConfiguration(echo: EchoCanceller.Configuration(noiseSuppression: false))
     var seed: UInt64 = 3
 
@@ -121,7 +124,7 @@ struct PromptEchoLoop {
                 if noiseRms > 0 { v += noiseRms * noise.next() }
                 let k = t - nearAtMs * 8
                 if k >= 0, k < near.count { v += Double(near[k]) }
-                capture[i] = MuLaw.roundTrip(v)
+                capture[i] = ms == silentFrameAtMs ? 0 : MuLaw.roundTrip(v)
             }
             let ts = UInt32(truncatingIfNeeded: t0)
             let status = playing
