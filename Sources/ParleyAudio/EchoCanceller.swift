@@ -179,20 +179,26 @@ public final class EchoCanceller {
         return meanSquare > 0 ? 10 * log10(meanSquare / 1073741824) : -100
     }
 
-    /// Correlation with the reference at the known delay; when it is low although the
-    /// capture could be nothing but echo (no louder than half the loudest frame played
-    /// within the echo's reach: ERL ≥ 6 dB with 3 dB margin), the echo may have moved:
-    /// `EchoReference.relocate()` searches for it around the known delay.
+    /// Correlation with the reference at the known delay; when it is too low for the gate
+    /// to take the frame for echo (under `relocateBelowCorrelation`) although the capture
+    /// could be nothing but echo (no louder than half the loudest frame played within the
+    /// echo's reach: ERL ≥ 6 dB with 3 dB margin), the echo may have moved:
+    /// `EchoReference.relocate()` searches for it around the known delay. (From 0.6 only,
+    /// an echo 20 ms later after a lost frame correlated 0.62–0.66 at the old delay: no
+    /// search, and three frames taken for the caller stopped the prompt.)
     func echoCorrelation(captureEnergy: Float) -> Float? {
         guard let c = reference.echoCorrelation() else { return nil }
         let maxPlayed = reference.maxPlayedEnergyInEchoWindow
-        if c < 0.6, maxPlayed > 100_000, captureEnergy > 1_000, captureEnergy <= 0.5 * maxPlayed,
+        if c < Self.relocateBelowCorrelation, maxPlayed > 100_000, captureEnergy > 1_000, captureEnergy <= 0.5 * maxPlayed,
            let moved = reference.relocate() {
             return moved
         }
         return c
     }
     var maxPlayedEnergyInEchoWindow: Float { reference.maxPlayedEnergyInEchoWindow }
+    /// The classifier's default echo correlation limit: below it a frame is not echo by
+    /// correlation alone.
+    static let relocateBelowCorrelation: Float = 0.85
 
     /// The APM voice flag of the last frame.
     public var hasVoice: Bool { skippedLastFrame ? false : (lastProcessor?.hasVoice ?? false) }
@@ -233,9 +239,19 @@ public final class EchoCanceller {
     /// `assumed` (ERL ≥ 6 dB with a margin) until a second of prompt has shown what the line
     /// returns, then 6 dB over that, between `minimumUnknownDelayRatio` and `assumed`. A
     /// caller on a line without echo, quieter than the prompt, can then still barge in.
-    func unknownDelayEchoRatio(assumed: Float) -> Float {
+    ///
+    /// What the line returned before is no promise for this frame: echo can appear mid-call
+    /// (a caller switching to speakerphone) or come back louder than the faded share. A frame
+    /// of `captureEnergy` that only the learnt bar lets through is searched for the prompt's
+    /// echo at every delay within reach; echo there keeps the assumed bar for it (and, as a
+    /// frame not taken for speech, teaches the coupling the echo's share).
+    func unknownDelayEchoRatio(assumed: Float, captureEnergy: Float) -> Float {
         guard unknownDelayCouplingFrames >= Self.couplingEvidenceFrames else { return assumed }
-        return min(assumed, max(Self.minimumUnknownDelayRatio, 4 * unknownDelayCoupling))
+        let learnt = min(assumed, max(Self.minimumUnknownDelayRatio, 4 * unknownDelayCoupling))
+        guard learnt < assumed, isActive, !reference.isDelayConfident else { return learnt }
+        let maxPlayed = reference.maxPlayedEnergyInEchoWindow
+        guard captureEnergy > learnt * maxPlayed, captureEnergy <= assumed * maxPlayed else { return learnt }
+        return reference.echoAtAnyDelay() ? assumed : learnt
     }
 
     /// Learns the echo path gain and the canceller's enhancement from a frame the echo

@@ -52,7 +52,8 @@ struct EchoReference {
         playedFrameEnergy = [Float](repeating: 0, count: maxDelayMs / AudioFormat.frameMs + 4)
         estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
         searchCapture = [Float](repeating: 0, count: format.samples(ms: 40))
-        let playedCount = max(format.samples(ms: 40 + 2 * 4), format.samples(ms: 20 + 2 * Self.relocateSpanMs)) + 1
+        let playedCount = max(format.samples(ms: 40 + 2 * 4), format.samples(ms: 20 + 2 * Self.relocateSpanMs),
+                              format.samples(ms: 20 + maxDelayMs)) + 1
         searchPlayed = [Float](repeating: 0, count: playedCount)
         coarseStride = max(1, format.sampleRate / 2000)
         coarseCapture = [Float](repeating: 0, count: searchCapture.count / coarseStride + 1)
@@ -207,8 +208,12 @@ struct EchoReference {
     /// again: a lag correlating ≥ 0.9 is the echo (a caller's voice does not correlate with
     /// the prompt at any lag), and becomes the delay. At most every 20 ms.
     /// Returns the correlation at the new delay, nil when nothing was found.
+    ///
+    /// A window that holds a frame of digital silence (a lost packet the jitter buffer could
+    /// not fill, often where the path's delay moves) can correlate ≥ 0.9 nowhere: it is not
+    /// searched and does not hold back the search of the next frame.
     mutating func relocate() -> Float? {
-        guard isDelayConfident, framesSinceRelocate >= 2 else { return nil }
+        guard isDelayConfident, framesSinceRelocate >= 2, !captureWindowHoldsSilentFrame() else { return nil }
         framesSinceRelocate = 0
         guard let found = relocationSearch(around: fineDelaySamples, search: .coarseToFine),
               abs(found.lag - fineDelaySamples) > format.samples(ms: 1) else { return nil }
@@ -218,14 +223,37 @@ struct EchoReference {
         return found.correlation
     }
 
+    /// Whether one of the last two frames of capture (the search's 20 ms) is all zeros.
+    private func captureWindowHoldsSilentFrame() -> Bool {
+        let n = format.frameSamples
+        for frame in 0..<2 {
+            let start = endSampleTime - Int64((frame + 1) * n)
+            guard start >= 0 else { return true }
+            var silent = true
+            for i in 0..<n where heardSample(start + Int64(i)) != 0 { silent = false; break }
+            if silent { return true }
+        }
+        return false
+    }
+
     /// The lag within ±`relocateSpanMs` of `delaySamples` where the last 20 ms of capture
     /// correlates ≥ 0.9 with the reference (nil: none). Changes no state but the scratch.
     mutating func relocationSearch(around delaySamples: Int, search: LagSearch) -> (lag: Int, correlation: Float)? {
         let span = format.samples(ms: Self.relocateSpanMs)
-        let lo = max(0, delaySamples - span)
-        let hi = min(format.samples(ms: maxDelayMs), delaySamples + span)
+        return relocationSearch(lo: max(0, delaySamples - span),
+                                hi: min(format.samples(ms: maxDelayMs), delaySamples + span), search: search)
+    }
+
+    private mutating func relocationSearch(lo: Int, hi: Int, search: LagSearch) -> (lag: Int, correlation: Float)? {
         guard lo < hi else { return nil }
         return bestLag(window: format.samples(ms: 20), lo: lo, hi: hi, threshold: 0.9, search: search)
+    }
+
+    /// Whether the last 20 ms of capture is the prompt's echo at some delay within reach
+    /// (a lag from 0 to `maxDelayMs` correlating ≥ 0.9 with the reference), for a frame heard
+    /// while no delay is known. A caller's voice does not correlate with the prompt at any lag.
+    mutating func echoAtAnyDelay() -> Bool {
+        relocationSearch(lo: 0, hi: format.samples(ms: maxDelayMs), search: .coarseToFine) != nil
     }
 
     /// How `bestLag` visits the lags.

@@ -42,7 +42,8 @@ extension ListeningPipeline {
             residualEnergy: echo.linearResidualEnergy,
             expectedResidualEcho: echoExpected ? echo.expectedResidualEchoEnergy() : 0,
             lowBandEnergy: echo.lowBandResidualEnergy,
-            unknownDelayEchoRatio: echo.unknownDelayEchoRatio(assumed: classifier.configuration.unknownDelayEchoRatio))
+            unknownDelayEchoRatio: echo.unknownDelayEchoRatio(assumed: classifier.configuration.unknownDelayEchoRatio,
+                                                              captureEnergy: captureEnergy))
         if echoExpected && verdict != .voiced {
             echo.learnEcho(captureEnergy: captureEnergy, cleanedDbfs: energyDbfs, correlation: correlation)
             echo.learnCoupling(captureEnergy: captureEnergy)

@@ -83,3 +83,27 @@ extension PromptEchoLineTests {
         #expect(outcome.digits == ["1"], "digits \(outcome.digits)")
     }
 }
+
+extension PromptEchoLineTests {
+    /// A stall of the caller's side: one capture frame lost (digital silence) and the echo
+    /// 10 or 20 ms later from then on (end to end: a silent caller's 120 ms echo came back
+    /// at 130 ms after a lost frame, and offer stopped for it). The search that would have
+    /// found the new delay ran on the window holding the lost frame, found nothing, and
+    /// waited; the next frames correlated 0.62–0.66 at the old delay, above the 0.6 that
+    /// asks for a search but under the 0.85 that makes a frame echo.
+    @Test(arguments: [10, 20])
+    func aLostFrameAndADelayStepDoNotStopThePrompt(stepMs: Int) throws {
+        var failures: [String] = []
+        for atMs in stride(from: 5_000, through: 12_000, by: 370) {
+            var loop = PromptEchoLoop(files: try Self.helloAndOffer(), delayMs: 120, erlDb: 6)
+            loop.delayStep = (atMs, stepMs)
+            loop.silentFrameAtMs = atMs
+            loop.packetMs = 20
+            let outcome = try loop.run()
+            if !outcome.stops.isEmpty {
+                failures.append("at \(atMs) ms: stopped at \(outcome.stops.map { "\($0.atMs) ms (file \($0.file))" })")
+            }
+        }
+        #expect(failures.isEmpty, "step \(stepMs) ms after a lost frame:\n\(failures.joined(separator: "\n"))")
+    }
+}

@@ -50,6 +50,11 @@ struct PromptEchoLoop {
     var tailMs = 1_500
     /// Extra delay added to the echo path from this ms on (a jitter buffer growing mid-call).
     var delayStep: (atMs: Int, extraMs: Int)?
+    /// The line returns no echo before this ms (a caller switching to speakerphone mid-call).
+    var echoFromMs = 0
+    /// A capture frame of digital silence at this ms (a lost packet the jitter buffer could
+    /// not fill), usually with a `delayStep` at the same time.
+    var silentFrameAtMs: Int?
     var configuration = ListeningConfiguration(echo: EchoCanceller.Configuration(noiseSuppression: false))
     var seed: UInt64 = 3
 
@@ -115,11 +120,11 @@ struct PromptEchoLoop {
             if let step = delayStep, ms >= step.atMs { delay += step.extraMs * 8 }
             for i in 0..<n {
                 let t = t0 + i
-                var v = t >= delay ? Double(played[t - delay]) * gain : 0
+                var v = t >= delay && t >= echoFromMs * 8 ? Double(played[t - delay]) * gain : 0
                 if noiseRms > 0 { v += noiseRms * noise.next() }
                 let k = t - nearAtMs * 8
                 if k >= 0, k < near.count { v += Double(near[k]) }
-                capture[i] = MuLaw.roundTrip(v)
+                capture[i] = ms == silentFrameAtMs ? 0 : MuLaw.roundTrip(v)
             }
             let ts = UInt32(truncatingIfNeeded: t0)
             let status = playing
