@@ -16,8 +16,10 @@ extension EchoCanceller {
     /// without echo or noise sends this most of the call, and the APM was most of such a
     /// call's listening cost (`parley bench audio`, row `8k_playing_quiet_line_aec`).
     ///
-    /// The APM is not told of the frames it missed. Fed them afterwards with their silent
-    /// capture, it cancelled echo that appeared after the silence less well in the first
+    /// The canceller first runs `startupFrames` frames whatever they hold: skipped through
+    /// its startup, it left echo that appeared later at −60 dBFS instead of −90. After that
+    /// the APM is not told of the frames it missed: fed them afterwards with their silent
+    /// capture, it cancelled echo that appeared after the silence less well in its first
     /// 250 ms (−47 against −60 dBFS left), and the same after that (`DigitalSilenceTests`).
     func skipFrame(capture: borrowing [Int16]) {
         var energy: Float = 0

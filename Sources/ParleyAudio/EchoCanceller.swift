@@ -86,17 +86,12 @@ public final class EchoCanceller {
         if let canceller, canceller.setEchoSuppression(level: configuration.suppression.rawValue) != 0 {
             throw AudioError(.processorRejected, "echo suppression level \(configuration.suppression)")
         }
-        // Silent frames through each APM now: webrtc allocates some buffers on first use
+        // One silent frame through each APM now: webrtc allocates some buffers on first use
         // (AECM with noise suppression: its copy of the noisy capture), which would otherwise
         // happen on the media thread at a call's first prompt (`parley bench audio`, mix rows).
-        // The AEC also cancels far less while young: echo from its first frame on stayed at
-        // about −60 dBFS after it for seconds, against −90 once it had run 40 frames first
-        // (`DigitalSilenceTests`), so it is run through its startup here, off the media thread.
         if let canceller {
-            for _ in 0..<Self.startupFrames {
-                canceller.processReverse(silence: ())
-                canceller.processCapture(streamDelayMs: 0)
-            }
+            canceller.processReverse(silence: ())
+            canceller.processCapture(streamDelayMs: 0)
         }
         listener.processCapture(streamDelayMs: 0)
     }
@@ -146,7 +141,7 @@ public final class EchoCanceller {
             linearResidualEnergy = e / Float(format.frameSamples)
             lowBandResidualEnergy = lowBand.meanSquare(of: captureScratch, count: format.frameSamples)
         }
-        if isDigitalSilence(capture) {
+        if (!active || activeFrameCount >= Self.startupFrames) && isDigitalSilence(capture) {
             // Nothing to cancel and nothing to hear: the APM is not run.
             skipFrame(capture: capture)
             return
@@ -217,8 +212,9 @@ public final class EchoCanceller {
     private(set) var unknownDelayCoupling: Float = 0
     private(set) var unknownDelayCouplingFrames = 0
 
-    /// Silent frames the AEC is run through when it is made (its startup: 20 were not
-    /// enough, 40 were).
+    /// Frames the AEC runs on every frame, silent or not, before digital silence may skip
+    /// it: echo that meets it in its startup is left some 30 dB higher for seconds (20
+    /// frames were not enough, 40 were; `DigitalSilenceTests`).
     static let startupFrames = 50
 
     /// Frames of loud prompt (1 s) the coupling needs before it relaxes the gate.
