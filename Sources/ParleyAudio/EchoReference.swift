@@ -83,12 +83,10 @@ struct EchoReference {
         heard[Int(t % Int64(heard.count))]
     }
 
-    /// Largest played frame energy over the possible echo window (now back to `maxDelayMs`).
-    var maxPlayedEnergyInEchoWindow: Float {
-        var m: Float = 0
-        for e in playedFrameEnergy where e > m { m = e }
-        return m
-    }
+    /// Largest played frame energy over the possible echo window (now back to `maxDelayMs`),
+    /// taken once per frame in `write`: the gate, the correlation, the coupling and the
+    /// estimator all read it.
+    private(set) var maxPlayedEnergyInEchoWindow: Float = 0
 
     /// Mean-square energy of what was played one (estimated) delay before the newest frame.
     func playedEnergyAtDelay() -> Float {
@@ -136,6 +134,9 @@ struct EchoReference {
         }
         let frameIndex = Int((sampleTime / Int64(n)) % Int64(playedFrameEnergy.count))
         playedFrameEnergy[frameIndex] = energy / Float(n)
+        var loudest: Float = 0
+        for e in playedFrameEnergy where e > loudest { loudest = e }
+        maxPlayedEnergyInEchoWindow = loudest
         endSampleTime = sampleTime + Int64(n)
 
         let active = updateEstimate && maxPlayedEnergyInEchoWindow > 1000

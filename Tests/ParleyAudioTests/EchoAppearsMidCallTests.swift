@@ -37,7 +37,7 @@ import ParleyAudio
     /// caller still stops the prompt.
     @Test func aCallerStillBargesInAfterTheEchoAppeared() throws {
         let files = try PromptEchoLineTests.helloAndOffer()
-        let offerStartMs = 200 + files[0..<3].map(\.samples.count).reduce(0, +) / 8
+        let offerStartMs = PromptEchoLineTests.offerStartMs(files)
         var loop = PromptEchoLoop(files: files, delayMs: 100, erlDb: 6)
         loop.echoFromMs = 2_200
         loop.packetMs = 20

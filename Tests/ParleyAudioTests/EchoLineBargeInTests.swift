@@ -13,7 +13,7 @@ import ParleyAudio
     @Test(arguments: [1_460, 1_480, 1_500, 1_520, 1_540, 1_560, 1_580])
     func aYesAcrossTheEndOfAFileStillStopsThePrompt(intoOfferMs: Int) throws {
         let files = try PromptEchoLineTests.helloAndOffer()
-        let offerStartMs = 200 + files[0..<3].map(\.samples.count).reduce(0, +) / 8
+        let offerStartMs = PromptEchoLineTests.offerStartMs(files)
         var loop = PromptEchoLoop(files: files, delayMs: 140, erlDb: 6)
         loop.packetMs = 20
         loop.tailMs = 300

@@ -21,6 +21,12 @@ import ParleyAudio
          .init(samples: try PromptEchoLoop.load("offer-a-2.wav"), policy: .immediate)]
     }
 
+    /// Where offer (the fourth file of `helloAndOffer`) starts in the loop's time, after
+    /// the loop's default 200 ms lead.
+    static func offerStartMs(_ files: [PromptEchoLoop.File]) -> Int {
+        200 + files[0..<3].map(\.samples.count).reduce(0, +) / 8
+    }
+
     @Test(arguments: [100, 160, 180, 200, 240, 280])
     func echoAloneNeverStopsAPrompt(delayMs: Int) throws {
         for snr in [nil, 20.0] as [Double?] {
@@ -37,7 +43,7 @@ import ParleyAudio
     @Test(arguments: [100, 200])
     func aCallerStillBargesInOverTheEcho(delayMs: Int) throws {
         let files = try Self.helloAndOffer()
-        let offerStartMs = 200 + files[0..<3].map(\.samples.count).reduce(0, +) / 8
+        let offerStartMs = Self.offerStartMs(files)
         let speech = try PromptEchoLoop.load("../../sim/speech/no-thanks.wav")
         var loop = PromptEchoLoop(files: files, delayMs: delayMs, erlDb: 6)
         loop.near = speech
@@ -78,7 +84,7 @@ extension PromptEchoLineTests {
         }
         var loop = PromptEchoLoop(files: files, delayMs: 160, erlDb: 6)
         loop.near = tone
-        loop.nearAtMs = 200 + files[0..<3].map(\.samples.count).reduce(0, +) / 8 + 1_000
+        loop.nearAtMs = Self.offerStartMs(files) + 1_000
         let outcome = try loop.run()
         #expect(outcome.digits == ["1"], "digits \(outcome.digits)")
     }

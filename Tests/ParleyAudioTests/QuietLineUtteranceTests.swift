@@ -51,7 +51,7 @@ import Testing
     /// from 1.3 s to 2.3 s into offer is heard from its first 40 ms, as one stretch of speech.
     @Test func yesPleaseOverThePromptIsOneUtterance() throws {
         let files = try PromptEchoLineTests.helloAndOffer()
-        let offerStartMs = 200 + files[0..<3].map(\.samples.count).reduce(0, +) / 8
+        let offerStartMs = PromptEchoLineTests.offerStartMs(files)
         let near = try PromptEchoLoop.load("../../sim/speech/yes-please.wav")
         var split: [String] = []
         var unheard: [Int] = []
