@@ -5,6 +5,7 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private let session: RecognitionSession
     private let decoder: PocketSphinxDecoder
     private let pool: DecoderPool
+    private let mode: RecognitionHints.Mode
     private let grammar: GrammarCompiler.Grammar?
     private let partialIntervalSamples: Int
     private let rejectionScorePerFrame: Double
@@ -14,9 +15,11 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private var samplesSincePartial = 0
     private var lastPartial = ""
     private var finished = false
+    private var started = false
 
-    init(session: RecognitionSession, decoder: PocketSphinxDecoder, pool: DecoderPool,
+    init(session: RecognitionSession, decoder: PocketSphinxDecoder, pool: DecoderPool, mode: RecognitionHints.Mode,
          grammar: GrammarCompiler.Grammar?, partialIntervalSamples: Int, rejectionScorePerFrame: Double) {
+        self.mode = mode
         self.rejectionScorePerFrame = rejectionScorePerFrame
         self.session = session
         self.decoder = decoder
@@ -27,13 +30,25 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
         output = [Int16](repeating: 0, count: 3200)
     }
 
+    var isEnding: Bool { session.currentControl != .listening }
+
     func step() -> Bool {
         if finished { return false }
         // Read the control first: audio pushed before end of speech is then in the ring.
         let control = session.currentControl
         if control == .cancelled {
-            _ = try? decoder.endUtterance()
+            if started { _ = try? decoder.endUtterance() }
             return done(healthy: true)
+        }
+        if !started {
+            do {
+                try startDecoder()
+            } catch {
+                // A grammar pocketsphinx rejects leaves the decoder as it was.
+                let more = done(healthy: error.code == .invalidGrammar)
+                session.emitTerminal(.asrError(error))
+                return more
+            }
         }
         do {
             try drain()
@@ -53,6 +68,20 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
             return more
         }
         return true
+    }
+
+    /// Activates the grammar (or the language model) and starts the utterance; the audio
+    /// pushed meanwhile waits in the ring.
+    private func startDecoder() throws(SpeechError) {
+        switch mode {
+        case .grammar:
+            guard let grammar else { throw SpeechError(.invalidGrammar, "grammar mode without a grammar") }
+            try decoder.useGrammar(grammar.jsgf, key: grammar.key)
+        case .largeVocabulary:
+            try decoder.useLanguageModel()
+        }
+        try decoder.startUtterance()
+        started = true
     }
 
     private func done(healthy: Bool) -> Bool {

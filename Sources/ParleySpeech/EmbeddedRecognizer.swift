@@ -54,6 +54,10 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
     let languageModelPool: DecoderPool
     private let workers: [EngineWorker]
     private let nextWorker = Atomic<Int>(0)
+    /// Compiled grammars by intent set: every decoder shares the model's dictionary, so a
+    /// set compiles the same on any of them.
+    private let grammars = Mutex<[[IntentDefinition]: GrammarCompiler.Grammar]>([:])
+    private static let maximumCachedGrammars = 256
 
     public init(configuration: Configuration = Configuration()) throws(SpeechError) {
         try configuration.model.validate()
@@ -88,30 +92,40 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         let pool = hints.mode == .grammar ? grammarPool : languageModelPool
         let decoder = try pool.lease()
         var grammar: GrammarCompiler.Grammar?
-        do {
-            switch hints.mode {
-            case .grammar:
-                let compiled = try GrammarCompiler(garbageWeight: configuration.garbageWeight)
-                    .compile(hints.intents, isKnownWord: decoder.hasWord)
-                try decoder.useGrammar(compiled.jsgf, key: compiled.key)
-                grammar = compiled
-            case .largeVocabulary:
-                try decoder.useLanguageModel()
+        if hints.mode == .grammar {
+            do {
+                grammar = try compiledGrammar(hints.intents, isKnownWord: decoder.hasWord)
+            } catch {
+                pool.giveBack(decoder, healthy: true)
+                throw error
             }
-            try decoder.startUtterance()
-        } catch {
-            pool.giveBack(decoder, healthy: error.code == .invalidGrammar)
-            throw error
         }
         let index = nextWorker.add(1, ordering: .relaxed).oldValue % workers.count
         let worker = workers[index]
         let session = RecognitionSession(
             hints: hints, ringCapacitySamples: hints.sampleRateHz * configuration.ringCapacityMs / 1000,
             onControl: { worker.wake() })
-        let job = EmbeddedJob(session: session, decoder: decoder, pool: pool, grammar: grammar,
+        // The decoder is set up (the grammar's search built, tens of ms the first time a
+        // decoder meets it) by the job on its worker, not here on the caller's thread.
+        let job = EmbeddedJob(session: session, decoder: decoder, pool: pool, mode: hints.mode, grammar: grammar,
                               partialIntervalSamples: 16 * configuration.partialIntervalMs,
                               rejectionScorePerFrame: configuration.rejectionScorePerFrame)
         worker.add(job)
         return session
+    }
+
+    /// Intent sets whose grammar is compiled and kept.
+    var cachedGrammarCount: Int { grammars.withLock { $0.count } }
+
+    /// The grammar for `intents`, compiled once per intent set.
+    private func compiledGrammar(_ intents: [IntentDefinition],
+                                 isKnownWord: (String) -> Bool) throws(SpeechError) -> GrammarCompiler.Grammar {
+        if let cached = grammars.withLock({ $0[intents] }) { return cached }
+        let compiled = try GrammarCompiler(garbageWeight: configuration.garbageWeight).compile(intents, isKnownWord: isKnownWord)
+        grammars.withLock { cache in
+            if cache.count >= Self.maximumCachedGrammars { cache.removeAll() }
+            cache[intents] = compiled
+        }
+        return compiled
     }
 }

@@ -5,6 +5,8 @@ import Synchronization
 /// A job an engine worker steps: drain the ring, decode, emit. Returns false when done.
 protocol EngineJob: AnyObject, Sendable {
     func step() -> Bool
+    /// True once its utterance has ended (or was cancelled): a caller waits on its result.
+    var isEnding: Bool { get }
 }
 
 /// A thread that steps its jobs every `pollIntervalMs`, or at once when woken (end of
@@ -41,11 +43,20 @@ final class EngineWorker: Sendable {
         while !stopped.load(ordering: .acquiring) {
             _ = wakeSignal.wait(timeout: .now() + .milliseconds(pollIntervalMs))
             let current = jobs.withLock { $0 }
-            var finished: [ObjectIdentifier] = []
-            for job in current where !job.step() { finished.append(ObjectIdentifier(job)) }
+            // Utterances that ended go first: a caller waits on each of their results,
+            // while the others' audio only has to keep up. When many turns end together
+            // a final then waits for the finals ahead of it, not for every stream's decoding.
+            var ending: Set<ObjectIdentifier> = []
+            var finished: Set<ObjectIdentifier> = []
+            for job in current where job.isEnding {
+                ending.insert(ObjectIdentifier(job))
+                if !job.step() { finished.insert(ObjectIdentifier(job)) }
+            }
+            for job in current where !ending.contains(ObjectIdentifier(job)) {
+                if !job.step() { finished.insert(ObjectIdentifier(job)) }
+            }
             if !finished.isEmpty {
-                let done = Set(finished)
-                jobs.withLock { $0.removeAll { done.contains(ObjectIdentifier($0)) } }
+                jobs.withLock { $0.removeAll { finished.contains(ObjectIdentifier($0)) } }
             }
         }
     }

@@ -98,3 +98,18 @@ extension EmbeddedRecognizerTests {
         #expect(starts[0] < audio.count / 8) // inside the utterance (ms)
     }
 }
+
+extension EmbeddedRecognizerTests {
+    @Test func aGrammarIsCompiledOncePerIntentSet() throws {
+        let recognizer = try EmbeddedRecognizer(configuration: .init(
+            maximumGrammarDecoders: 3, maximumLanguageModelDecoders: 0, prewarmGrammarDecoders: 0, workerThreads: 1))
+        let intents = try SpeechFixtures.e2eIntents()
+        let hints = RecognitionHints(mode: .grammar, intents: intents, language: "en-US", sampleRateHz: 8000)
+        try recognizer.startUtterance(hints).cancel()
+        try recognizer.startUtterance(hints).cancel()
+        #expect(recognizer.cachedGrammarCount == 1)
+        let fewer = RecognitionHints(mode: .grammar, intents: Array(intents.prefix(1)), language: "en-US", sampleRateHz: 8000)
+        try recognizer.startUtterance(fewer).cancel()
+        #expect(recognizer.cachedGrammarCount == 2)
+    }
+}
