@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ParleyRealtime
 import Synchronization
 
 /// A job an engine worker steps: drain the ring, decode, emit. Returns false when done.
@@ -19,7 +20,10 @@ final class EngineWorker: Sendable {
 
     init(name: String, pollIntervalMs: Int) {
         self.pollIntervalMs = pollIntervalMs
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            ThreadName.setCurrent(name)
+            self.run()
+        }
         thread.name = name
         thread.start()
     }

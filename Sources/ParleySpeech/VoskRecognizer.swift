@@ -1,4 +1,5 @@
 import Foundation
+import ParleyRealtime
 
 /// The network engine: streams each utterance to a server speaking the Vosk WebSocket
 /// protocol (Vosk, Kaldi and several sherpa-onnx servers). One connection per utterance:
@@ -60,7 +61,10 @@ public final class VoskRecognizer: SpeechRecognizer {
         let session = RecognitionSession(
             hints: hints, ringCapacitySamples: hints.sampleRateHz * configuration.ringCapacityMs / 1000)
         let job = VoskJob(session: session, endpoint: endpoint, tls: tls, configuration: configuration)
-        let thread = Thread { job.run() }
+        let thread = Thread {
+            ThreadName.setCurrent("parley-asr-net")
+            job.run()
+        }
         thread.name = "parley-asr-net"
         thread.start()
         return session

@@ -26,7 +26,10 @@ final class MediaEventPump: Sendable {
 
     func start() {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let thread = Thread { [self] in loop() }
+        let thread = Thread { [self] in
+            ThreadName.setCurrent("parley-pump")
+            loop()
+        }
         thread.name = "parley-pump"
         thread.start()
     }
