@@ -38,8 +38,9 @@ final class DecoderPool: Sendable {
         }
     }
 
-    /// An idle decoder, or a new one while under the maximum.
-    func lease() throws(SpeechError) -> PocketSphinxDecoder {
+    /// An idle decoder, or nil when a new one may be created: the slot is then counted as
+    /// leased, and `create` loads the decoder (slow) on whatever thread should pay for it.
+    func reserve() throws(SpeechError) -> PocketSphinxDecoder? {
         enum Outcome { case reuse(PocketSphinxDecoder), create, exhausted }
         let outcome: Outcome = state.withLock { state in
             if let decoder = state.idle.popLast() {
@@ -54,20 +55,30 @@ final class DecoderPool: Sendable {
             return .exhausted
         }
         switch outcome {
-        case .reuse(let decoder):
-            return decoder
-        case .exhausted:
-            throw SpeechError(.poolExhausted, "all \(maximumDecoders) \(kind.rawValue) decoders are leased")
-        case .create:
-            do {
-                return try PocketSphinxDecoder(model: model, kind: kind)
-            } catch {
-                state.withLock { state in
-                    state.created -= 1
-                    state.leased -= 1
-                }
-                throw error
+        case .reuse(let decoder): return decoder
+        case .create: return nil
+        case .exhausted: throw SpeechError(.poolExhausted, "all \(maximumDecoders) \(kind.rawValue) decoders are leased")
+        }
+    }
+
+    /// Loads the decoder for a slot `reserve` granted; on failure the slot is released.
+    func create() throws(SpeechError) -> PocketSphinxDecoder {
+        do {
+            return try PocketSphinxDecoder(model: model, kind: kind)
+        } catch {
+            state.withLock { state in
+                state.created -= 1
+                state.leased -= 1
             }
+            throw error
+        }
+    }
+
+    /// Gives back a slot `reserve` granted whose decoder was never created.
+    func releaseReservation() {
+        state.withLock { state in
+            state.created -= 1
+            state.leased -= 1
         }
     }
 

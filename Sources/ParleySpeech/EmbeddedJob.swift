@@ -3,10 +3,15 @@ import Foundation
 /// creation (hence `@unchecked Sendable` for the hand-over).
 final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private let session: RecognitionSession
-    private let decoder: PocketSphinxDecoder
+    /// nil until the first step loads it, when the pool granted a slot and no decoder.
+    private var decoder: PocketSphinxDecoder?
+    /// True while the job holds a pool slot whose decoder it has not created yet.
+    private var holdsReservation: Bool
     private let pool: DecoderPool
     private let mode: RecognitionHints.Mode
-    private let grammar: GrammarCompiler.Grammar?
+    /// nil in grammar mode until the first step compiles it (no decoder was at hand).
+    private var grammar: GrammarCompiler.Grammar?
+    private let grammars: GrammarCache
     private let partialIntervalSamples: Int
     private let rejectionScorePerFrame: Double
     private var upsampler = Upsampler2x()
@@ -17,12 +22,15 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private var finished = false
     private var started = false
 
-    init(session: RecognitionSession, decoder: PocketSphinxDecoder, pool: DecoderPool, mode: RecognitionHints.Mode,
-         grammar: GrammarCompiler.Grammar?, partialIntervalSamples: Int, rejectionScorePerFrame: Double) {
+    init(session: RecognitionSession, decoder: PocketSphinxDecoder?, pool: DecoderPool, mode: RecognitionHints.Mode,
+         grammar: GrammarCompiler.Grammar?, grammars: GrammarCache, partialIntervalSamples: Int,
+         rejectionScorePerFrame: Double) {
         self.mode = mode
+        self.grammars = grammars
         self.rejectionScorePerFrame = rejectionScorePerFrame
         self.session = session
         self.decoder = decoder
+        holdsReservation = decoder == nil
         self.pool = pool
         self.grammar = grammar
         self.partialIntervalSamples = partialIntervalSamples
@@ -37,24 +45,23 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
         // Read the control first: audio pushed before end of speech is then in the ring.
         let control = session.currentControl
         if control == .cancelled {
-            if started { _ = try? decoder.endUtterance() }
+            if started { _ = try? decoder?.endUtterance() }
             return done(healthy: true)
         }
-        if !started {
-            do {
-                try startDecoder()
-            } catch {
-                // A grammar pocketsphinx rejects leaves the decoder as it was.
-                let more = done(healthy: error.code == .invalidGrammar)
-                session.emitTerminal(.asrError(error))
-                return more
-            }
+        let decoder: PocketSphinxDecoder
+        do {
+            decoder = try startedDecoder()
+        } catch {
+            // A grammar that is refused leaves the decoder as it was.
+            let more = done(healthy: error.code == .invalidGrammar)
+            session.emitTerminal(.asrError(error))
+            return more
         }
         do {
-            try drain()
+            try drain(into: decoder)
             if control == .endOfSpeech {
                 try decoder.endUtterance()
-                let result = finalResult()
+                let result = finalResult(of: decoder)
                 // The decoder goes back before the caller hears the result, so the next
                 // utterance it starts finds it in the pool.
                 let more = done(healthy: true)
@@ -70,27 +77,46 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
         return true
     }
 
-    /// Activates the grammar (or the language model) and starts the utterance; the audio
-    /// pushed meanwhile waits in the ring.
-    private func startDecoder() throws(SpeechError) {
+    /// The decoder with its utterance started. The first step loads the decoder when the
+    /// pool only granted a slot, compiles the grammar when none was at hand, activates it
+    /// (or the language model) and starts the utterance; the audio pushed meanwhile waits
+    /// in the ring.
+    private func startedDecoder() throws(SpeechError) -> PocketSphinxDecoder {
+        if started, let decoder { return decoder }
+        let loaded: PocketSphinxDecoder
+        if let decoder { loaded = decoder } else {
+            holdsReservation = false // `create` returns the decoder or releases the slot
+            loaded = try pool.create()
+        }
+        decoder = loaded
         switch mode {
         case .grammar:
-            guard let grammar else { throw SpeechError(.invalidGrammar, "grammar mode without a grammar") }
-            try decoder.useGrammar(grammar.jsgf, key: grammar.key)
+            let active: GrammarCompiler.Grammar
+            if let grammar { active = grammar } else {
+                active = try grammars.grammar(for: session.hints.intents, isKnownWord: loaded.hasWord)
+            }
+            grammar = active
+            try loaded.useGrammar(active.jsgf, key: active.key)
         case .largeVocabulary:
-            try decoder.useLanguageModel()
+            try loaded.useLanguageModel()
         }
-        try decoder.startUtterance()
+        try loaded.startUtterance()
         started = true
+        return loaded
     }
 
     private func done(healthy: Bool) -> Bool {
         finished = true
-        pool.giveBack(decoder, healthy: healthy)
+        if let decoder {
+            pool.giveBack(decoder, healthy: healthy)
+        } else if holdsReservation {
+            holdsReservation = false
+            pool.releaseReservation()
+        }
         return false
     }
 
-    private func drain() throws(SpeechError) {
+    private func drain(into decoder: PocketSphinxDecoder) throws(SpeechError) {
         while true {
             let count = session.ring.read(into: &input)
             if count == 0 { return }
@@ -104,19 +130,19 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
             }
             if samplesSincePartial >= partialIntervalSamples {
                 samplesSincePartial = 0
-                emitPartialIfChanged()
+                emitPartialIfChanged(decoder)
             }
         }
     }
 
-    private func emitPartialIfChanged() {
+    private func emitPartialIfChanged(_ decoder: PocketSphinxDecoder) {
         guard let hypothesis = decoder.hypothesis(withWords: false), hypothesis.text != lastPartial else { return }
         lastPartial = hypothesis.text
         session.emitPartial(RecognitionResult(text: hypothesis.text, confidence: hypothesis.confidence, isFinal: false,
                                               isOutOfGrammar: isOutOfGrammar(hypothesis.text)))
     }
 
-    private func finalResult() -> RecognitionResult {
+    private func finalResult(of decoder: PocketSphinxDecoder) -> RecognitionResult {
         guard let hypothesis = decoder.hypothesis(withWords: true) else {
             return RecognitionResult(text: "", confidence: 0, isFinal: true, isOutOfGrammar: grammar != nil)
         }

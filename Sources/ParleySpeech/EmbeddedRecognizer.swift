@@ -54,14 +54,12 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
     let languageModelPool: DecoderPool
     private let workers: [EngineWorker]
     private let nextWorker = Atomic<Int>(0)
-    /// Compiled grammars by intent set: every decoder shares the model's dictionary, so a
-    /// set compiles the same on any of them.
-    private let grammars = Mutex<[[IntentDefinition]: GrammarCompiler.Grammar]>([:])
-    private static let maximumCachedGrammars = 256
+    private let grammars: GrammarCache
 
     public init(configuration: Configuration = Configuration()) throws(SpeechError) {
         try configuration.model.validate()
         self.configuration = configuration
+        grammars = GrammarCache(garbageWeight: configuration.garbageWeight)
         grammarPool = DecoderPool(model: configuration.model, kind: .grammar,
                                   maximumDecoders: configuration.maximumGrammarDecoders)
         languageModelPool = DecoderPool(model: configuration.model, kind: .largeVocabulary,
@@ -74,6 +72,9 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
     }
 
     deinit { workers.forEach { $0.stop() } }
+
+    /// Intent sets whose grammar is compiled and kept.
+    var cachedGrammarCount: Int { grammars.count }
 
     /// Decoders created / idle / leased, per mode.
     public var poolCounters: (grammar: (created: Int, idle: Int, leased: Int),
@@ -90,11 +91,14 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
             throw SpeechError(.unsupportedSampleRate, "\(hints.sampleRateHz) Hz")
         }
         let pool = hints.mode == .grammar ? grammarPool : languageModelPool
-        let decoder = try pool.lease()
+        // nil: a slot under the maximum, the decoder to be loaded by the job.
+        let decoder = try pool.reserve()
         var grammar: GrammarCompiler.Grammar?
-        if hints.mode == .grammar {
+        if hints.mode == .grammar, let decoder {
+            // With a dictionary at hand the grammar is compiled now, so a phrase list that
+            // has no word in it is refused here rather than in the first step.
             do {
-                grammar = try compiledGrammar(hints.intents, isKnownWord: decoder.hasWord)
+                grammar = try grammars.grammar(for: hints.intents, isKnownWord: decoder.hasWord)
             } catch {
                 pool.giveBack(decoder, healthy: true)
                 throw error
@@ -105,27 +109,14 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         let session = RecognitionSession(
             hints: hints, ringCapacitySamples: hints.sampleRateHz * configuration.ringCapacityMs / 1000,
             onControl: { worker.wake() })
-        // The decoder is set up (the grammar's search built, tens of ms the first time a
-        // decoder meets it) by the job on its worker, not here on the caller's thread.
+        // The decoder is loaded (hundreds of ms) and set up (the grammar's search built, tens
+        // of ms the first time a decoder meets it) by the job on its worker, not here on the
+        // caller's thread.
         let job = EmbeddedJob(session: session, decoder: decoder, pool: pool, mode: hints.mode, grammar: grammar,
+                              grammars: grammars,
                               partialIntervalSamples: 16 * configuration.partialIntervalMs,
                               rejectionScorePerFrame: configuration.rejectionScorePerFrame)
         worker.add(job)
         return session
-    }
-
-    /// Intent sets whose grammar is compiled and kept.
-    var cachedGrammarCount: Int { grammars.withLock { $0.count } }
-
-    /// The grammar for `intents`, compiled once per intent set.
-    private func compiledGrammar(_ intents: [IntentDefinition],
-                                 isKnownWord: (String) -> Bool) throws(SpeechError) -> GrammarCompiler.Grammar {
-        if let cached = grammars.withLock({ $0[intents] }) { return cached }
-        let compiled = try GrammarCompiler(garbageWeight: configuration.garbageWeight).compile(intents, isKnownWord: isKnownWord)
-        grammars.withLock { cache in
-            if cache.count >= Self.maximumCachedGrammars { cache.removeAll() }
-            cache[intents] = compiled
-        }
-        return compiled
     }
 }

@@ -73,6 +73,12 @@ extension EmbeddedRecognizerTests {
         #expect { try recognizer.startUtterance(hints) } throws: { ($0 as? SpeechError)?.code == .poolExhausted }
         first.cancel()
         second.cancel()
+        // Cancelled before their first step, the utterances give their slots back unused.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while recognizer.poolCounters.grammar.leased > 0, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        #expect(recognizer.poolCounters.grammar.leased == 0)
+        #expect(recognizer.poolCounters.grammar.created == recognizer.poolCounters.grammar.idle)
+        try recognizer.startUtterance(hints).cancel()
     }
 
     @Test func largeVocabularyModeProducesText() async throws {
@@ -100,16 +106,30 @@ extension EmbeddedRecognizerTests {
 }
 
 extension EmbeddedRecognizerTests {
-    @Test func aGrammarIsCompiledOncePerIntentSet() throws {
+    /// With no decoder loaded, the job loads one and compiles the grammar on its worker; the
+    /// grammar is compiled once per intent set and the decoder is reused.
+    @Test func theWorkerLoadsTheDecoderAndAGrammarIsCompiledOncePerIntentSet() async throws {
         let recognizer = try EmbeddedRecognizer(configuration: .init(
-            maximumGrammarDecoders: 3, maximumLanguageModelDecoders: 0, prewarmGrammarDecoders: 0, workerThreads: 1))
+            maximumGrammarDecoders: 1, maximumLanguageModelDecoders: 0, prewarmGrammarDecoders: 0, workerThreads: 1))
         let intents = try SpeechFixtures.e2eIntents()
-        let hints = RecognitionHints(mode: .grammar, intents: intents, language: "en-US", sampleRateHz: 8000)
-        try recognizer.startUtterance(hints).cancel()
-        try recognizer.startUtterance(hints).cancel()
+        let audio = try SpeechFixtures.audio("yes-1")
+        func recognize(_ intents: [IntentDefinition]) async throws -> RecognitionResult? {
+            let session = try recognizer.startUtterance(
+                RecognitionHints(mode: .grammar, intents: intents, language: "en-US", sampleRateHz: 8000))
+            session.push(audio)
+            session.endOfSpeech()
+            guard case .final(let result) = try await terminal(of: session, timeoutMs: 20_000).terminal else { return nil }
+            return result
+        }
+        #expect(recognizer.poolCounters.grammar.created == 0)
+        let first = try await recognize(intents)
+        #expect(first?.grammarIntent == "yes")
         #expect(recognizer.cachedGrammarCount == 1)
-        let fewer = RecognitionHints(mode: .grammar, intents: Array(intents.prefix(1)), language: "en-US", sampleRateHz: 8000)
-        try recognizer.startUtterance(fewer).cancel()
+        #expect(try await recognize(intents)?.grammarIntent == "yes")
+        #expect(recognizer.cachedGrammarCount == 1)
+        _ = try await recognize(Array(intents.prefix(1)))
         #expect(recognizer.cachedGrammarCount == 2)
+        #expect(recognizer.poolCounters.grammar.created == 1)
+        #expect(recognizer.poolCounters.grammar.leased == 0)
     }
 }
