@@ -8,8 +8,9 @@
 #   capacity-speech  capacity search, every caller turn is speech (the embedded recognizer runs);
 #                    each level's calls are placed at RAMP_RATE, so their turns come in a burst
 #   capacity-speech-steady
-#                    the same with calls arriving at STEADY_RATE calls/s (and replaced at that
-#                    rate): the turns spread over the call's length, as in live traffic
+#                    the same with each level's calls placed evenly over STEADY_RAMP_S seconds
+#                    (and ended calls replaced at that rate): the turns spread over the
+#                    call's length, as in live traffic
 #   capacity-listen-relaxed, capacity-speech-relaxed
 #                    the same with the pacing limit raised to RELAXED_PACING_MS (20): where
 #                    calls start failing, when the 1 ms pacing limit breaks first
@@ -28,8 +29,8 @@
 # FIFO_PRIORITY (parleyd's media.fifo_priority, 0 = normal scheduling; 0), DECODERS (the
 # embedded recognizer's grammar decoder pool, all loaded before the first step: the default
 # pool of 8 would cap simultaneous caller turns at 8, not the node; ~30 MB each; 64),
-# RECOGNIZER_THREADS (its worker threads, parleyd's default 2), STEADY_RATE (calls/s for
-# capacity-speech-steady, 3: about 100 calls over the ~35 s a capacity-speech call lasts).
+# RECOGNIZER_THREADS (its worker threads, parleyd's default 2), STEADY_RAMP_S (seconds over
+# which capacity-speech-steady places a level's calls, 20; a capacity-speech call lasts 28–40 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -42,8 +43,8 @@ SPEECH_START=${SPEECH_START:-5}; SPEECH_MAX=${SPEECH_MAX:-400}
 FACTOR=${FACTOR:-2}; REFINE=${REFINE:-1}; RAMP_RATE=${RAMP_RATE:-50}
 LATENCY_S=${LATENCY_S:-30}; MEMORY_CALLS=${MEMORY_CALLS:-100}; ECHO_CALLS=${ECHO_CALLS:-10}
 ECHO_CANCELLATION=${ECHO_CANCELLATION:-aec}; MEDIA_THREADS=${MEDIA_THREADS:-2}; FIFO_PRIORITY=${FIFO_PRIORITY:-0}
-DECODERS=${DECODERS:-64}; RECOGNIZER_THREADS=${RECOGNIZER_THREADS:-2}; STEADY_RATE=${STEADY_RATE:-3}
-export DECODERS RECOGNIZER_THREADS STEADY_RATE
+DECODERS=${DECODERS:-64}; RECOGNIZER_THREADS=${RECOGNIZER_THREADS:-2}; STEADY_RAMP_S=${STEADY_RAMP_S:-20}
+export DECODERS RECOGNIZER_THREADS STEADY_RAMP_S
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   nice -n 10 swift build -c release --product parleyd >&2
@@ -143,7 +144,7 @@ capacity() {
   local name=$1 scenario=$2 start=$3 max=$4; shift 4
   echo "bench-e2e: $name ($scenario, $start…$max)" >&2
   "$bin/parley" sim --capacity --target "$SIP_TARGET" --scenario "$scenario" --start "$start" --max "$max" \
-    --factor "$FACTOR" --refine "$REFINE" --step-duration "$STEP_S" --rate "${RATE:-$RAMP_RATE}" \
+    --factor "$FACTOR" --refine "$REFINE" --step-duration "$STEP_S" ${PLACING:---rate $RAMP_RATE} \
     --metrics "$METRICS" --parleyd-pid "$PARLEYD_PID" --quiet --json "$work/$name.json" "$@" >&2 || true
   [ -s "$work/$name.json" ] || echo null >"$work/$name.json"
 }
@@ -158,24 +159,24 @@ for suite in $E2E_SUITES; do
     capacity-listen) capacity capacity-listen examples/sim/capacity-listen.yaml "$LISTEN_START" "$LISTEN_MAX" ;;
     capacity-speech) capacity capacity-speech examples/sim/capacity-speech.yaml "$SPEECH_START" "$SPEECH_MAX" ;;
     capacity-speech-steady)
-      RATE=$STEADY_RATE capacity capacity-speech-steady examples/sim/capacity-speech.yaml "$SPEECH_START" "$SPEECH_MAX" ;;
+      PLACING="--ramp-seconds $STEADY_RAMP_S" capacity capacity-speech-steady examples/sim/capacity-speech.yaml "$SPEECH_START" "$SPEECH_MAX" ;;
     capacity-listen-relaxed)
       capacity capacity-listen-relaxed examples/sim/capacity-listen.yaml "$LISTEN_START" "$LISTEN_MAX" --slo-pacing-ms "$RELAXED_PACING_MS" ;;
     capacity-speech-relaxed)
       capacity capacity-speech-relaxed examples/sim/capacity-speech.yaml "$SPEECH_START" "$SPEECH_MAX" --slo-pacing-ms "$RELAXED_PACING_MS" ;;
     latency)
-      # At 80 % of the steady-arrival capacity when that suite ran (calls then arrive at
-      # STEADY_RATE), else of the burst capacity (calls placed at RAMP_RATE).
-      cap=$(held capacity-speech-steady 2>/dev/null || echo 0); latency_rate=$STEADY_RATE
-      [ "$cap" -gt 0 ] 2>/dev/null || { cap=$(held capacity-speech 2>/dev/null || echo 0); latency_rate=$RAMP_RATE; }
+      # At 80 % of the steady-arrival capacity when that suite ran (the level's calls then
+      # placed over STEADY_RAMP_S), else of the burst capacity (calls placed at RAMP_RATE).
+      cap=$(held capacity-speech-steady 2>/dev/null || echo 0); placing="--ramp-seconds $STEADY_RAMP_S"
+      [ "$cap" -gt 0 ] 2>/dev/null || { cap=$(held capacity-speech 2>/dev/null || echo 0); placing="--rate $RAMP_RATE"; }
       [ "$cap" -gt 0 ] 2>/dev/null || cap=$(held capacity-speech-relaxed 2>/dev/null || echo 0)
       [ "$cap" -gt 0 ] 2>/dev/null || cap=${LATENCY_CAPACITY:-10}
       for pct in 10 80; do
         level=$(( cap * pct / 100 )); [ "$level" -ge 1 ] || level=1
         # One level held LATENCY_S s; its figures are reported whether or not it held the objective.
-        STEP_S=$LATENCY_S RATE=$latency_rate capacity "latency-$pct" examples/sim/capacity-mix.yaml "$level" "$level" --refine 0
+        STEP_S=$LATENCY_S PLACING=$placing capacity "latency-$pct" examples/sim/capacity-mix.yaml "$level" "$level" --refine 0
       done
-      echo "$latency_rate" >"$work/latency-rate"
+      echo "\"$placing\"" >"$work/latency-placing"
       echo "$cap" >"$work/latency-capacity" ;;
     memory)
       stop_parleyd; start_parleyd; settle
@@ -240,12 +241,13 @@ if "capacity-speech" in suites:
     goals["capacity_with_recognizer_ge_100"] = {"measured": held, "met": held >= 100}
 if "capacity-speech-steady" in suites:
     out["capacity_speech_steady"] = search("capacity-speech-steady")
-    if out["capacity_speech_steady"]: out["capacity_speech_steady"]["arrival_rate_per_s"] = float(os.environ["STEADY_RATE"])
+    if out["capacity_speech_steady"]: out["capacity_speech_steady"]["ramp_seconds"] = float(os.environ["STEADY_RAMP_S"])
     held = (out["capacity_speech_steady"] or {}).get("max_concurrency_held") or 0
     goals["capacity_with_recognizer_ge_100_steady_arrivals"] = {"measured": held, "met": held >= 100}
 if "latency" in suites:
     cap = read("latency-capacity")
-    lat = {"capacity_used": cap, "arrival_rate_per_s": read("latency-rate")}
+    placing = os.path.join(work, "latency-placing")
+    lat = {"capacity_used": cap, "placing": json.load(open(placing)) if os.path.exists(placing) else None}
     for pct in (10, 80):
         s = one("latency-%d" % pct)
         lat["at_%dpct" % pct] = s and {k: s.get(k) for k in ["concurrency", "held", "calls", "setup_p95_ms", "first_prompt_p95_ms",

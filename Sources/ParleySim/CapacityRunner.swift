@@ -10,6 +10,10 @@ public struct CapacityRunOptions: Sendable {
     public var stepDurationSeconds: Double
     /// New calls per second while a level ramps up (and while calls are replaced).
     public var ratePerSecond: Double
+    /// When set, each level's calls are placed evenly over this many seconds instead
+    /// (rate = level / rampSeconds): the calls' turns then spread over the ramp, as in live
+    /// traffic, at every level, where a fixed rate bunches a large level's calls together.
+    public var rampSeconds: Double?
     /// Bisection steps between the last level held and the first broken.
     public var refineSteps: Int
     public var localHost: String
@@ -18,7 +22,7 @@ public struct CapacityRunOptions: Sendable {
     public var seed: UInt64
 
     public init(target: SocketAddress, start: Int, ramp: CapacitySearch.Ramp, max: Int, stepDurationSeconds: Double,
-                ratePerSecond: Double = 100, refineSteps: Int = 0, localHost: String = "127.0.0.1",
+                ratePerSecond: Double = 100, rampSeconds: Double? = nil, refineSteps: Int = 0, localHost: String = "127.0.0.1",
                 calledUser: String = "parley", loopbackOnly: Bool = false, seed: UInt64 = 1) {
         self.target = target
         self.start = start
@@ -26,6 +30,7 @@ public struct CapacityRunOptions: Sendable {
         self.max = max
         self.stepDurationSeconds = stepDurationSeconds
         self.ratePerSecond = ratePerSecond
+        self.rampSeconds = rampSeconds
         self.refineSteps = refineSteps
         self.localHost = localHost
         self.calledUser = calledUser
@@ -37,9 +42,16 @@ public struct CapacityRunOptions: Sendable {
     /// new calls replace ended ones until the ramp-up time plus the hold has passed, then
     /// the calls under way finish.
     public func runOptions(level: Int, step: Int) -> SimRunOptions {
-        SimRunOptions(target: target, calls: nil, concurrency: level, ratePerSecond: ratePerSecond,
-                      durationSeconds: Double(level) / ratePerSecond + stepDurationSeconds, localHost: localHost,
-                      calledUser: calledUser, loopbackOnly: loopbackOnly, seed: seed &+ UInt64(step))
+        let rate = rate(level: level)
+        return SimRunOptions(target: target, calls: nil, concurrency: level, ratePerSecond: rate,
+                             durationSeconds: Double(level) / rate + stepDurationSeconds, localHost: localHost,
+                             calledUser: calledUser, loopbackOnly: loopbackOnly, seed: seed &+ UInt64(step))
+    }
+
+    /// New calls per second at `level`.
+    public func rate(level: Int) -> Double {
+        guard let rampSeconds, rampSeconds > 0 else { return ratePerSecond }
+        return Double(Swift.max(1, level)) / rampSeconds
     }
 }
 

@@ -14,6 +14,7 @@ extension SimCommand {
         var max = 2_000
         var stepDurationSeconds = 30.0
         var refineSteps = 2
+        var rampSeconds: Double?
         var settleSeconds = 5.0
         var metrics: URL?
         var parleydPID: Int32?
@@ -28,7 +29,7 @@ extension SimCommand {
     static let capacityUsage = """
         capacity search: parley sim --capacity --target HOST:PORT --scenario FILE
                           [--start N] [--step N | --factor F] [--max N] [--step-duration S]
-                          [--rate R] [--refine N] [--settle S] [--metrics URL] [--parleyd-pid PID]
+                          [--rate R | --ramp-seconds S] [--refine N] [--settle S] [--metrics URL] [--parleyd-pid PID]
                           [--slo-pacing-ms MS] [--slo-loss-pct P] [--slo-response-ms MS] [--slo-failed N]
                           [--json OUT] [--quiet]
           --capacity       ramp concurrency until the objective breaks; report the highest level held
@@ -37,6 +38,8 @@ extension SimCommand {
           --max            last level tried (default 2000)
           --step-duration  hold each level this long, after ramping up (default 30 s)
           --rate           new calls per second while ramping up (default 100)
+          --ramp-seconds   place each level's calls evenly over S seconds instead (rate = level / S), and
+                           replace ended calls at that rate: their turns spread as in live traffic
           --refine         bisection steps between the last level held and the first broken (default 2)
           --settle         pause between steps; with --metrics, until parleyd has no call up (default 5 s)
           --metrics        parleyd's Prometheus endpoint (http://127.0.0.1:PORT/metrics): its calls up,
@@ -58,6 +61,7 @@ extension SimCommand {
         case "--max": guard let n = int(1), n <= 10_000 else { return .fail("--max must be 1…10000") }; c.max = n
         case "--step-duration": guard let s = double(1) else { return .fail("--step-duration must be ≥ 1 s") }; c.stepDurationSeconds = s
         case "--refine": guard let n = int(0) else { return .fail("--refine must be ≥ 0") }; c.refineSteps = n
+        case "--ramp-seconds": guard let s = double(0.001) else { return .fail("--ramp-seconds must be positive") }; c.rampSeconds = s
         case "--settle": guard let s = double(0) else { return .fail("--settle must be ≥ 0 s") }; c.settleSeconds = s
         case "--metrics":
             guard let url = URL(string: v), url.scheme == "http" || url.scheme == "https" else { return .fail("bad --metrics URL '\(v)'") }
@@ -85,8 +89,10 @@ extension SimCommand {
         let rate = a.rate ?? 100
         let options = CapacityRunOptions(target: target, start: c.start, ramp: c.ramp, max: c.max,
                                          stepDurationSeconds: c.stepDurationSeconds, ratePerSecond: rate,
-                                         refineSteps: c.refineSteps, localHost: a.local, calledUser: a.called, seed: a.seed)
-        print("capacity search: scenario \(scenario.name) → \(target), hold \(Int(c.stepDurationSeconds)) s per level, ramp \(rate) calls/s")
+                                         rampSeconds: c.rampSeconds, refineSteps: c.refineSteps, localHost: a.local,
+                                         calledUser: a.called, seed: a.seed)
+        let ramp = c.rampSeconds.map { "each level placed over \($0) s" } ?? "ramp \(rate) calls/s"
+        print("capacity search: scenario \(scenario.name) → \(target), hold \(Int(c.stepDurationSeconds)) s per level, \(ramp)")
         print(CapacitySearch.tableHeader)
         fflush(nil)
         let probe = ProbeBox()

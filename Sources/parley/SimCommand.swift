@@ -91,6 +91,7 @@ enum SimCommand {
         guard a.scenario != nil else { return .fail("--scenario is required") }
         if a.capacity.enabled {
             if a.capacity.stepCalls != nil && a.capacity.factor != nil { return .fail("--step and --factor exclude each other") }
+            if a.capacity.rampSeconds != nil && a.rate != nil { return .fail("--rate and --ramp-seconds exclude each other") }
             if a.calls != nil || a.duration != nil || arguments.contains("--concurrency") {
                 return .fail("--capacity sets calls, concurrency and duration per step (--start, --step/--factor, --max, --step-duration)")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyRealtime
 import Testing
 @testable import ParleySim
 
@@ -88,5 +89,23 @@ import Testing
         _ = Self.drive(&none, limit: 1)
         let empty = try JSONSerialization.jsonObject(with: Data(none.json().utf8)) as? [String: Any]
         #expect(empty?["max_concurrency_held"] is NSNull)
+    }
+}
+
+extension CapacitySearchTests {
+    @Test func aRampInSecondsPlacesEveryLevelOverTheSameTime() throws {
+        let target = try #require(SocketAddress(host: "127.0.0.1", port: 5060))
+        let fixed = CapacityRunOptions(target: target, start: 10, ramp: .geometric(factor: 2), max: 100,
+                                       stepDurationSeconds: 20, ratePerSecond: 50)
+        #expect(fixed.runOptions(level: 100, step: 0).ratePerSecond == 50)
+        #expect(fixed.runOptions(level: 100, step: 0).durationSeconds == 22)
+        var spread = fixed
+        spread.rampSeconds = 25
+        for level in [10, 100, 400] {
+            let run = spread.runOptions(level: level, step: 1)
+            #expect(run.ratePerSecond == Double(level) / 25)
+            #expect(run.durationSeconds == 45)
+            #expect(run.concurrency == level)
+        }
     }
 }
