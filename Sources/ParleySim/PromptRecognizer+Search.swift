@@ -25,6 +25,8 @@ extension PromptRecognizer {
         public var alignments = 0
         /// Frames compared (8 bands each); `alignments × windowFrames` without pruning.
         public var framesCompared = 0
+
+        public init() {}
     }
 
     /// Bound checks leave this much room for rounding (relative to the norms' product):
@@ -41,6 +43,9 @@ extension PromptRecognizer {
     }
 
     /// Every alignment, but each dropped as soon as its bound falls below the score needed.
+    /// Two passes per recording: the first compares every alignment's first frames without
+    /// a branch (it keeps the survivors and their partial sums in scratch; most alignments
+    /// end there), the second finishes the survivors with a check every few frames.
     mutating func prunedSearch(atLeast floor: Float) -> Candidate? {
         let n = configuration.windowFrames
         let stride = PromptReference.pruneStrideFrames
@@ -58,23 +63,45 @@ extension PromptRecognizer {
             let tails = ref.tailNorms
             let checks = min(ref.pruneChecks, liveTails.count)
             alignments += count
-            alignmentLoop: for k in 0..<count {
-                let refNorm = norms[k]
-                guard refNorm > 0 else { continue }
-                let scale = refNorm * liveNorm
-                let target = (needed - Self.pruneMargin) * scale
+            guard checks > 0 else {
+                // Too short a window to prune: every alignment in full.
+                for k in 0..<count where norms[k] > 0 {
+                    frames += n
+                    let s = ref.score(at: k, live: live, liveNorm: liveNorm)
+                    if best == nil || s > best!.score { best = Candidate(reference: j, alignment: k, score: s); needed = max(needed, s) }
+                }
+                continue
+            }
+            // Pass 1: the first `stride` frames of every alignment.
+            var survivors = 0
+            let target1 = needed - Self.pruneMargin
+            for k in 0..<count {
                 var acc = SIMD8<Float>.zero
-                var t = 0
-                for c in 0..<checks {
+                for t in 0..<stride { acc += live[t] * vectors[k + t] }
+                let scale = norms[k] * liveNorm
+                searchPartials[survivors] = acc
+                searchSurvivors[survivors] = k
+                let keep = scale > 0 && acc.sum() + liveTails[0] * tails[k] >= target1 * scale
+                survivors &+= keep ? 1 : 0
+            }
+            frames += count * stride
+            // Pass 2: the survivors, checked again every `stride` frames.
+            survivorLoop: for i in 0..<survivors {
+                let k = searchSurvivors[i]
+                var acc = searchPartials[i]
+                let scale = norms[k] * liveNorm
+                let target = (needed - Self.pruneMargin) * scale
+                var t = stride
+                for c in 1..<checks {
                     let to = (c + 1) * stride
                     while t < to { acc += live[t] * vectors[k + t]; t += 1 }
                     if acc.sum() + liveTails[c] * tails[c * count + k] < target {
-                        frames += t
-                        continue alignmentLoop
+                        frames += t - stride
+                        continue survivorLoop
                     }
                 }
                 while t < n { acc += live[t] * vectors[k + t]; t += 1 }
-                frames += n
+                frames += n - stride
                 let s = acc.sum() / scale
                 if best == nil || s > best!.score {
                     best = Candidate(reference: j, alignment: k, score: s)

@@ -119,6 +119,9 @@ public struct PromptRecognizer: Sendable {
     var windowVectors: [SIMD8<Float>]
     var windowTailNorms: [Float]
     var windowNorm: Float = 0
+    /// The pruned search's scratch: alignments left after its first pass, their partial sums.
+    var searchSurvivors: [Int]
+    var searchPartials: [SIMD8<Float>]
     /// The search's work so far.
     public internal(set) var searchCounters = SearchCounters()
     var noiseFloorDb: Float = -75
@@ -209,6 +212,9 @@ public struct PromptRecognizer: Sendable {
         ringActive = [Bool](repeating: false, count: ringFrames)
         window = [Float](repeating: 0, count: n * bands)
         windowVectors = [SIMD8<Float>](repeating: .zero, count: n)
+        let mostAlignments = references.map(\.alignmentCount).max() ?? 0
+        searchSurvivors = [Int](repeating: 0, count: mostAlignments)
+        searchPartials = [SIMD8<Float>](repeating: .zero, count: mostAlignments)
         windowTailNorms = [Float](repeating: 0, count: max(0, (n - 1) / PromptReference.pruneStrideFrames))
         liveDifferences = [Float](repeating: 0, count: configuration.waveformCheckMs * 8)
         liveSampleCapacity = (configuration.waveformCheckMs * 8 + 2 * configuration.waveformLagSamples + 1_024)
