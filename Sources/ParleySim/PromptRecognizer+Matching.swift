@@ -46,63 +46,24 @@ extension PromptRecognizer {
             var mean: Float = 0
             for b in 0..<bands { mean += ring[slot * bands + b] - ring[previous * bands + b] }
             mean /= Float(bands)
+            var vector = SIMD8<Float>.zero
             for b in 0..<bands {
                 let d = max(-Self.maxDeltaDb, min(Self.maxDeltaDb, ring[slot * bands + b] - ring[previous * bands + b] - mean))
                 window[t * bands + b] = d
+                vector[b] = d
                 squares += d * d
             }
+            windowVectors[t] = vector
         }
         let norm = squares.squareRoot()
         windowNorm = norm >= Self.minWindowNorm ? norm : 0
+        // What the frames after each bound check can still add (see `PromptReference.tailNorms`).
+        for c in 0..<windowTailNorms.count {
+            var tail: Float = 0
+            for t in ((c + 1) * PromptReference.pruneStrideFrames)..<n { tail += (windowVectors[t] * windowVectors[t]).sum() }
+            windowTailNorms[c] = tail.squareRoot()
+        }
         return Float(activeCount) / Float(n)
-    }
-
-    struct Candidate {
-        var reference: Int
-        var alignment: Int
-        var score: Float
-        /// Best score seen of another prompt (approximate: single pass).
-        var rival: Float
-    }
-
-    /// Best alignment over every recording.
-    func search() -> Candidate? {
-        guard windowNorm > 0 else { return nil }
-        var best: Candidate?
-        var rivalScore: Float = -1
-        let width = configuration.windowFrames * BandEnergyAnalyzer.bandCount
-        for (j, ref) in references.enumerated() {
-            for k in 0..<ref.alignmentCount {
-                let s = ref.score(at: k, live: window, liveNorm: windowNorm, width: width)
-                if let b = best {
-                    if s > b.score {
-                        if references[b.reference].prompt != ref.prompt { rivalScore = max(rivalScore, b.score) }
-                        best = Candidate(reference: j, alignment: k, score: s, rival: -1)
-                    } else if references[b.reference].prompt != ref.prompt {
-                        rivalScore = max(rivalScore, s)
-                    }
-                } else {
-                    best = Candidate(reference: j, alignment: k, score: s, rival: -1)
-                }
-            }
-        }
-        guard var result = best else { return nil }
-        result.rival = rivalScore
-        return result
-    }
-
-    /// Best score of recording `j` within ±2 frames of `position`, and where.
-    func verify(_ j: Int, position: Int) -> (position: Int, score: Float) {
-        let ref = references[j]
-        let n = configuration.windowFrames
-        let k0 = position - (n - 1)
-        guard ref.alignmentCount > 0, k0 >= -2, k0 < ref.alignmentCount + 2 else { return (position, -1) }
-        var bestK = 0, bestScore: Float = -1
-        for k in max(0, k0 - 2)...min(ref.alignmentCount - 1, max(0, k0 + 2)) {
-            let s = ref.score(at: k, live: window, liveNorm: windowNorm, width: n * BandEnergyAnalyzer.bandCount)
-            if s > bestScore { bestScore = s; bestK = k }
-        }
-        return (bestK + n - 1, bestScore)
     }
 
     /// Evidence over time: the best alignment of each decision becomes a hypothesis; a
@@ -122,7 +83,7 @@ extension PromptRecognizer {
             kept += 1
         }
         hypothesisCount = kept
-        if activeFraction >= configuration.minActiveFraction, let c = search(), c.score >= configuration.matchThreshold {
+        if activeFraction >= configuration.minActiveFraction, let c = search(atLeast: configuration.matchThreshold) {
             let position = c.alignment + configuration.windowFrames - 1
             let known = hypotheses[0..<hypothesisCount].contains {
                 $0.reference == c.reference && abs($0.position - position) <= 3
@@ -169,15 +130,15 @@ extension PromptRecognizer {
         hypothesisCount = 0
         lastCorrelation = winner.correlation
         return Candidate(reference: winner.reference, alignment: winner.position - (configuration.windowFrames - 1),
-                         score: winner.mean, rival: -1)
+                         score: winner.mean)
     }
 
     /// Normalised cross-correlation of the first differences (a pre-emphasis: no DC, no
     /// hum) of the last `waveformCheckMs` of received samples and of recording `j` where
     /// its frame `position` is aligned with the newest live frame, best over
     /// ± `waveformLagSamples`; 0 when too little of the recording is in range.
-    func waveformCorrelation(_ j: Int, position: Int) -> Float {
-        let ref = references[j].samples
+    mutating func waveformCorrelation(_ j: Int, position: Int) -> Float {
+        let ref = references[j].differences
         let capacity = liveSampleCapacity
         let blockSamples = BandEnergyAnalyzer.blockSamples
         let end = analyzer.blockCount * blockSamples   // live samples up to the newest frame
@@ -187,21 +148,24 @@ extension PromptRecognizer {
         let start = max(end - configuration.waveformCheckMs * 8, samplesSeen - capacity + 1, shift + maxLag + 1, 1)
         let stop = min(end, ref.count + shift - maxLag)
         guard stop - start >= 400 else { return 0 }
-        func live(_ i: Int) -> Float { Float(liveSamples[i % capacity]) - Float(liveSamples[(i - 1) % capacity]) }
+        // The live first differences, once, in order (the ring read per lag was most of the cost).
+        let count = stop - start
         var liveEnergy: Float = 0
-        for i in start..<stop { liveEnergy += live(i) * live(i) }
+        for i in 0..<count {
+            let d = Float(liveSamples[(start + i) % capacity]) - Float(liveSamples[(start + i - 1) % capacity])
+            liveDifferences[i] = d
+            liveEnergy += d * d
+        }
         guard liveEnergy > 0 else { return 0 }
         var best: Float = 0
         var lag = -maxLag
         while lag <= maxLag {
             var dot: Float = 0, refEnergy: Float = 0
-            var i = start
-            while i < stop {
-                let k = i - shift + lag
-                let r = Float(ref[k]) - Float(ref[k - 1])
-                dot += live(i) * r
+            let base = start - shift + lag
+            for i in 0..<count {
+                let r = ref[base + i]
+                dot += liveDifferences[i] * r
                 refEnergy += r * r
-                i += 1
             }
             if refEnergy > 0 { best = max(best, dot / (liveEnergy * refEnergy).squareRoot()) }
             lag += 1
@@ -230,8 +194,7 @@ extension PromptRecognizer {
         if k0 >= -2, k0 < ref.alignmentCount + 2, ref.alignmentCount > 0 {
             var bestK = -1, bestScore: Float = -1
             for k in max(0, k0 - 2)...min(ref.alignmentCount - 1, max(0, k0 + 2)) {
-                let s = ref.score(at: k, live: window, liveNorm: windowNorm,
-                                  width: configuration.windowFrames * BandEnergyAnalyzer.bandCount)
+                let s = ref.score(at: k, live: windowVectors, liveNorm: windowNorm)
                 if s > bestScore { bestScore = s; bestK = k }
             }
             if bestScore >= configuration.trackThreshold {

@@ -57,6 +57,10 @@ public struct PromptRecognizer: Sendable {
         public var minWaveformCorrelation: Float = 0.85
         public var waveformCheckMs = 200
         public var waveformLagSamples = 120
+        /// Drop alignments part way through the search once they cannot reach the score
+        /// needed (same result as comparing all; false compares every one in full, the
+        /// reference that tests and `parley bench sim` measure against).
+        public var pruneSearch = true
 
         public init() {}
     }
@@ -110,7 +114,16 @@ public struct PromptRecognizer: Sendable {
     var ring: [Float]
     var ringActive: [Bool]
     var window: [Float]
+    /// The same window, one vector of bands per frame, and the norm of its frames after
+    /// each of the pruned search's bound checks.
+    var windowVectors: [SIMD8<Float>]
+    var windowTailNorms: [Float]
     var windowNorm: Float = 0
+    /// The pruned search's scratch: alignments left after its first pass, their partial sums.
+    var searchSurvivors: [Int]
+    var searchPartials: [SIMD8<Float>]
+    /// The search's work so far.
+    public internal(set) var searchCounters = SearchCounters()
     var noiseFloorDb: Float = -75
     var lastActiveMs = 0
     var silentRunMs = 0
@@ -126,6 +139,8 @@ public struct PromptRecognizer: Sendable {
     /// The last `liveSampleCapacity` received samples (a ring; `samplesSeen` in all).
     let liveSampleCapacity: Int
     var liveSamples: [Int16]
+    /// Scratch for the waveform check: first differences of the live samples it compares.
+    var liveDifferences: [Float]
     var samplesSeen = 0
     var lastCorrelation: Float = 0
     /// End of the last prompt reported (caller clock).
@@ -196,6 +211,12 @@ public struct PromptRecognizer: Sendable {
         ring = [Float](repeating: 0, count: ringFrames * bands)
         ringActive = [Bool](repeating: false, count: ringFrames)
         window = [Float](repeating: 0, count: n * bands)
+        windowVectors = [SIMD8<Float>](repeating: .zero, count: n)
+        let mostAlignments = references.map(\.alignmentCount).max() ?? 0
+        searchSurvivors = [Int](repeating: 0, count: mostAlignments)
+        searchPartials = [SIMD8<Float>](repeating: .zero, count: mostAlignments)
+        windowTailNorms = [Float](repeating: 0, count: max(0, (n - 1) / PromptReference.pruneStrideFrames))
+        liveDifferences = [Float](repeating: 0, count: configuration.waveformCheckMs * 8)
         liveSampleCapacity = (configuration.waveformCheckMs * 8 + 2 * configuration.waveformLagSamples + 1_024)
         liveSamples = [Int16](repeating: 0, count: liveSampleCapacity)
         events = [Event?](repeating: nil, count: 16)

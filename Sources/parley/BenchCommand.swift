@@ -15,6 +15,7 @@ enum BenchCommand {
         Suite(name: "pacing", summary: "media engine RTP pacing at the receiver, loss, CPU/memory per call", run: BenchPacing.run),
         Suite(name: "audio", summary: "listening pipeline CPU per call, allocations per frame", run: BenchAudio.run),
         Suite(name: "echo", summary: "echo-delay relocation search CPU and multiply-adds per search", run: BenchEcho.run),
+        Suite(name: "sim", summary: "simulator prompt recognition CPU per call-second, pruned vs exhaustive search", run: BenchSim.run),
         Suite(name: "speech", summary: "recognizer real-time factor, pool throughput, latency", run: BenchSpeech.run),
         Suite(name: "dialogue", summary: "load + lint time for large scripts", run: BenchDialogue.run),
         Suite(name: "store", summary: "call record write rate, outbox throughput", run: BenchStore.run),
