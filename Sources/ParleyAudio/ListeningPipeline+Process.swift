@@ -15,15 +15,30 @@ extension ListeningPipeline {
         }
         advanceTime(rtpTimestamp)
         let n = format.frameSamples
+        // Copied through spans (one uniqueness check per frame, not per sample); the energy
+        // is summed in sample order, and not at all for a frame of zeros (its sum is +0).
+        let any = withMutableSpan(&capture) { out in
+            var any: Int16 = 0
+            for i in 0..<n {
+                out[i] = captureFrame[i]
+                any |= captureFrame[i]
+            }
+            return any
+        }
         var captureEnergy: Float = 0
-        for i in 0..<n {
-            capture[i] = captureFrame[i]
-            let v = Float(capture[i])
-            captureEnergy += v * v
+        if any != 0 {
+            for i in 0..<n {
+                let v = Float(captureFrame[i])
+                captureEnergy += v * v
+            }
         }
         captureEnergy /= Float(n)
         let playedIsSilent = playedFrame.count == 0
-        if !playedIsSilent { for i in 0..<n { played[i] = playedFrame[i] } }
+        if !playedIsSilent {
+            withMutableSpan(&played) { out in
+                for i in 0..<n { out[i] = playedFrame[i] }
+            }
+        }
 
         let frameMs = format.ms(samples: sampleTime)
         let endMs = frameMs + AudioFormat.frameMs
@@ -98,10 +113,14 @@ extension ListeningPipeline {
             // ERL, which sent a coupon). A caller's tone over the echo pulls the correlation
             // well down, so it still gets through.
             let echoOnly = echoExpected && (correlation ?? 0) >= Self.dtmfEchoCorrelation
-            for event in dtmf!.process(echoOnly ? silentFrame : capture, atMs: frameMs) {
-                switch event {
-                case let .digitStarted(digit, atMs): emit(.dtmfStarted(digit, atMs: atMs))
-                case let .digitEnded(digit, startMs, endMs): emit(.dtmfEnded(digit, startMs: startMs, endMs: endMs))
+            // Mutated in place through the optional; the list is walked only when it holds a digit.
+            let digits = dtmf?.process(echoOnly ? silentFrame : capture, atMs: frameMs) ?? FixedList()
+            if !digits.isEmpty {
+                for event in digits {
+                    switch event {
+                    case let .digitStarted(digit, atMs): emit(.dtmfStarted(digit, atMs: atMs))
+                    case let .digitEnded(digit, startMs, endMs): emit(.dtmfEnded(digit, startMs: startMs, endMs: endMs))
+                    }
                 }
             }
         }

@@ -129,6 +129,8 @@ public final class ListeningPipeline {
     public var currentSampleTime: Int64 { sampleTime }
 
     func clearEvents() {
+        // Most frames have no event: the empty list stays as it is.
+        guard events.count > 0 || events.dropped > 0 else { return }
         droppedEventCount += events.dropped
         events = FixedList()
     }

@@ -123,17 +123,18 @@ extension MediaChannel {
             if let pipeline {
                 let refStart = referenceBase + f * frame10Samples
                 let hasReference = sentAudioValid
-                withSpan(caller) { callerSpan in
+                let status = withSpan(caller) { callerSpan in
                     withSpan(sentAudio) { playedSpan in
                         let capture = callerSpan.extracting(start..<(start + frame10Samples))
                         let reference = hasReference
                             ? playedSpan.extracting(refStart..<(refStart + frame10Samples))
                             : playedSpan.extracting(0..<0)
-                        pipeline.process(captureFrame: capture, playedFrame: reference,
-                                         rtpTimestamp: UInt32(truncatingIfNeeded: sampleTime))
+                        return pipeline.process(captureFrame: capture, playedFrame: reference,
+                                                rtpTimestamp: UInt32(truncatingIfNeeded: sampleTime))
                     }
                 }
-                handlePipelineEvents(pipeline)
+                // Most frames have no event: the list (a copy of inline storage) is not read.
+                if status.eventCount > 0 { handlePipelineEvents(pipeline) }
                 if streaming {
                     pipeline.withCleanedFrame { pushRecognizer($0, sampleTime: sampleTime) }
                 }
