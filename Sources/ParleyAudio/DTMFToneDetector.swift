@@ -58,6 +58,8 @@ public struct DTMFToneDetector: Sendable {
     /// Skipping them changes no decision; on a quiet line it saves the detector's whole cost.
     private let quietFrameEnergy: Float
     private var hasPrevious = false
+    /// The current and previous correlations are all +0 (as allocated, and after a quiet frame).
+    private var correlationsAreZero = true
     /// Tests only: judge blocks ending in a quiet frame too (the reference the shortcut in
     /// `process` is compared with).
     var evaluatesQuietBlocks = false
@@ -112,12 +114,16 @@ public struct DTMFToneDetector: Sendable {
         let quiet = energy < quietFrameEnergy
         if quiet {
             // No tone can be valid in a block with this frame, nor in the next one (see
-            // `quietFrameEnergy`): its correlations are taken as zero.
-            for k in 0..<8 {
-                currentRe[k] = 0
-                currentIm[k] = 0
+            // `quietFrameEnergy`): its correlations are taken as zero. (Already zero after a
+            // quiet frame: the four arrays are not written again, nor copied below.)
+            if !correlationsAreZero {
+                for k in 0..<8 {
+                    currentRe[k] = 0
+                    currentIm[k] = 0
+                }
             }
         } else {
+            correlationsAreZero = false
             for k in 0..<8 {
                 var re: Float = 0
                 var im: Float = 0
@@ -138,10 +144,13 @@ public struct DTMFToneDetector: Sendable {
         if hasPrevious && !(quiet && configuration.toneDominance >= 0 && !evaluatesQuietBlocks) {
             key = validKey(energy: energy)
         }
-        for k in 0..<8 {
-            previousRe[k] = currentRe[k]
-            previousIm[k] = currentIm[k]
+        if !(quiet && correlationsAreZero) {
+            for k in 0..<8 {
+                previousRe[k] = currentRe[k]
+                previousIm[k] = currentIm[k]
+            }
         }
+        if quiet { correlationsAreZero = true }
         previousEnergy = energy
         hasPrevious = true
         return advance(key: key, blockStartMs: atMs - AudioFormat.frameMs, blockEndMs: atMs + AudioFormat.frameMs)

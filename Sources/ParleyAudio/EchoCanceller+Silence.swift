@@ -27,7 +27,11 @@ extension EchoCanceller {
     func skipFrame(capture: borrowing [Int16]) {
         let n = format.frameSamples
         let source = capture.span
-        let energy = withMutableSpan(&passedThrough) { out in
+        var any: Int16 = 0
+        for i in 0..<n { any |= source[i] }
+        // Zeros again (a line of digital silence): the output already holds them, and their
+        // energy sums to +0.
+        let energy: Float = any == 0 && passedThroughIsZero ? 0 : withMutableSpan(&passedThrough) { out in
             var energy: Float = 0
             for i in 0..<n {
                 out[i] = source[i]
@@ -35,6 +39,7 @@ extension EchoCanceller {
             }
             return energy
         }
+        passedThroughIsZero = any == 0
         linearResidualEnergy = energy / Float(n)
         skippedMeanSquare = linearResidualEnergy
         lowBandResidualEnergy = linearResidualEnergy

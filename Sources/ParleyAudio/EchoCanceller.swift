@@ -109,6 +109,7 @@ public final class EchoCanceller {
     /// The capture of a skipped frame, which is its output, and its mean square.
     var passedThrough: [Int16]
     var skippedMeanSquare: Float = 0
+    var passedThroughIsZero = true
 
     /// Processes one tick. `capture` is the caller's frame, `played` what Parley played in the
     /// same tick (`playedIsSilent`: nothing played), both starting at `sampleTime`.

@@ -11,6 +11,10 @@ struct EchoReference {
     let maxDelayMs: Int
     private var played: [Int16]
     private var heard: [Int16]
+    /// Zeros written last into `heard`, in a row (at its count: the ring holds only zeros).
+    private var heardZeroSamples: Int
+    /// `heard.count`, kept here: on a silent line the ring itself is not touched.
+    private let heardCount: Int
     /// Per-frame energy of what was played (mean square), ring indexed by frame number.
     private var playedFrameEnergy: [Float]
     private var estimator: EchoDelayEstimator
@@ -49,6 +53,8 @@ struct EchoReference {
         let span = format.samples(ms: maxDelayMs + 100)
         played = [Int16](repeating: 0, count: span)
         heard = [Int16](repeating: 0, count: format.samples(ms: 80))
+        heardCount = heard.count
+        heardZeroSamples = heard.count
         playedFrameEnergy = [Float](repeating: 0, count: maxDelayMs / AudioFormat.frameMs + 4)
         estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
         searchCapture = [Float](repeating: 0, count: format.samples(ms: 40))
@@ -119,8 +125,14 @@ struct EchoReference {
         let (energy, referenceBlocks) = Self.writePlayed(
             playedFrame.span, silent: playedIsSilent, into: &played, at: Int(sampleTime % Int64(played.count)),
             count: n, block: block)
-        let captureBlocks = Self.writeHeard(captureFrame.span, into: &heard, at: Int(sampleTime % Int64(heard.count)),
+        // A frame of zeros into a ring that holds nothing but zeros changes nothing.
+        let captureIsZero = Self.isZero(captureFrame.span, count: n)
+        var captureBlocks: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        if !(captureIsZero && heardZeroSamples >= heardCount) {
+            captureBlocks = Self.writeHeard(captureFrame.span, into: &heard, at: Int(sampleTime % Int64(heardCount)),
                                             count: n, block: block)
+        }
+        heardZeroSamples = captureIsZero ? min(heardZeroSamples + n, heardCount) : 0
         let frameIndex = Int((sampleTime / Int64(n)) % Int64(playedFrameEnergy.count))
         playedFrameEnergy[frameIndex] = energy / Float(n)
         maxPlayedEnergyInEchoWindow = Self.largest(playedFrameEnergy.span)
@@ -222,6 +234,12 @@ struct EchoReference {
             if at == ring.count { at = 0 }
         }
         return blocks
+    }
+
+    private static func isZero(_ source: Span<Int16>, count n: Int) -> Bool {
+        var any: Int16 = 0
+        for i in 0..<n { any |= source[i] }
+        return any == 0
     }
 
     private static func largest(_ energies: Span<Float>) -> Float {

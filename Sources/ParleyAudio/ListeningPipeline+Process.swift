@@ -17,13 +17,14 @@ extension ListeningPipeline {
         let n = format.frameSamples
         // Copied through spans (one uniqueness check per frame, not per sample); the energy
         // is summed in sample order, and not at all for a frame of zeros (its sum is +0).
-        let any = withMutableSpan(&capture) { out in
-            var any: Int16 = 0
-            for i in 0..<n {
-                out[i] = captureFrame[i]
-                any |= captureFrame[i]
+        var any: Int16 = 0
+        for i in 0..<n { any |= captureFrame[i] }
+        // Zeros again (a line of digital silence): `capture` already holds them.
+        if any != 0 || !captureIsZero {
+            withMutableSpan(&capture) { out in
+                for i in 0..<n { out[i] = captureFrame[i] }
             }
-            return any
+            captureIsZero = any == 0
         }
         var captureEnergy: Float = 0
         if any != 0 {
