@@ -70,8 +70,11 @@ extension ListeningPipeline {
         // prompt's echo tail, which lasts no longer than the echo window. Otherwise a caller
         // quieter than the prompt was cut in two by the window ("yes" … "please").
         let continuesSpeech = verdict == .echo && !promptHoldsTheFloor && voiceActivity.isSpeaking
-        for action in voiceActivity.handle(.frame(voiced: verdict == .voiced || continuesSpeech, atMs: frameMs,
-                                                  durationMs: AudioFormat.frameMs)) {
+        let voiceActions = voiceActivity.handle(.frame(voiced: verdict == .voiced || continuesSpeech, atMs: frameMs,
+                                                       durationMs: AudioFormat.frameMs))
+        // By index: `for in` copies the whole inline list into its iterator, most frames for nothing.
+        for index in 0..<voiceActions.count {
+            let action = voiceActions[index]
             switch action {
             case let .speechStarted(onsetMs, confirmedAtMs):
                 emit(.speechStarted(onsetMs: onsetMs, atMs: confirmedAtMs))
@@ -205,7 +208,8 @@ extension ListeningPipeline {
     }
 
     private func apply(_ actions: FixedList<BargeInController.Action>, atMs: Int) {
-        for action in actions {
+        for index in 0..<actions.count {
+            let action = actions[index]
             switch action {
             case let .stopPlayback(stopMs, positionMs):
                 frozenPositionMs = positionMs
@@ -232,7 +236,8 @@ extension ListeningPipeline {
     }
 
     private func apply(_ actions: FixedList<Endpointer.Action>) {
-        for action in actions {
+        for index in 0..<actions.count {
+            let action = actions[index]
             switch action {
             case let .endOfTurn(atMs, speechEndMs, reason):
                 emit(.endOfTurn(atMs: atMs, speechEndMs: speechEndMs, reason: reason))
