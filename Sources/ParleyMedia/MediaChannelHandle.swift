@@ -110,12 +110,9 @@ public final class MediaChannelHandle: Sendable {
     /// Appends every waiting frame's samples to `samples`; returns the frame count.
     @discardableResult
     public func drainRecognizerAudio(into samples: inout [Int16]) -> Int {
-        var frames = 0
-        while let frame = readRecognizerFrame() {
+        readRecognizerFrames { frame in
             for i in 0..<Int(frame.sampleCount) { samples.append(frame.samples[i]) }
-            frames += 1
         }
-        return frames
     }
 
     /// Frames the recognizer ring refused because it was full.
