@@ -41,6 +41,9 @@ public struct DTMFToneDetector: Sendable {
     private let sampleRate: Float
     private var cosTable: [Float]   // 8 × frameSamples, Hann-windowed
     private var sinTable: [Float]
+    /// Per tone, the sine and cosine of its nominal phase advance over one frame (`blockPower`).
+    private let advanceSin: [Float]
+    private let advanceCos: [Float]
     private var previousRe: [Float]
     private var previousIm: [Float]
     private var currentRe: [Float]
@@ -55,6 +58,11 @@ public struct DTMFToneDetector: Sendable {
     /// Skipping them changes no decision; on a quiet line it saves the detector's whole cost.
     private let quietFrameEnergy: Float
     private var hasPrevious = false
+    /// The current and previous correlations are all +0 (as allocated, and after a quiet frame).
+    private var correlationsAreZero = true
+    /// Tests only: judge blocks ending in a quiet frame too (the reference the shortcut in
+    /// `process` is compared with).
+    var evaluatesQuietBlocks = false
 
     private enum Phase: Sendable {
         case idle
@@ -80,6 +88,9 @@ public struct DTMFToneDetector: Sendable {
                 sinTable[k * n + i] = Float(-w * sin(a))
             }
         }
+        let advances = freqs.map { 2 * Float.pi * $0 * Float(n) / Float(format.sampleRate) }
+        advanceSin = advances.map { sin($0) }
+        advanceCos = advances.map { cos($0) }
         previousRe = [Float](repeating: 0, count: 8)
         previousIm = [Float](repeating: 0, count: 8)
         currentRe = [Float](repeating: 0, count: 8)
@@ -89,19 +100,30 @@ public struct DTMFToneDetector: Sendable {
     /// Feeds one 10 ms frame starting at `atMs`; returns digit start/end events.
     public mutating func process(_ frame: borrowing [Int16], offset: Int = 0, atMs: Int) -> FixedList<Event> {
         let n = frameSamples
+        let samples = frame.span.extracting(offset..<(offset + n))
+        // A frame of zeros (digital silence) sums to +0 in any order: no products summed.
+        var any: Int16 = 0
+        for i in 0..<n { any |= samples[i] }
         var energy: Float = 0
-        for i in 0..<n {
-            let v = Float(frame[offset + i])
-            energy += v * v
+        if any != 0 {
+            for i in 0..<n {
+                let v = Float(samples[i])
+                energy += v * v
+            }
         }
-        if energy < quietFrameEnergy {
+        let quiet = energy < quietFrameEnergy
+        if quiet {
             // No tone can be valid in a block with this frame, nor in the next one (see
-            // `quietFrameEnergy`): its correlations are taken as zero.
-            for k in 0..<8 {
-                currentRe[k] = 0
-                currentIm[k] = 0
+            // `quietFrameEnergy`): its correlations are taken as zero. (Already zero after a
+            // quiet frame: the four arrays are not written again, nor copied below.)
+            if !correlationsAreZero {
+                for k in 0..<8 {
+                    currentRe[k] = 0
+                    currentIm[k] = 0
+                }
             }
         } else {
+            correlationsAreZero = false
             for k in 0..<8 {
                 var re: Float = 0
                 var im: Float = 0
@@ -116,11 +138,19 @@ public struct DTMFToneDetector: Sendable {
             }
         }
         var key = -1
-        if hasPrevious { key = validKey(energy: energy) }
-        for k in 0..<8 {
-            previousRe[k] = currentRe[k]
-            previousIm[k] = currentIm[k]
+        // A quiet frame's correlations are zero, so its tones carry 0, which is never over
+        // `toneDominance` (≥ 0) times its energy: `validKey` would answer -1 (and its 16 sines
+        // and cosines are not worth that).
+        if hasPrevious && !(quiet && configuration.toneDominance >= 0 && !evaluatesQuietBlocks) {
+            key = validKey(energy: energy)
         }
+        if !(quiet && correlationsAreZero) {
+            for k in 0..<8 {
+                previousRe[k] = currentRe[k]
+                previousIm[k] = currentIm[k]
+            }
+        }
+        if quiet { correlationsAreZero = true }
         previousEnergy = energy
         hasPrevious = true
         return advance(key: key, blockStartMs: atMs - AudioFormat.frameMs, blockEndMs: atMs + AudioFormat.frameMs)
@@ -165,8 +195,7 @@ public struct DTMFToneDetector: Sendable {
     /// Power of the 20 ms block: previous half plus current half rotated back by the
     /// nominal phase advance over one frame.
     private func blockPower(_ k: Int) -> Float {
-        let advance = 2 * Float.pi * nominalHz(k) * Float(frameSamples) / sampleRate
-        let (s, co) = (sin(advance), cos(advance))
+        let (s, co) = (advanceSin[k], advanceCos[k])
         let re = previousRe[k] + (currentRe[k] * co + currentIm[k] * s)
         let im = previousIm[k] + (currentIm[k] * co - currentRe[k] * s)
         return re * re + im * im

@@ -4,10 +4,13 @@ extension EchoCanceller {
     static let silencePeak: Int16 = 8
 
     func isDigitalSilence(_ capture: borrowing [Int16]) -> Bool {
-        for i in 0..<format.frameSamples where capture[i] > Self.silencePeak || capture[i] < -Self.silencePeak {
-            return false
+        let source = capture.span
+        var loudest: Int16 = 0
+        for i in 0..<format.frameSamples {
+            let v = source[i]
+            loudest = max(loudest, v == .min ? .max : abs(v))
         }
-        return true
+        return loudest <= Self.silencePeak
     }
 
     /// A frame of digital silence: no echo reached the caller's side (an echoing line is
@@ -22,12 +25,23 @@ extension EchoCanceller {
     /// capture, it cancelled echo that appeared after the silence less well in its first
     /// 250 ms (−47 against −60 dBFS left), and the same after that (`DigitalSilenceTests`).
     func skipFrame(capture: borrowing [Int16]) {
-        var energy: Float = 0
-        for i in 0..<format.frameSamples {
-            passedThrough[i] = capture[i]
-            energy += Float(capture[i]) * Float(capture[i])
+        let n = format.frameSamples
+        let source = capture.span
+        var any: Int16 = 0
+        for i in 0..<n { any |= source[i] }
+        // Zeros again (a line of digital silence): the output already holds them, and their
+        // energy sums to +0.
+        let energy: Float = any == 0 && passedThroughIsZero ? 0 : withMutableSpan(&passedThrough) { out in
+            var energy: Float = 0
+            for i in 0..<n {
+                out[i] = source[i]
+                energy += Float(source[i]) * Float(source[i])
+            }
+            return energy
         }
-        linearResidualEnergy = energy / Float(format.frameSamples)
+        passedThroughIsZero = any == 0
+        linearResidualEnergy = energy / Float(n)
+        skippedMeanSquare = linearResidualEnergy
         lowBandResidualEnergy = linearResidualEnergy
         skippedLastFrame = true
         skippedFrameCount += 1

@@ -106,8 +106,10 @@ public final class EchoCanceller {
     var skippedLastFrame = false
     /// Frames that skipped the APM (for CPU accounting).
     public internal(set) var skippedFrameCount = 0
-    /// The capture of a skipped frame, which is its output.
+    /// The capture of a skipped frame, which is its output, and its mean square.
     var passedThrough: [Int16]
+    var skippedMeanSquare: Float = 0
+    var passedThroughIsZero = true
 
     /// Processes one tick. `capture` is the caller's frame, `played` what Parley played in the
     /// same tick (`playedIsSilent`: nothing played), both starting at `sampleTime`.
@@ -132,14 +134,28 @@ public final class EchoCanceller {
             if linearFilter.resetCount != resets { linearErleDb = 0 }
             lowBandResidualEnergy = lowBand.meanSquare(of: linearFilter.residual, count: format.frameSamples)
         } else {
-            var e: Float = 0
-            for i in 0..<format.frameSamples {
-                let v = Float(capture[i])
-                captureScratch[i] = v
-                e += v * v
+            let n = format.frameSamples
+            let source = capture.span
+            // All zeros (a line of digital silence): every sum is +0 and the low band only
+            // rings out what it still holds (`LowBandEnergy.meanSquareOfZeros`).
+            var any: Int16 = 0
+            for i in 0..<n { any |= source[i] }
+            if any == 0 {
+                linearResidualEnergy = 0 / Float(n)
+                lowBandResidualEnergy = lowBand.meanSquareOfZeros(count: n)
+            } else {
+                let e = withMutableSpan(&captureScratch) { scratch in
+                    var e: Float = 0
+                    for i in 0..<n {
+                        let v = Float(source[i])
+                        scratch[i] = v
+                        e += v * v
+                    }
+                    return e
+                }
+                linearResidualEnergy = e / Float(n)
+                lowBandResidualEnergy = lowBand.meanSquare(of: captureScratch, count: n)
             }
-            linearResidualEnergy = e / Float(format.frameSamples)
-            lowBandResidualEnergy = lowBand.meanSquare(of: captureScratch, count: format.frameSamples)
         }
         if (!active || activeFrameCount >= Self.startupFrames) && isDigitalSilence(capture) {
             // Nothing to cancel and nothing to hear: the APM is not run.
@@ -167,6 +183,11 @@ public final class EchoCanceller {
     var output: [Int16] { skippedLastFrame ? passedThrough : (lastProcessor?.frame ?? listener.frame) }
     /// Energy of the cleaned frame in dBFS (mean square re full scale; -100 for silence).
     func outputEnergyDbfs() -> Float {
+        // A skipped frame's output is its capture, whose mean square `skipFrame` took in the
+        // same order: the same value, without a second pass.
+        if skippedLastFrame {
+            return skippedMeanSquare > 0 ? 10 * log10(skippedMeanSquare / 1073741824) : -100
+        }
         let frame = output
         var sum: Float = 0
         for v in frame { sum += Float(v) * Float(v) }

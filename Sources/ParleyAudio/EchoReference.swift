@@ -11,6 +11,10 @@ struct EchoReference {
     let maxDelayMs: Int
     private var played: [Int16]
     private var heard: [Int16]
+    /// Zeros written last into `heard`, in a row (at its count: the ring holds only zeros).
+    private var heardZeroSamples: Int
+    /// `heard.count`, kept here: on a silent line the ring itself is not touched.
+    private let heardCount: Int
     /// Per-frame energy of what was played (mean square), ring indexed by frame number.
     private var playedFrameEnergy: [Float]
     private var estimator: EchoDelayEstimator
@@ -49,6 +53,8 @@ struct EchoReference {
         let span = format.samples(ms: maxDelayMs + 100)
         played = [Int16](repeating: 0, count: span)
         heard = [Int16](repeating: 0, count: format.samples(ms: 80))
+        heardCount = heard.count
+        heardZeroSamples = heard.count
         playedFrameEnergy = [Float](repeating: 0, count: maxDelayMs / AudioFormat.frameMs + 4)
         estimator = EchoDelayEstimator(maxDelayMs: maxDelayMs)
         searchCapture = [Float](repeating: 0, count: format.samples(ms: 40))
@@ -113,45 +119,29 @@ struct EchoReference {
                         capture captureFrame: borrowing [Int16], sampleTime: Int64, updateEstimate: Bool,
                         nearEndActive: Bool = false) {
         let n = format.frameSamples
+        let block = n / 4
         // One division per ring, not one per sample; the spans keep the copies free of
         // per-element uniqueness checks.
-        var energy: Float = 0
-        var at = Int(sampleTime % Int64(played.count))
-        var ring = played.mutableSpan
-        for i in 0..<n {
-            let p: Int16 = playedIsSilent ? 0 : playedFrame[i]
-            ring[at] = p
-            energy += Float(p) * Float(p)
-            at += 1
-            if at == ring.count { at = 0 }
+        let (energy, referenceBlocks) = Self.writePlayed(
+            playedFrame.span, silent: playedIsSilent, into: &played, at: Int(sampleTime % Int64(played.count)),
+            count: n, block: block)
+        // A frame of zeros into a ring that holds nothing but zeros changes nothing.
+        let captureIsZero = Self.isZero(captureFrame.span, count: n)
+        var captureBlocks: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        if !(captureIsZero && heardZeroSamples >= heardCount) {
+            captureBlocks = Self.writeHeard(captureFrame.span, into: &heard, at: Int(sampleTime % Int64(heardCount)),
+                                            count: n, block: block)
         }
-        at = Int(sampleTime % Int64(heard.count))
-        var heardRing = heard.mutableSpan
-        for i in 0..<n {
-            heardRing[at] = captureFrame[i]
-            at += 1
-            if at == heardRing.count { at = 0 }
-        }
+        heardZeroSamples = captureIsZero ? min(heardZeroSamples + n, heardCount) : 0
         let frameIndex = Int((sampleTime / Int64(n)) % Int64(playedFrameEnergy.count))
         playedFrameEnergy[frameIndex] = energy / Float(n)
-        var loudest: Float = 0
-        for e in playedFrameEnergy where e > loudest { loudest = e }
-        maxPlayedEnergyInEchoWindow = loudest
+        maxPlayedEnergyInEchoWindow = Self.largest(playedFrameEnergy.span)
         endSampleTime = sampleTime + Int64(n)
 
         let active = updateEstimate && maxPlayedEnergyInEchoWindow > 1000
-        let block = n / 4
         for b in 0..<4 {
-            var r: Float = 0
-            var c: Float = 0
-            for i in (b * block)..<((b + 1) * block) {
-                let p = Float(playedIsSilent ? 0 : playedFrame[i])
-                let q = Float(captureFrame[i])
-                r += p * p
-                c += q * q
-            }
-            estimator.push(referenceAmplitude: (r / Float(block)).squareRoot(),
-                           captureAmplitude: (c / Float(block)).squareRoot(), update: active)
+            estimator.push(referenceAmplitude: (Self.loadBlock(referenceBlocks, b) / Float(block)).squareRoot(),
+                           captureAmplitude: (Self.loadBlock(captureBlocks, b) / Float(block)).squareRoot(), update: active)
         }
         // Refine when the coarse estimate moved, else twice a second (the search is the
         // costliest step of the echo path).

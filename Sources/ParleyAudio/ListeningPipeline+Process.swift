@@ -15,15 +15,31 @@ extension ListeningPipeline {
         }
         advanceTime(rtpTimestamp)
         let n = format.frameSamples
+        // Copied through spans (one uniqueness check per frame, not per sample); the energy
+        // is summed in sample order, and not at all for a frame of zeros (its sum is +0).
+        var any: Int16 = 0
+        for i in 0..<n { any |= captureFrame[i] }
+        // Zeros again (a line of digital silence): `capture` already holds them.
+        if any != 0 || !captureIsZero {
+            withMutableSpan(&capture) { out in
+                for i in 0..<n { out[i] = captureFrame[i] }
+            }
+            captureIsZero = any == 0
+        }
         var captureEnergy: Float = 0
-        for i in 0..<n {
-            capture[i] = captureFrame[i]
-            let v = Float(capture[i])
-            captureEnergy += v * v
+        if any != 0 {
+            for i in 0..<n {
+                let v = Float(captureFrame[i])
+                captureEnergy += v * v
+            }
         }
         captureEnergy /= Float(n)
         let playedIsSilent = playedFrame.count == 0
-        if !playedIsSilent { for i in 0..<n { played[i] = playedFrame[i] } }
+        if !playedIsSilent {
+            withMutableSpan(&played) { out in
+                for i in 0..<n { out[i] = playedFrame[i] }
+            }
+        }
 
         let frameMs = format.ms(samples: sampleTime)
         let endMs = frameMs + AudioFormat.frameMs
@@ -54,8 +70,11 @@ extension ListeningPipeline {
         // prompt's echo tail, which lasts no longer than the echo window. Otherwise a caller
         // quieter than the prompt was cut in two by the window ("yes" … "please").
         let continuesSpeech = verdict == .echo && !promptHoldsTheFloor && voiceActivity.isSpeaking
-        for action in voiceActivity.handle(.frame(voiced: verdict == .voiced || continuesSpeech, atMs: frameMs,
-                                                  durationMs: AudioFormat.frameMs)) {
+        let voiceActions = voiceActivity.handle(.frame(voiced: verdict == .voiced || continuesSpeech, atMs: frameMs,
+                                                       durationMs: AudioFormat.frameMs))
+        // By index: `for in` copies the whole inline list into its iterator, most frames for nothing.
+        for index in 0..<voiceActions.count {
+            let action = voiceActions[index]
             switch action {
             case let .speechStarted(onsetMs, confirmedAtMs):
                 emit(.speechStarted(onsetMs: onsetMs, atMs: confirmedAtMs))
@@ -98,10 +117,14 @@ extension ListeningPipeline {
             // ERL, which sent a coupon). A caller's tone over the echo pulls the correlation
             // well down, so it still gets through.
             let echoOnly = echoExpected && (correlation ?? 0) >= Self.dtmfEchoCorrelation
-            for event in dtmf!.process(echoOnly ? silentFrame : capture, atMs: frameMs) {
-                switch event {
-                case let .digitStarted(digit, atMs): emit(.dtmfStarted(digit, atMs: atMs))
-                case let .digitEnded(digit, startMs, endMs): emit(.dtmfEnded(digit, startMs: startMs, endMs: endMs))
+            // Mutated in place through the optional; the list is walked only when it holds a digit.
+            let digits = dtmf?.process(echoOnly ? silentFrame : capture, atMs: frameMs) ?? FixedList()
+            if !digits.isEmpty {
+                for event in digits {
+                    switch event {
+                    case let .digitStarted(digit, atMs): emit(.dtmfStarted(digit, atMs: atMs))
+                    case let .digitEnded(digit, startMs, endMs): emit(.dtmfEnded(digit, startMs: startMs, endMs: endMs))
+                    }
                 }
             }
         }
@@ -185,7 +208,8 @@ extension ListeningPipeline {
     }
 
     private func apply(_ actions: FixedList<BargeInController.Action>, atMs: Int) {
-        for action in actions {
+        for index in 0..<actions.count {
+            let action = actions[index]
             switch action {
             case let .stopPlayback(stopMs, positionMs):
                 frozenPositionMs = positionMs
@@ -212,7 +236,8 @@ extension ListeningPipeline {
     }
 
     private func apply(_ actions: FixedList<Endpointer.Action>) {
-        for action in actions {
+        for index in 0..<actions.count {
+            let action = actions[index]
             switch action {
             case let .endOfTurn(atMs, speechEndMs, reason):
                 emit(.endOfTurn(atMs: atMs, speechEndMs: speechEndMs, reason: reason))

@@ -22,6 +22,8 @@ public final class ListeningPipeline {
     var dtmf: DTMFToneDetector?
     var features: UtteranceFeatureCollector?
     var capture: [Int16] = []
+    /// `capture` holds only zeros.
+    var captureIsZero = true
     var played: [Int16] = []
     /// Zeros, for the DTMF detector on frames the echo explains.
     var silentFrame: [Int16] = []
@@ -69,6 +71,7 @@ public final class ListeningPipeline {
         dtmf = configuration.dtmf.map { DTMFToneDetector(format: format, configuration: $0) }
         features = UtteranceFeatureCollector(format: format)
         capture = [Int16](repeating: 0, count: format.frameSamples)
+        captureIsZero = true
         played = [Int16](repeating: 0, count: format.frameSamples)
         silentFrame = [Int16](repeating: 0, count: format.frameSamples)
     }
@@ -113,6 +116,13 @@ public final class ListeningPipeline {
 
     /// The last frame after echo cancellation and noise suppression (what the recognizer
     /// should hear), valid until the next `process` call. Does not allocate.
+    /// The last cleaned frame is all zeros (digital silence the canceller passed through):
+    /// a caller can hand on zeros without reading the frame.
+    public var cleanedFrameIsZero: Bool {
+        guard let echo else { return captureIsZero }
+        return echo.skippedLastFrame && echo.passedThroughIsZero
+    }
+
     public func withCleanedFrame<R>(_ body: (Span<Int16>) -> R) -> R {
         let frame = echo?.output ?? capture
         return body(frame.span)
@@ -129,6 +139,8 @@ public final class ListeningPipeline {
     public var currentSampleTime: Int64 { sampleTime }
 
     func clearEvents() {
+        // Most frames have no event: the empty list stays as it is.
+        guard events.count > 0 || events.dropped > 0 else { return }
         droppedEventCount += events.dropped
         events = FixedList()
     }

@@ -46,4 +46,20 @@ struct LowBandEnergy {
         if abs(first.z1) < 1e-20 { first.z1 = 0; first.z2 = 0; second.z1 = 0; second.z2 = 0 }
         return count > 0 ? sum / Float(count) : 0
     }
+
+    /// `meanSquare` of `count` zeros. At rest (every state 0, which the denormal flush
+    /// above leaves as +0) zeros in give exactly zeros out and leave it at rest: nothing is
+    /// run. Otherwise the filter rings out over the zeros as `meanSquare` would.
+    mutating func meanSquareOfZeros(count: Int) -> Float {
+        if first.z1 == 0 && first.z2 == 0 && second.z1 == 0 && second.z2 == 0 {
+            return count > 0 ? 0 / Float(count) : 0
+        }
+        var sum: Float = 0
+        for _ in 0..<count {
+            let y = second.run(first.run(0))
+            sum += y * y
+        }
+        if abs(first.z1) < 1e-20 { first.z1 = 0; first.z2 = 0; second.z1 = 0; second.z2 = 0 }
+        return count > 0 ? sum / Float(count) : 0
+    }
 }

@@ -123,19 +123,24 @@ extension MediaChannel {
             if let pipeline {
                 let refStart = referenceBase + f * frame10Samples
                 let hasReference = sentAudioValid
-                withSpan(caller) { callerSpan in
+                let status = withSpan(caller) { callerSpan in
                     withSpan(sentAudio) { playedSpan in
                         let capture = callerSpan.extracting(start..<(start + frame10Samples))
                         let reference = hasReference
                             ? playedSpan.extracting(refStart..<(refStart + frame10Samples))
                             : playedSpan.extracting(0..<0)
-                        pipeline.process(captureFrame: capture, playedFrame: reference,
-                                         rtpTimestamp: UInt32(truncatingIfNeeded: sampleTime))
+                        return pipeline.process(captureFrame: capture, playedFrame: reference,
+                                                rtpTimestamp: UInt32(truncatingIfNeeded: sampleTime))
                     }
                 }
-                handlePipelineEvents(pipeline)
+                // Most frames have no event: the list (a copy of inline storage) is not read.
+                if status.eventCount > 0 { handlePipelineEvents(pipeline) }
                 if streaming {
-                    pipeline.withCleanedFrame { pushRecognizer($0, sampleTime: sampleTime) }
+                    if pipeline.cleanedFrameIsZero {
+                        pushRecognizerZeros(count: frame10Samples, sampleTime: sampleTime)
+                    } else {
+                        pipeline.withCleanedFrame { pushRecognizer($0, sampleTime: sampleTime) }
+                    }
                 }
             } else if streaming {
                 withSpan(caller) { pushRecognizer($0.extracting(start..<(start + frame10Samples)), sampleTime: sampleTime) }
@@ -146,6 +151,20 @@ extension MediaChannel {
     private func pushRecognizer(_ samples: Span<Int16>, sampleTime: Int64) {
         let n = min(samples.count, RecognizerFrame.maxSamples)
         for i in 0..<n { recognizerFrame.samples[i] = samples[i] }
+        recognizerFrameZeroSamples = 0
+        recognizerFrame.sampleCount = Int32(n)
+        recognizerFrame.sampleTime = sampleTime
+        if !recognizerAudio.tryPush(recognizerFrame) { counters.recognizerFramesDropped &+= 1 }
+    }
+
+    /// `pushRecognizer` of `count` zeros (a silent line's cleaned frame): the frame is
+    /// zeroed only when it does not hold zeros there already.
+    private func pushRecognizerZeros(count: Int, sampleTime: Int64) {
+        let n = min(count, RecognizerFrame.maxSamples)
+        if recognizerFrameZeroSamples < n {
+            for i in 0..<n { recognizerFrame.samples[i] = 0 }
+            recognizerFrameZeroSamples = n
+        }
         recognizerFrame.sampleCount = Int32(n)
         recognizerFrame.sampleTime = sampleTime
         if !recognizerAudio.tryPush(recognizerFrame) { counters.recognizerFramesDropped &+= 1 }

@@ -96,6 +96,8 @@ public final class MediaChannel: @unchecked Sendable {
     var encodeInput: [Int16]   // one packet at the encoder's rate
     var silence: [Int16]
     var recognizerFrame = RecognizerFrame()
+    /// Leading samples of `recognizerFrame` known to be zero.
+    var recognizerFrameZeroSamples = 0
     let frame10Samples: Int
 
     init(id: UInt32, configuration c: MediaChannelConfiguration, tickMs: Int, rtpSocket: UDPSocket,

@@ -43,7 +43,10 @@ public final class MediaChannelHandle: Sendable {
 
     /// The next event, or nil when none is waiting.
     public func pollEvent() -> MediaEvent? {
-        ends.withLock { _ in channel.events.tryPop() }
+        // An empty ring (most polls) answers without the lock: `approximateCount` reads both
+        // indices with acquire (any thread may), and an element seen there is popped below.
+        guard channel.events.approximateCount > 0 else { return nil }
+        return ends.withLock { _ in channel.events.tryPop() }
     }
 
     /// Waits for the next event up to `timeoutMs` (polls every `pollMs`; the media side
@@ -89,18 +92,27 @@ public final class MediaChannelHandle: Sendable {
 
     /// Pops one 10 ms frame of cleaned caller audio, nil when none.
     public func readRecognizerFrame() -> RecognizerFrame? {
-        ends.withLock { _ in channel.recognizerAudio.tryPop() }
+        // As `pollEvent`: an empty ring answers without the lock.
+        guard channel.recognizerAudio.approximateCount > 0 else { return nil }
+        return ends.withLock { _ in channel.recognizerAudio.tryPop() }
+    }
+
+    /// Every waiting frame of cleaned caller audio to `body`, in order, under one lock
+    /// (a pump draining many channels takes the lock once per channel, not once per frame
+    /// plus once for the empty ring). Returns the frame count. `body` must not call back
+    /// into this handle.
+    @discardableResult
+    public func readRecognizerFrames(_ body: (borrowing RecognizerFrame) -> Void) -> Int {
+        guard channel.recognizerAudio.approximateCount > 0 else { return 0 }
+        return ends.withLock { _ in channel.recognizerAudio.popAll { body($0) } }
     }
 
     /// Appends every waiting frame's samples to `samples`; returns the frame count.
     @discardableResult
     public func drainRecognizerAudio(into samples: inout [Int16]) -> Int {
-        var frames = 0
-        while let frame = readRecognizerFrame() {
+        readRecognizerFrames { frame in
             for i in 0..<Int(frame.sampleCount) { samples.append(frame.samples[i]) }
-            frames += 1
         }
-        return frames
     }
 
     /// Frames the recognizer ring refused because it was full.

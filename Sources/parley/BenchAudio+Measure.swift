@@ -14,7 +14,14 @@ extension BenchAudio {
         /// A prompt plays the whole time to a line that returns digital silence (no echo,
         /// no noise, no caller): the canceller has nothing to work on.
         case quietLine = "playing_quiet_line"
+        /// `quietLine` on `interleavedCalls` pipelines run in turn, frame by frame, as a media
+        /// thread runs its calls: each call's state has left the caches when its next frame
+        /// comes (the listen-only capacity case; one pipeline alone stays in cache).
+        case quietLineInterleaved = "playing_quiet_line_x150"
     }
+
+    /// Pipelines of the interleaved case (a media thread's share of 300 calls on 2 threads).
+    static let interleavedCalls = 150
 
     /// The call mix: a 4 s prompt then 6 s of listening (the caller's answer, the end-of-turn
     /// silence, the recognizer's final and the next prompt's choice), i.e. 40 % playing. The
@@ -75,7 +82,7 @@ extension BenchAudio {
     static func measureOnce(_ c: Case, seconds: Int) throws -> Row {
         let format = c.format
         let playedMs: Range<Int>? = switch c.state {
-        case .playing, .quietLine: nil
+        case .playing, .quietLine, .quietLineInterleaved: nil
         case .listening: 0..<0
         case .mix: 0..<mixPromptMs
         }
@@ -84,19 +91,25 @@ extension BenchAudio {
         let total = c.state == .mix ? warmUpMs / 1000 + max(1, seconds * 1000 / mixCycleMs) * mixCycleMs / 1000
             : seconds
         var (played, capture) = synthesize(format: format, seconds: total, playedMs: playedMs, cycleStartMs: warmUpMs)
-        if c.state == .quietLine { capture = [Int16](repeating: 0, count: capture.count) }
+        if c.state == .quietLine || c.state == .quietLineInterleaved {
+            capture = [Int16](repeating: 0, count: capture.count)
+        }
         var configuration = ListeningConfiguration()
         configuration.echo = c.setup.echoConfiguration
         configuration.bargeIn = .init()
-        let pipeline = ListeningPipeline(configuration: configuration)
-        try pipeline.prepare(format: format)
+        let calls = c.state == .quietLineInterleaved ? interleavedCalls : 1
+        let pipelines = try (0..<calls).map { _ in
+            let pipeline = ListeningPipeline(configuration: configuration)
+            try pipeline.prepare(format: format)
+            return pipeline
+        }
         let n = format.frameSamples
         let promptFrames = mixPromptMs / AudioFormat.frameMs
         // Playing: one prompt longer than the clip. Mix: a 4 s prompt at each cycle's start,
         // which runs out on its own (the pipeline then listens).
         let playing = try PromptPlan(lengthMs: total * 1000 + 1000, policy: .immediate, cuePointsMs: [0])
         let mixPrompt = try PromptPlan(lengthMs: mixPromptMs, policy: .immediate, cuePointsMs: [0])
-        if c.state == .playing || c.state == .quietLine { pipeline.startPrompt(playing) }
+        if c.state != .listening && c.state != .mix { for pipeline in pipelines { pipeline.startPrompt(playing) } }
         let frames = played.count / n
         var captureFrame = [Int16](repeating: 0, count: n)
         var playedFrame = [Int16](repeating: 0, count: n)
@@ -115,30 +128,33 @@ extension BenchAudio {
             }
             let phase = cyclePhaseMs(f * AudioFormat.frameMs, startMs: warmUpMs) / AudioFormat.frameMs
             let plays = switch c.state {
-            case .playing, .quietLine: true
+            case .playing, .quietLine, .quietLineInterleaved: true
             case .listening: false
             case .mix: phase < promptFrames
             }
-            if c.state == .mix && phase == 0 { pipeline.startPrompt(mixPrompt) }
+            if c.state == .mix && phase == 0 { pipelines[0].startPrompt(mixPrompt) }
             for i in 0..<n {
                 captureFrame[i] = capture[f * n + i]
                 playedFrame[i] = played[f * n + i]
             }
             let ts = UInt32(truncatingIfNeeded: f * n)
             // The bench plays the prompt on regardless of stop/resume: the CPU case stays as named.
-            if plays {
-                pipeline.process(captureFrame: captureFrame.span, playedFrame: playedFrame.span, rtpTimestamp: ts)
-            } else {
-                pipeline.process(captureFrame: captureFrame.span, playedFrame: silence.span, rtpTimestamp: ts)
-            }
-            if f >= warmUp {
-                events += pipeline.events.count
-                if pipeline.echoCancellerActive { activeFrames += 1 }
+            for pipeline in pipelines {
+                if plays {
+                    pipeline.process(captureFrame: captureFrame.span, playedFrame: playedFrame.span, rtpTimestamp: ts)
+                } else {
+                    pipeline.process(captureFrame: captureFrame.span, playedFrame: silence.span, rtpTimestamp: ts)
+                }
+                if f >= warmUp {
+                    events += pipeline.events.count
+                    if pipeline.echoCancellerActive { activeFrames += 1 }
+                }
             }
         }
         let cpuTicks = clock() - start
         let allocations = frames > warmUp ? parley_alloc_counting_end() : 0
-        let measuredFrames = frames - warmUp
+        // Per call: every pipeline processed each frame.
+        let measuredFrames = (frames - warmUp) * calls
         let us = Double(cpuTicks) * 1e6 / Double(CLOCKS_PER_SEC)
         let audioSeconds = Double(measuredFrames) / 100
         // Without a working interposer the count is meaningless: report null, not a fake zero.

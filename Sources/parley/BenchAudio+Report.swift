@@ -77,10 +77,11 @@ extension BenchAudio {
             print("listening pipeline, \(seconds) s of audio per case, \(repetitions) interleaved runs: median (min)")
             print("mix: \(mixPromptMs / 1000) s prompt + \((mixCycleMs - mixPromptMs) / 1000) s listening per cycle "
                   + "(\(Int(mixPlayingShare * 100)) % playing); release build expected")
-            print("case                      CPU µs/s audio   µs/frame  calls/core (quiet)  AEC on  events/s  allocs/frame")
+            print("case".padding(toLength: 32, withPad: " ", startingAt: 0)
+                  + "  CPU µs/s audio   µs/frame  calls/core (quiet)  AEC on  events/s  allocs/frame")
             for r in rows {
                 let allocs = r.allocationsPerFrame.map { String(format: "%.3f", $0) } ?? "n/a"
-                print(r.name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                print(r.name.padding(toLength: 32, withPad: " ", startingAt: 0)
                       + String(format: "%9.1f (%6.1f)  %8.2f  %10.0f (%5.0f)  %5.0f%%  %8.2f  %@",
                                r.medianCpu, r.minCpu, r.usPerFrame, r.callsPerCore, r.quietCallsPerCore,
                                r.activeShare * 100, r.eventsPerSecond, allocs))

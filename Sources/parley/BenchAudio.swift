@@ -80,6 +80,7 @@ enum BenchAudio {
         out.append(Case(setup: .aec, format: .narrowband, state: .listening))
         out.append(Case(setup: .aecNS, format: .narrowband, state: .listening))
         out.append(Case(setup: .aec, format: .narrowband, state: .quietLine))
+        out.append(Case(setup: .aec, format: .narrowband, state: .quietLineInterleaved))
         for setup in [Setup.aec, .aecNS, .aecm] {
             out.append(Case(setup: setup, format: .wideband, state: .playing))
             out.append(Case(setup: setup, format: .wideband, state: .mix))
