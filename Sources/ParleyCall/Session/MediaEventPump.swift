@@ -15,8 +15,15 @@ final class MediaEventPump: Sendable {
         let sink: @Sendable (MediaEvent) -> Void
     }
 
+    /// The channels by id, and the same entries as a list the loop takes each period
+    /// without building a new array (add and remove are rare next to the periods).
+    private struct Channels {
+        var byID: [UInt32: Entry] = [:]
+        var list: [Entry] = []
+    }
+
     let periodMs: Int
-    private let entries = Mutex<[UInt32: Entry]>([:])
+    private let entries = Mutex(Channels())
     private let running = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
 
@@ -37,22 +44,33 @@ final class MediaEventPump: Sendable {
     func stop() { stopped.store(true, ordering: .releasing) }
 
     func add(_ handle: MediaChannelHandle, tap: RecognizerTap, sink: @escaping @Sendable (MediaEvent) -> Void) {
-        entries.withLock { $0[handle.id] = Entry(handle: handle, tap: tap, sink: sink) }
+        let entry = Entry(handle: handle, tap: tap, sink: sink)
+        entries.withLock { channels in
+            if channels.byID.updateValue(entry, forKey: handle.id) != nil {
+                channels.list.removeAll { $0.handle.id == handle.id }
+            }
+            channels.list.append(entry)
+        }
     }
 
     /// Stops pumping the channel; the events still queued on it are delivered first.
     func remove(_ handle: MediaChannelHandle) {
-        guard let entry = entries.withLock({ $0.removeValue(forKey: handle.id) }) else { return }
+        let removed = entries.withLock { channels -> Entry? in
+            guard let entry = channels.byID.removeValue(forKey: handle.id) else { return nil }
+            channels.list.removeAll { $0.handle.id == handle.id }
+            return entry
+        }
+        guard let entry = removed else { return }
         drain(entry)
     }
 
-    var channelCount: Int { entries.withLock { $0.count } }
+    var channelCount: Int { entries.withLock { $0.byID.count } }
 
     private func loop() {
         var next = Monotonic.nowNs()
         let period = UInt64(periodMs) * 1_000_000
         while !stopped.load(ordering: .acquiring) {
-            let snapshot = entries.withLock { Array($0.values) }
+            let snapshot = entries.withLock { $0.list }
             for entry in snapshot { drain(entry) }
             next += period
             let now = Monotonic.nowNs()
@@ -65,7 +83,7 @@ final class MediaEventPump: Sendable {
     }
 
     private func drain(_ entry: Entry) {
-        while let frame = entry.handle.readRecognizerFrame() { entry.tap.feed(frame) }
+        entry.handle.readRecognizerFrames { entry.tap.feed($0) }
         while let event = entry.handle.pollEvent() { entry.sink(event) }
     }
 }

@@ -99,15 +99,25 @@ final class RecognizerTap: Sendable {
                 let samples = frame.samples
                 _ = session.push(samples.span.extracting(0..<count))
             } else if !s.frozen {
-                for i in 0..<count {
-                    let index = (s.prerollStart + s.prerollCount) % prerollCapacity
-                    s.preroll[index] = frame.samples[i]
-                    if s.prerollCount < prerollCapacity {
-                        s.prerollCount += 1
-                    } else {
-                        s.prerollStart = (s.prerollStart + 1) % prerollCapacity
-                    }
-                }
+                keep(frame, count: count, in: &s)
+            }
+        }
+    }
+
+    /// Appends the frame's first `count` samples to the pre-roll ring, the oldest giving
+    /// way when it is full: one write position per sample, no division.
+    private func keep(_ frame: RecognizerFrame, count: Int, in s: inout State) {
+        var write = s.prerollStart + s.prerollCount
+        if write >= prerollCapacity { write -= prerollCapacity }
+        for i in 0..<count {
+            s.preroll[write] = frame.samples[i]
+            write += 1
+            if write == prerollCapacity { write = 0 }
+            if s.prerollCount < prerollCapacity {
+                s.prerollCount += 1
+            } else {
+                s.prerollStart += 1
+                if s.prerollStart == prerollCapacity { s.prerollStart = 0 }
             }
         }
     }
