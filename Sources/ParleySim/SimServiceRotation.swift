@@ -3,9 +3,9 @@
 /// The loop that runs the calls' recognizers and runners also reads SIP: while a tick
 /// works through every call's received audio (a prompt search costs up to a few hundred µs,
 /// and in a burst every new call searches at once), a 200 OK waits in the socket and is
-/// timestamped when the loop reads it, late. So a tick services calls only until its budget
-/// is spent, then returns to the loop (SIP, posted work) and goes on with the next call at
-/// the following tick. A call's RTP waits meanwhile in its receive rings, timestamped at
+/// timestamped when the loop reads it, late. So a round services calls only until its budget
+/// is spent, then returns to the loop (SIP, posted work); the engine posts the rest of the
+/// round right after the loop's pending I/O (`SimEngine.serviceCalls`). A call's RTP waits meanwhile in its receive rings, timestamped at
 /// arrival by the receive thread, so what the caller measures from it does not move; the
 /// ring holds seconds of audio.
 ///
