@@ -24,14 +24,12 @@ extension EchoCanceller {
     /// the APM is not told of the frames it missed: fed them afterwards with their silent
     /// capture, it cancelled echo that appeared after the silence less well in its first
     /// 250 ms (−47 against −60 dBFS left), and the same after that (`DigitalSilenceTests`).
-    func skipFrame(capture: borrowing [Int16]) {
+    func skipFrame(capture: borrowing [Int16], captureIsZero: Bool) {
         let n = format.frameSamples
         let source = capture.span
-        var any: Int16 = 0
-        for i in 0..<n { any |= source[i] }
         // Zeros again (a line of digital silence): the output already holds them, and their
         // energy sums to +0.
-        let energy: Float = any == 0 && passedThroughIsZero ? 0 : withMutableSpan(&passedThrough) { out in
+        let energy: Float = captureIsZero && passedThroughIsZero ? 0 : withMutableSpan(&passedThrough) { out in
             var energy: Float = 0
             for i in 0..<n {
                 out[i] = source[i]
@@ -39,7 +37,7 @@ extension EchoCanceller {
             }
             return energy
         }
-        passedThroughIsZero = any == 0
+        passedThroughIsZero = captureIsZero
         linearResidualEnergy = energy / Float(n)
         skippedMeanSquare = linearResidualEnergy
         lowBandResidualEnergy = linearResidualEnergy

@@ -115,8 +115,11 @@ public final class EchoCanceller {
     /// same tick (`playedIsSilent`: nothing played), both starting at `sampleTime`.
     /// Afterwards `output` holds the cleaned frame and `hasVoice` the APM voice flag.
     /// `nearEndActive`: the caller is talking (double talk): the delay estimate holds still.
+    /// `captureIsZero`: the caller already knows whether the capture is all zeros (nil: look
+    /// here); the reference, the energies and the silence skip all use that one answer.
     func process(capture: borrowing [Int16], played: borrowing [Int16], playedIsSilent: Bool, sampleTime: Int64,
-                 nearEndActive: Bool = false) {
+                 nearEndActive: Bool = false, captureIsZero knownZero: Bool? = nil) {
+        let captureIsZero = knownZero ?? EchoReference.isZero(capture.span, count: format.frameSamples)
         if !playedIsSilent {
             var loud = false
             for i in 0..<format.frameSamples where played[i] > 64 || played[i] < -64 { loud = true; break }
@@ -124,7 +127,8 @@ public final class EchoCanceller {
         }
         let active = canceller != nil && echoExpected(atSampleTime: sampleTime)
         reference.write(played: played, playedIsSilent: playedIsSilent, capture: capture,
-                        sampleTime: sampleTime, updateEstimate: active, nearEndActive: nearEndActive)
+                        sampleTime: sampleTime, updateEstimate: active, nearEndActive: nearEndActive,
+                        captureIsZero: captureIsZero)
         isActive = active
         if active && reference.isDelayConfident {
             let resets = linearFilter.resetCount
@@ -138,9 +142,7 @@ public final class EchoCanceller {
             let source = capture.span
             // All zeros (a line of digital silence): every sum is +0 and the low band only
             // rings out what it still holds (`LowBandEnergy.meanSquareOfZeros`).
-            var any: Int16 = 0
-            for i in 0..<n { any |= source[i] }
-            if any == 0 {
+            if captureIsZero {
                 linearResidualEnergy = 0 / Float(n)
                 lowBandResidualEnergy = lowBand.meanSquareOfZeros(count: n)
             } else {
@@ -157,9 +159,9 @@ public final class EchoCanceller {
                 lowBandResidualEnergy = lowBand.meanSquare(of: captureScratch, count: n)
             }
         }
-        if (!active || activeFrameCount >= Self.startupFrames) && isDigitalSilence(capture) {
+        if (!active || activeFrameCount >= Self.startupFrames) && (captureIsZero || isDigitalSilence(capture)) {
             // Nothing to cancel and nothing to hear: the APM is not run.
-            skipFrame(capture: capture)
+            skipFrame(capture: capture, captureIsZero: captureIsZero)
             return
         }
         let apm = active ? canceller! : listener

@@ -115,9 +115,10 @@ struct EchoReference {
     /// moved peak must hold still before it counts), but only a moved estimate is refined.
     /// (Freezing the estimate there deadlocked: a wrong delay makes the echo look like a
     /// caller, which froze the wrong delay for the rest of the call.)
+    /// `captureIsZero`: the caller already knows whether the capture is all zeros (nil: look).
     mutating func write(played playedFrame: borrowing [Int16], playedIsSilent: Bool,
                         capture captureFrame: borrowing [Int16], sampleTime: Int64, updateEstimate: Bool,
-                        nearEndActive: Bool = false) {
+                        nearEndActive: Bool = false, captureIsZero knownZero: Bool? = nil) {
         let n = format.frameSamples
         let block = n / 4
         // One division per ring, not one per sample; the spans keep the copies free of
@@ -126,7 +127,7 @@ struct EchoReference {
             playedFrame.span, silent: playedIsSilent, into: &played, at: Int(sampleTime % Int64(played.count)),
             count: n, block: block)
         // A frame of zeros into a ring that holds nothing but zeros changes nothing.
-        let captureIsZero = Self.isZero(captureFrame.span, count: n)
+        let captureIsZero = knownZero ?? Self.isZero(captureFrame.span, count: n)
         var captureBlocks: (Float, Float, Float, Float) = (0, 0, 0, 0)
         if !(captureIsZero && heardZeroSamples >= heardCount) {
             captureBlocks = Self.writeHeard(captureFrame.span, into: &heard, at: Int(sampleTime % Int64(heardCount)),

@@ -46,7 +46,7 @@ extension ListeningPipeline {
         applyControlInputs(atMs: frameMs)
 
         echo.process(capture: capture, played: played, playedIsSilent: playedIsSilent, sampleTime: sampleTime,
-                     nearEndActive: voiceActivity.state != .quiet)
+                     nearEndActive: voiceActivity.state != .quiet, captureIsZero: captureIsZero)
         let echoExpected = echo.isActive
         let energyDbfs = echo.outputEnergyDbfs()
         let correlation = echoExpected ? echo.echoCorrelation(captureEnergy: captureEnergy) : nil
