@@ -90,13 +90,6 @@ public final class MediaChannelHandle: Sendable {
         }
     }
 
-    /// Pops one 10 ms frame of cleaned caller audio, nil when none.
-    public func readRecognizerFrame() -> RecognizerFrame? {
-        // As `pollEvent`: an empty ring answers without the lock.
-        guard channel.recognizerAudio.approximateCount > 0 else { return nil }
-        return ends.withLock { _ in channel.recognizerAudio.tryPop() }
-    }
-
     /// Every waiting frame of cleaned caller audio to `body`, in order, under one lock
     /// (a pump draining many channels takes the lock once per channel, not once per frame
     /// plus once for the empty ring). Returns the frame count. `body` must not call back
