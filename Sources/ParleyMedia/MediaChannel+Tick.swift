@@ -149,25 +149,12 @@ extension MediaChannel {
     }
 
     private func pushRecognizer(_ samples: Span<Int16>, sampleTime: Int64) {
-        let n = min(samples.count, RecognizerFrame.maxSamples)
-        for i in 0..<n { recognizerFrame.samples[i] = samples[i] }
-        recognizerFrameZeroSamples = 0
-        recognizerFrame.sampleCount = Int32(n)
-        recognizerFrame.sampleTime = sampleTime
-        if !recognizerAudio.tryPush(recognizerFrame) { counters.recognizerFramesDropped &+= 1 }
+        if !recognizerAudio.tryPush(samples, sampleTime: sampleTime) { counters.recognizerFramesDropped &+= 1 }
     }
 
-    /// `pushRecognizer` of `count` zeros (a silent line's cleaned frame): the frame is
-    /// zeroed only when it does not hold zeros there already.
+    /// `pushRecognizer` of `count` zeros (a silent line's cleaned frame): no samples written.
     private func pushRecognizerZeros(count: Int, sampleTime: Int64) {
-        let n = min(count, RecognizerFrame.maxSamples)
-        if recognizerFrameZeroSamples < n {
-            for i in 0..<n { recognizerFrame.samples[i] = 0 }
-            recognizerFrameZeroSamples = n
-        }
-        recognizerFrame.sampleCount = Int32(n)
-        recognizerFrame.sampleTime = sampleTime
-        if !recognizerAudio.tryPush(recognizerFrame) { counters.recognizerFramesDropped &+= 1 }
+        if !recognizerAudio.tryPushSilence(count: count, sampleTime: sampleTime) { counters.recognizerFramesDropped &+= 1 }
     }
 
     /// Playback actions first (the pipeline orders them so), then the reports.

@@ -22,7 +22,7 @@ public final class MediaChannel: @unchecked Sendable {
     // Rings to and from the control plane.
     let commands: SPSCRing<MediaCommand>
     let events: SPSCRing<MediaEvent>
-    let recognizerAudio: SPSCRing<RecognizerFrame>
+    let recognizerAudio: RecognizerAudioRing
     let stats: SPSCRing<MediaStatsSnapshot>
 
     // Codecs and audio stages.
@@ -95,9 +95,6 @@ public final class MediaChannel: @unchecked Sendable {
     var preparedStartFollowsFinish = false
     var encodeInput: [Int16]   // one packet at the encoder's rate
     var silence: [Int16]
-    var recognizerFrame = RecognizerFrame()
-    /// Leading samples of `recognizerFrame` known to be zero.
-    var recognizerFrameZeroSamples = 0
     let frame10Samples: Int
 
     init(id: UInt32, configuration c: MediaChannelConfiguration, tickMs: Int, rtpSocket: UDPSocket,
@@ -125,7 +122,7 @@ public final class MediaChannel: @unchecked Sendable {
         self.cnameBytes = c.cname
         commands = SPSCRing(capacity: 16)
         events = SPSCRing(capacity: 64)
-        recognizerAudio = SPSCRing(capacity: c.recognizerRingFrames)
+        recognizerAudio = RecognizerAudioRing(capacity: c.recognizerRingFrames)
         stats = SPSCRing(capacity: 2)
         do {
             var opus = OpusConfiguration()

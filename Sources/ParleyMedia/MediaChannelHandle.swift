@@ -97,7 +97,7 @@ public final class MediaChannelHandle: Sendable {
     @discardableResult
     public func readRecognizerFrames(_ body: (borrowing RecognizerFrame) -> Void) -> Int {
         guard channel.recognizerAudio.approximateCount > 0 else { return 0 }
-        return ends.withLock { _ in channel.recognizerAudio.popAll { body($0) } }
+        return ends.withLock { _ in channel.recognizerAudio.popAll(body) }
     }
 
     /// Appends every waiting frame's samples to `samples`; returns the frame count.

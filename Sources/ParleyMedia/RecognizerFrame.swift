@@ -1,5 +1,5 @@
 /// 10 ms of cleaned caller audio (mono Int16 at the channel's pipeline rate, up to
-/// 16 kHz) for the recognizer, carried by value through an SPSC ring.
+/// 16 kHz) for the recognizer, as `RecognizerAudioRing` hands it to the control plane.
 public struct RecognizerFrame: Sendable, BitwiseCopyable {
     public static let maxSamples = 160
     public var samples: InlineArray<160, Int16>
@@ -7,11 +7,14 @@ public struct RecognizerFrame: Sendable, BitwiseCopyable {
     public var sampleCount: Int32
     /// Channel media time of the frame's first sample, in samples at the pipeline rate.
     public var sampleTime: Int64
+    /// Every sample is zero (digital silence): a consumer may skip reading them.
+    public var isSilent: Bool
 
     public init() {
         samples = InlineArray(repeating: 0)
         sampleCount = 0
         sampleTime = 0
+        isSilent = false
     }
 
     /// The valid samples as an array (control plane; allocates).

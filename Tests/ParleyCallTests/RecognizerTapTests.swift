@@ -39,4 +39,31 @@ import Testing
         tap.feed(Self.frame(from: 1000))
         #expect(Self.attachedAudio(tap) == (1000..<1080).map { Int16($0) })
     }
+
+    /// Silent frames (the pump's frames of digital silence) are kept as zeros among the
+    /// others, in order, across the ring's wrap.
+    @Test(arguments: [4, 9, 30])
+    func silentFramesAreKeptAsZerosInOrder(frames: Int) {
+        let tap = RecognizerTap(prerollMs: 25, sampleRateHz: 8000)
+        var expected: [Int16] = []
+        for n in 0..<frames {
+            var frame = Self.frame(from: n * 80 + 1)
+            if n % 3 == 1 {
+                frame.isSilent = true
+                for i in 0..<80 { frame.samples[i] = 0 }
+            }
+            expected += (0..<80).map { frame.samples[$0] }
+            tap.feed(frame)
+        }
+        #expect(Self.attachedAudio(tap) == Array(expected.suffix(200)))
+        #expect(expected.suffix(200).contains(0) == (frames > 2))
+    }
+
+    /// A frame longer than the whole pre-roll leaves its last samples.
+    @Test func aFrameLongerThanThePrerollKeepsItsEnd() {
+        let tap = RecognizerTap(prerollMs: 5, sampleRateHz: 8000)   // 40 samples
+        tap.feed(Self.frame(from: 0))
+        tap.feed(Self.frame(from: 500))
+        #expect(Self.attachedAudio(tap) == (540..<580).map { Int16($0) })
+    }
 }

@@ -89,36 +89,51 @@ final class RecognizerTap: Sendable {
     }
 
     /// One frame from the media thread (pump thread only).
-    func feed(_ frame: RecognizerFrame) {
+    func feed(_ frame: borrowing RecognizerFrame) {
         recorder?.caller(frame)
-        state.withLock { s in
-            s.framesFed &+= 1
-            if let screen = s.screen { screen(frame.array) }
-            let count = Int(frame.sampleCount)
-            if let session = s.session {
-                let samples = frame.samples
-                _ = session.push(samples.span.extracting(0..<count))
-            } else if !s.frozen {
-                keep(frame, count: count, in: &s)
+        let count = Int(frame.sampleCount)
+        let silent = frame.isSilent
+        frame.samples.span.withUnsafeBufferPointer { all in
+            let frameSamples = UnsafeBufferPointer(rebasing: all[0..<count])
+            state.withLock { s in
+                s.framesFed &+= 1
+                if let screen = s.screen { screen(Array(frameSamples)) }
+                if let session = s.session {
+                    _ = session.push(frameSamples.span)
+                } else if !s.frozen {
+                    keep(frameSamples, silent: silent, in: &s)
+                }
             }
         }
     }
 
-    /// Appends the frame's first `count` samples to the pre-roll ring, the oldest giving
-    /// way when it is full: one write position per sample, no division.
-    private func keep(_ frame: RecognizerFrame, count: Int, in s: inout State) {
+    /// Appends `samples` to the pre-roll ring, the oldest giving way when it is full: at
+    /// most two runs, zeros written without reading the frame when it is silent.
+    private func keep(_ samples: UnsafeBufferPointer<Int16>, silent: Bool, in s: inout State) {
+        let count = min(samples.count, prerollCapacity)
+        let skipped = samples.count - count   // a frame longer than the pre-roll keeps its end
         var write = s.prerollStart + s.prerollCount
         if write >= prerollCapacity { write -= prerollCapacity }
-        for i in 0..<count {
-            s.preroll[write] = frame.samples[i]
-            write += 1
-            if write == prerollCapacity { write = 0 }
-            if s.prerollCount < prerollCapacity {
-                s.prerollCount += 1
+        var ring = s.preroll.mutableSpan
+        var done = 0
+        while done < count {
+            let run = min(count - done, prerollCapacity - write)
+            if silent {
+                for i in 0..<run { ring[write + i] = 0 }
             } else {
-                s.prerollStart += 1
-                if s.prerollStart == prerollCapacity { s.prerollStart = 0 }
+                for i in 0..<run { ring[write + i] = samples[skipped + done + i] }
             }
+            done += run
+            write += run
+            if write == prerollCapacity { write = 0 }
+        }
+        let overflow = s.prerollCount + count - prerollCapacity
+        if overflow > 0 {
+            s.prerollCount = prerollCapacity
+            s.prerollStart += overflow
+            if s.prerollStart >= prerollCapacity { s.prerollStart -= prerollCapacity }
+        } else {
+            s.prerollCount += count
         }
     }
 
