@@ -81,8 +81,9 @@ final class MediaThread: @unchecked Sendable {
         let thread: MediaThread
         let scratch: MediaThreadScratch
         var active: [Int32]
-        /// The active channels in send order (strong references taken at attach).
-        var channels: [MediaChannel?]
+        /// The active channels in send order: a strong reference taken at attach and given
+        /// back at detach (or when the runner goes), so the tick's calls retain nothing.
+        var channels: [Unmanaged<MediaChannel>?]
         var activeCount = 0
         var sendGuard: SendGuard
         var sendLateness = LatenessHistogram()
@@ -95,7 +96,11 @@ final class MediaThread: @unchecked Sendable {
             self.sendGuard = sendGuard
             self.sendSpreadNs = sendSpreadNs
             active = [Int32](repeating: -1, count: thread.slots.count)
-            channels = [MediaChannel?](repeating: nil, count: thread.slots.count)
+            channels = [Unmanaged<MediaChannel>?](repeating: nil, count: thread.slots.count)
+        }
+
+        deinit {
+            for i in 0..<activeCount { channels[i]?.release() }
         }
 
         func tick(_ tick: RealtimeThread.Tick) {
@@ -111,12 +116,12 @@ final class MediaThread: @unchecked Sendable {
                     // and the channel's timers count from here.
                     channel.attach(nowNs: min(start, deadline))
                     active[activeCount] = slot
-                    channels[activeCount] = channel
+                    channels[activeCount] = .passRetained(channel)
                     activeCount += 1
                 case .detach(let slot):
                     // Order kept: the channels behind move up one send slot, not many.
                     for i in 0..<activeCount where active[i] == slot {
-                        let channel = channels[i]
+                        let channel = channels[i]?.takeRetainedValue()
                         for k in i..<(activeCount - 1) {
                             active[k] = active[k + 1]
                             channels[k] = channels[k + 1]
@@ -159,7 +164,10 @@ final class MediaThread: @unchecked Sendable {
         private func packetDue() -> Bool {
             for i in 0..<activeCount {
                 guard let channel = channels[i] else { continue }
-                if channel.preparedLength > 0 && channel.tickCount % UInt64(channel.ticksPerPacket) == 0 { return true }
+                let due = channel._withUnsafeGuaranteedRef {
+                    $0.preparedLength > 0 && $0.tickCount % UInt64($0.ticksPerPacket) == 0
+                }
+                if due { return true }
             }
             return false
         }
@@ -181,14 +189,14 @@ final class MediaThread: @unchecked Sendable {
                     let due = deadline &+ UInt64(sent) &* slotNs
                     let now = Monotonic.nowNs()
                     if now >= due {
-                        channels[sent]?.sendPhase(scratch)
+                        channels[sent]?._withUnsafeGuaranteedRef { $0.sendPhase(scratch) }
                         worstLateNs = max(worstLateNs, now - due)
                         sent += 1
                         continue
                     }
                     if worked == sent { continue }   // nothing to do before the next slot
                 }
-                channels[worked]?.tick(scratch)
+                channels[worked]?._withUnsafeGuaranteedRef { $0.tick(scratch) }
                 worked += 1
             }
             recordSendLateness(worstLateNs)

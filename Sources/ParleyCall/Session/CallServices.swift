@@ -30,7 +30,8 @@ public final class CallServices: Sendable {
         self.scripts = scripts
         self.metrics = metrics
         self.log = log
-        self.pump = MediaEventPump(periodMs: 10)
+        // Every tick: a shorter period would find nothing new, a longer one delays events.
+        self.pump = MediaEventPump(periodMs: configuration.media.tickMs)
         pump.start()
     }
 
