@@ -1,0 +1,95 @@
+// A stand-alone reproduction of the FoundationNetworking crash that took parleyd down
+// (swift-corelibs-foundation #4791, #5469): many concurrent URLSession POSTs to a refused
+// loopback port and to a port that accepts and never answers (request timeouts), in rounds.
+// Not part of any target (Package.swift excludes Repro/). Run it as its own process, so a
+// crash takes only it down:
+//   swiftc -O Tests/ParleyStoreTests/Repro/urlsession-webhook-stress.swift -o /tmp/urlsession-stress
+//   /tmp/urlsession-stress [rounds] [concurrency] [timeoutMs] [both|refused|silent]
+// It prints one line per round (outcomes, slowest answer per outcome) and "SURVIVED" at the
+// end; a crash shows as a signal exit.
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Glibc
+
+let arguments = CommandLine.arguments
+let rounds = arguments.count > 1 ? Int(arguments[1]) ?? 50 : 50
+let concurrency = arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100
+let timeoutMs = arguments.count > 3 ? Int(arguments[3]) ?? 300 : 300
+let mode = arguments.count > 4 ? arguments[4] : "both"
+
+/// A listening socket on 127.0.0.1 that never accepts: connects complete (backlog), no answer.
+func silentListener() -> (fd: Int32, port: Int) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    listen(fd, 4096)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        getsockname(fd, $0, &length) } }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
+}
+
+/// A port nothing listens on (bound then closed).
+func refusedPort() -> Int {
+    let (fd, port) = silentListener()
+    close(fd)
+    return port
+}
+
+let silent = silentListener()
+let refused = refusedPort()
+let configuration = URLSessionConfiguration.ephemeral
+configuration.httpCookieStorage = nil
+configuration.urlCache = nil
+let session = URLSession(configuration: configuration)
+let body = Data(#"{"call_id":"stress","tags":{"coupon":"sent"}}"#.utf8)
+
+func post(_ port: Int) async -> (String, Double) {
+    let started = Date()
+    let result = await postOnce(port)
+    return (result, Date().timeIntervalSince(started))
+}
+
+func postOnce(_ port: Int) async -> String {
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/hook")!,
+                             timeoutInterval: Double(timeoutMs) / 1000)
+    request.httpMethod = "POST"
+    request.httpBody = body
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    do {
+        let (_, response) = try await session.data(for: request)
+        return "status \((response as? HTTPURLResponse)?.statusCode ?? -1)"
+    } catch let error as URLError {
+        return "URLError \(error.code.rawValue)"
+    } catch {
+        return "error"
+    }
+}
+
+let start = Date()
+for round in 1...rounds {
+    var tally: [String: Int] = [:]
+    var slowest: [String: Double] = [:]
+    await withTaskGroup(of: (String, Double).self) { group in
+        for index in 0..<concurrency {
+            let port = mode == "refused" || (mode == "both" && index % 2 == 0) ? refused : silent.port
+            group.addTask { await post(port) }
+        }
+        for await (result, seconds) in group {
+            tally[result, default: 0] += 1
+            slowest[result] = max(slowest[result] ?? 0, seconds)
+        }
+    }
+    let summary = tally.sorted { $0.key < $1.key }
+        .map { "\($0.key)=\($0.value) (slowest \(String(format: "%.2f", slowest[$0.key] ?? 0)) s)" }
+        .joined(separator: " ")
+    print(String(format: "round %d  %.1f s  %@", round, Date().timeIntervalSince(start), summary))
+    fflush(stdout)
+}
+print("SURVIVED \(rounds) rounds of \(concurrency) POSTs")
