@@ -4,7 +4,9 @@
 // Not part of any target (Package.swift excludes Repro/). Run it as its own process, so a
 // crash takes only it down:
 //   swiftc -O Tests/ParleyStoreTests/Repro/urlsession-webhook-stress.swift -o /tmp/urlsession-stress
-//   /tmp/urlsession-stress [rounds] [concurrency] [timeoutMs] [both|refused|silent]
+//   /tmp/urlsession-stress [rounds] [concurrency] [timeoutMs] [both|refused|silent|held|all]
+// (silent: a listener that never accepts; held: one that accepts, reads and never answers;
+// both: refused + silent; all: the three in turn).
 // It prints one line per round (outcomes, slowest answer per outcome) and "SURVIVED" at the
 // end; a crash shows as a signal exit.
 import Foundation
@@ -44,9 +46,27 @@ func refusedPort() -> Int {
 
 let silent = silentListener()
 let refused = refusedPort()
+let held = silentListener()
+// Accepts every connection and keeps it open, reading and discarding, never answering.
+Thread {
+    while true {
+        let fd = accept(held.fd, nil, nil)
+        if fd < 0 { continue }
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while recv(fd, &buffer, buffer.count, 0) > 0 {}
+            close(fd)
+        }.start()
+    }
+}.start()
 let configuration = URLSessionConfiguration.ephemeral
 configuration.httpCookieStorage = nil
 configuration.urlCache = nil
+// URLSESSION_SESSION_TIMEOUT=1 also sets the session's request timeout (the request's own
+// timeoutInterval alone was not honoured here: 300 ms requests to a silent port took 120 s).
+if ProcessInfo.processInfo.environment["URLSESSION_SESSION_TIMEOUT"] == "1" {
+    configuration.timeoutIntervalForRequest = Double(timeoutMs) / 1000
+}
 let session = URLSession(configuration: configuration)
 let body = Data(#"{"call_id":"stress","tags":{"coupon":"sent"}}"#.utf8)
 
@@ -78,7 +98,14 @@ for round in 1...rounds {
     var slowest: [String: Double] = [:]
     await withTaskGroup(of: (String, Double).self) { group in
         for index in 0..<concurrency {
-            let port = mode == "refused" || (mode == "both" && index % 2 == 0) ? refused : silent.port
+            let port: Int
+            switch mode {
+            case "refused": port = refused
+            case "silent": port = silent.port
+            case "held": port = held.port
+            case "all": port = [refused, silent.port, held.port][index % 3]
+            default: port = index % 2 == 0 ? refused : silent.port
+            }
             group.addTask { await post(port) }
         }
         for await (result, seconds) in group {
