@@ -67,23 +67,26 @@ configuration.urlCache = nil
 if ProcessInfo.processInfo.environment["URLSESSION_SESSION_TIMEOUT"] == "1" {
     configuration.timeoutIntervalForRequest = Double(timeoutMs) / 1000
 }
-let session = URLSession(configuration: configuration)
+// URLSESSION_CHURN=1: a fresh session per round, invalidated (cancelling what is in flight)
+// half-way through the timeout, racing the refusals and timeouts (#4791's teardown path).
+let churn = ProcessInfo.processInfo.environment["URLSESSION_CHURN"] == "1"
+nonisolated(unsafe) var session = URLSession(configuration: configuration)
 let body = Data(#"{"call_id":"stress","tags":{"coupon":"sent"}}"#.utf8)
 
-func post(_ port: Int) async -> (String, Double) {
+func post(_ port: Int, _ currentSession: URLSession) async -> (String, Double) {
     let started = Date()
-    let result = await postOnce(port)
+    let result = await postOnce(port, currentSession)
     return (result, Date().timeIntervalSince(started))
 }
 
-func postOnce(_ port: Int) async -> String {
+func postOnce(_ port: Int, _ currentSession: URLSession) async -> String {
     var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/hook")!,
                              timeoutInterval: Double(timeoutMs) / 1000)
     request.httpMethod = "POST"
     request.httpBody = body
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
     do {
-        let (_, response) = try await session.data(for: request)
+        let (_, response) = try await currentSession.data(for: request)
         return "status \((response as? HTTPURLResponse)?.statusCode ?? -1)"
     } catch let error as URLError {
         return "URLError \(error.code.rawValue)"
@@ -94,6 +97,14 @@ func postOnce(_ port: Int) async -> String {
 
 let start = Date()
 for round in 1...rounds {
+    if churn { session = URLSession(configuration: configuration) }
+    let roundSession = session
+    if churn {
+        Task {
+            try? await Task.sleep(for: .milliseconds(timeoutMs / 2))
+            roundSession.invalidateAndCancel()
+        }
+    }
     var tally: [String: Int] = [:]
     var slowest: [String: Double] = [:]
     await withTaskGroup(of: (String, Double).self) { group in
@@ -106,7 +117,7 @@ for round in 1...rounds {
             case "all": port = [refused, silent.port, held.port][index % 3]
             default: port = index % 2 == 0 ? refused : silent.port
             }
-            group.addTask { await post(port) }
+            group.addTask { await post(port, roundSession) }
         }
         for await (result, seconds) in group {
             tally[result, default: 0] += 1
