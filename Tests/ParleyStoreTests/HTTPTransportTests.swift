@@ -123,6 +123,16 @@ import Testing
         #expect(result == .status(200))
     }
 
+    @Test func anIPv6LiteralIsConnectedToAndNamedInTheHostHeader() async throws {
+        let server = try ScriptedTCPServer(.reply(Array("HTTP/1.1 204 No Content\r\n\r\n".utf8), closeAfter: false), ipv6: true)
+        defer { server.stop() }
+        let (result, _) = try await post(server.url)
+        #expect(result == .status(204))
+        let head = server.lastRequestHead.withLock { $0 }
+        #expect(head.hasPrefix("POST /hook HTTP/1.1\r\nHost: [::1]:\(server.port)\r\n"), "\(head)")
+        #expect(head.contains("\r\nConnection: close\r\n") && head.contains("\r\nContent-Length: 16\r\n"))
+    }
+
     @Test func cancellingTheCallerEndsTheExchangeEarly() async throws {
         let server = try ScriptedTCPServer(.acceptAndHold)
         defer { server.stop() }

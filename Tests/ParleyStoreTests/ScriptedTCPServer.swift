@@ -4,7 +4,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// A raw TCP server on 127.0.0.1 for the transport's failure cases: every connection gets
+/// A raw TCP server on 127.0.0.1 (or ::1) for the transport's failure cases: every connection gets
 /// the same behaviour, run on its own thread. `stop()` closes the listener and every socket.
 final class ScriptedTCPServer: @unchecked Sendable {
     enum Behaviour: Sendable {
@@ -24,33 +24,55 @@ final class ScriptedTCPServer: @unchecked Sendable {
     private let stopped = Atomic<Bool>(false)
     /// Connections accepted so far.
     let acceptedCount = Atomic<Int>(0)
+    /// The last request head read (for `.reply` and `.acceptAndHold`).
+    let lastRequestHead = Mutex<String>("")
+    let isIPv6: Bool
 
-    init(_ behaviour: Behaviour) throws {
+    init(_ behaviour: Behaviour, ipv6: Bool = false) throws {
         self.behaviour = behaviour
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        isIPv6 = ipv6
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        var storage = sockaddr_storage()
+        var length: socklen_t
+        if ipv6 {
+            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    address.pointee.sin6_family = sa_family_t(AF_INET6)
+                    address.pointee.sin6_addr = in6addr_loopback
+                }
+            }
+        } else {
+            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    address.pointee.sin_family = sa_family_t(AF_INET)
+                    address.pointee.sin_addr.s_addr = inet_addr("127.0.0.1")
+                }
+            }
+        }
+        let bound = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0, listen(fd, 1024) == 0 else {
             close(fd)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot listen on 127.0.0.1"])
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot listen on loopback"])
         }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
+        _ = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        // sin_port and sin6_port sit at the same offset.
+        port = Int(withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+        })
         if case .neverAccept = behaviour { return }
         Thread { [self] in acceptLoop() }.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)/hook" }
+    var url: String { isIPv6 ? "http://[::1]:\(port)/hook" : "http://127.0.0.1:\(port)/hook" }
 
     /// A loopback port nothing listens on (bound, then closed).
     static func refusedPort() throws -> Int {
@@ -104,6 +126,7 @@ final class ScriptedTCPServer: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             if let end = Self.headEnd(received) {
+                lastRequestHead.withLock { $0 = String(decoding: received[..<end], as: UTF8.self) }
                 let head = String(decoding: received[..<end], as: UTF8.self).lowercased()
                 let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
