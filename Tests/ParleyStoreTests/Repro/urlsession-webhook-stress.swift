@@ -6,7 +6,8 @@
 //   swiftc -O Tests/ParleyStoreTests/Repro/urlsession-webhook-stress.swift -o /tmp/urlsession-stress
 //   /tmp/urlsession-stress [rounds] [concurrency] [timeoutMs] [both|refused|silent|held|all]
 // (silent: a listener that never accepts; held: one that accepts, reads and never answers;
-// both: refused + silent; all: the three in turn).
+// connect: a full backlog-0 listener, so SYNs are dropped and connects time out;
+// both: refused + silent; all: refused, silent and held in turn).
 // It prints one line per round (outcomes, slowest answer per outcome) and "SURVIVED" at the
 // end; a crash shows as a signal exit.
 import Foundation
@@ -22,7 +23,7 @@ let timeoutMs = arguments.count > 3 ? Int(arguments[3]) ?? 300 : 300
 let mode = arguments.count > 4 ? arguments[4] : "both"
 
 /// A listening socket on 127.0.0.1 that never accepts: connects complete (backlog), no answer.
-func silentListener() -> (fd: Int32, port: Int) {
+func silentListener(backlog: Int32 = 4096) -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -30,7 +31,7 @@ func silentListener() -> (fd: Int32, port: Int) {
     address.sin_port = 0
     _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
         bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    listen(fd, 4096)
+    listen(fd, backlog)
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
         getsockname(fd, $0, &length) } }
@@ -47,6 +48,17 @@ func refusedPort() -> Int {
 let silent = silentListener()
 let refused = refusedPort()
 let held = silentListener()
+// Backlog 0, filled by two idle connections: the kernel drops further SYNs.
+let full = silentListener(backlog: 0)
+for _ in 0..<2 {
+    let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(full.port).bigEndian
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+}
 // Accepts every connection and keeps it open, reading and discarding, never answering.
 Thread {
     while true {
@@ -114,6 +126,7 @@ for round in 1...rounds {
             case "refused": port = refused
             case "silent": port = silent.port
             case "held": port = held.port
+            case "connect": port = full.port
             case "all": port = [refused, silent.port, held.port][index % 3]
             default: port = index % 2 == 0 ? refused : silent.port
             }
