@@ -63,6 +63,17 @@ import Testing
         #expect(elapsed < .milliseconds(600 + 4_000))
     }
 
+    @Test func aConnectThatGetsNoAnswerEndsAtTheConnectTimeout() async throws {
+        let server = try ScriptedTCPServer(.dropConnects)
+        defer { server.stop() }
+        let transport = HTTPWebhookTransport(configuration: .init(connectTimeoutMs: 400))
+        let (result, elapsed) = try await post(server.url, timeoutMs: 20_000, via: transport)
+        let text = try #require(failureText(result))
+        #expect(text.hasPrefix("timeout (connect)"), "\(text)")
+        #expect(elapsed >= .milliseconds(350))
+        #expect(elapsed < .milliseconds(400 + 4_000))
+    }
+
     @Test func aServerClosingInTheMiddleOfTheHeadIsAFailure() async throws {
         let server = try ScriptedTCPServer(.reply(Array("HTTP/1.1 200 OK\r\nContent-Le".utf8), closeAfter: true))
         defer { server.stop() }

@@ -10,6 +10,9 @@ final class ScriptedTCPServer: @unchecked Sendable {
     enum Behaviour: Sendable {
         /// Never accepts: connections complete in the kernel's backlog and get no answer.
         case neverAccept
+        /// Never accepts, backlog 0 filled by two idle connections: the kernel drops further
+        /// SYNs, so connecting times out.
+        case dropConnects
         /// Accepts, reads the request, never answers.
         case acceptAndHold
         /// Reads the request head (and its Content-Length body), writes `reply`, then holds
@@ -27,6 +30,8 @@ final class ScriptedTCPServer: @unchecked Sendable {
     /// The last request head read (for `.reply` and `.acceptAndHold`).
     let lastRequestHead = Mutex<String>("")
     let isIPv6: Bool
+    /// The idle client sockets filling a `.dropConnects` backlog.
+    private var fillers: [Int32] = []
 
     init(_ behaviour: Behaviour, ipv6: Bool = false) throws {
         self.behaviour = behaviour
@@ -56,7 +61,9 @@ final class ScriptedTCPServer: @unchecked Sendable {
         let bound = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
-        guard bound == 0, listen(fd, 1024) == 0 else {
+        var isFull = false
+        if case .dropConnects = behaviour { isFull = true }
+        guard bound == 0, listen(fd, isFull ? 0 : 1024) == 0 else {
             close(fd)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot listen on loopback"])
         }
@@ -68,7 +75,13 @@ final class ScriptedTCPServer: @unchecked Sendable {
         port = Int(withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
         })
-        if case .neverAccept = behaviour { return }
+        if isFull {
+            for _ in 0..<2 { fillers.append(Self.connectWithoutWaiting(port: port, ipv6: ipv6)) }
+        }
+        switch behaviour {
+        case .neverAccept, .dropConnects: return
+        default: break
+        }
         Thread { [self] in acceptLoop() }.start()
     }
 
@@ -88,6 +101,30 @@ final class ScriptedTCPServer: @unchecked Sendable {
         for fd in sockets.withLock({ $0 }) {
             shutdown(fd, Int32(SHUT_RDWR))
         }
+        for fd in fillers { close(fd) }
+    }
+
+    private static func connectWithoutWaiting(port: Int, ipv6: Bool) -> Int32 {
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+                        | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if ipv6 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_addr = in6addr_loopback
+            address.sin6_port = UInt16(port).bigEndian
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+        return fd
     }
 
     deinit { stop() }
@@ -112,7 +149,7 @@ final class ScriptedTCPServer: @unchecked Sendable {
         }
         guard readRequest(fd) else { return }
         switch behaviour {
-        case .neverAccept, .acceptAndHold:
+        case .neverAccept, .dropConnects, .acceptAndHold:
             holdUntilClosed(fd)
         case .reply(let bytes, let closeAfter):
             _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
