@@ -20,7 +20,7 @@ let systemLibraries: [Target] = [
     .systemLibrary(name: "CWebRTCAPM", pkgConfig: "webrtc-audio-processing",
                    providers: [.apt(["libwebrtc-audio-processing-dev"])]),
     .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
-    // TLS client for wss:// speech servers.
+    // TLS client (ParleyRealtime) for wss:// speech servers and https:// webhooks.
     .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 ]
 
@@ -44,7 +44,7 @@ let cShims: [Target] = [
 // MARK: L1
 
 let level1: [Target] = [
-    .target(name: "ParleyRealtime", dependencies: ["CParleyLinux"]),
+    .target(name: "ParleyRealtime", dependencies: ["CParleyLinux", "COpenSSL"]),
     .target(name: "ParleyYAML", dependencies: ["CYAML"]),
 ]
 
@@ -56,9 +56,9 @@ let level2: [Target] = [
     .target(name: "ParleySDP"),
     .target(name: "ParleySIP", dependencies: ["ParleyRealtime"]),
     .target(name: "ParleyAudio", dependencies: ["ParleyRealtime", "CParleyAPM"]),
-    .target(name: "ParleySpeech", dependencies: ["ParleyRealtime", "CPocketSphinx", "COpenSSL"]),
+    .target(name: "ParleySpeech", dependencies: ["ParleyRealtime", "CPocketSphinx"]),
     .target(name: "ParleyDialogue", dependencies: ["ParleyYAML"]),
-    .target(name: "ParleyStore", dependencies: ["CSQLite"]),
+    .target(name: "ParleyStore", dependencies: ["ParleyRealtime", "CSQLite"]),
 ]
 
 // MARK: L3 — media threads; the simulator library (an independent SIP/RTP client)
@@ -126,7 +126,7 @@ let tests: [Target] = [
     .testTarget(name: "ParleyAudioTests", dependencies: ["ParleyAudio", "ParleyCodecs"]),
     .testTarget(name: "ParleySpeechTests", dependencies: ["ParleySpeech", "ParleyCodecs"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyDialogueTests", dependencies: ["ParleyDialogue"], exclude: ["Fixtures"]),
-    .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
+    .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleyRealtime"], exclude: ["Repro"]),
     .testTarget(name: "ParleyCampaignTests", dependencies: ["ParleyCampaign"], exclude: ["Fixtures"]),
     .testTarget(name: "ParleyCallTests", dependencies: ["ParleyCall", "ParleyRealtime", "ParleyStore", "ParleySIP"],
                 exclude: ["Fixtures"]),

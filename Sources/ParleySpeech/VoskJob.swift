@@ -1,4 +1,5 @@
 import Foundation
+import ParleyRealtime
 
 /// One utterance on the network engine, run on its own thread (blocking socket I/O with
 /// short poll timeouts; the media thread only writes the ring).

@@ -47,7 +47,11 @@ public final class VoskRecognizer: SpeechRecognizer {
     public init(configuration: Configuration) throws(SpeechError) {
         self.configuration = configuration
         endpoint = try WebSocketClient.Endpoint(url: configuration.url)
-        tls = endpoint.isSecure ? try TLSContext(caFile: configuration.caFile) : nil
+        if endpoint.isSecure {
+            do { tls = try TLSContext(caFile: configuration.caFile) } catch { throw SpeechError(error) }
+        } else {
+            tls = nil
+        }
     }
 
     public func startUtterance(_ hints: RecognitionHints) throws(SpeechError) -> RecognitionSession {

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyRealtime
 
 /// A minimal RFC 6455 client over TCP (`ws://`) or TLS over TCP (`wss://`): opening
 /// handshake, masked frames, fragmented messages, ping → pong, close.
@@ -43,16 +44,20 @@ final class WebSocketClient: @unchecked Sendable {
     init(endpoint: Endpoint, tls: TLSContext?, timeoutMs: Int, sendTimeoutMs: Int) throws(StreamConnectFailure) {
         self.sendTimeoutMs = sendTimeoutMs
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
-        let tcp: TCPConnection
-        do { tcp = try TCPConnection(host: endpoint.host, port: endpoint.port, timeoutMs: timeoutMs) } catch {
+        let tcp: TCPStream
+        do { tcp = try TCPStream(host: endpoint.host, port: endpoint.port, timeoutMs: timeoutMs) } catch {
             throw StreamConnectFailure(error)
         }
         if endpoint.isSecure {
             guard let tls else {
                 throw StreamConnectFailure(SpeechError(.engineUnavailable, "wss:// without a TLS context"), retryable: false)
             }
-            connection = try TLSConnection(over: tcp, context: tls, host: endpoint.host, port: endpoint.port,
-                                           deadline: deadline)
+            do {
+                connection = try TLSConnection(over: tcp, context: tls, host: endpoint.host, port: endpoint.port,
+                                               deadline: deadline)
+            } catch {
+                throw StreamConnectFailure(error)
+            }
         } else {
             connection = tcp
         }
@@ -67,12 +72,12 @@ final class WebSocketClient: @unchecked Sendable {
         var keyBytes = [UInt8](repeating: 0, count: 16)
         for index in keyBytes.indices { keyBytes[index] = UInt8.random(in: 0...255, using: &generator) }
         let handshake = WebSocketHandshake(host: endpoint.host, port: endpoint.port, path: endpoint.path, keyBytes: keyBytes)
-        try connection.send(handshake.request, timeoutMs: max(1, millisecondsUntil(deadline)))
+        try streamSend(handshake.request, timeoutMs: max(1, millisecondsUntil(deadline)))
         var response: [UInt8] = []
         while true {
             let remainingMs = millisecondsUntil(deadline)
             guard remainingMs > 0 else { throw SpeechError(.timeout, "no handshake answer within \(timeoutMs) ms") }
-            guard let bytes = try connection.receive(maximumBytes: 4096, timeoutMs: remainingMs) else { continue }
+            guard let bytes = try streamReceive(maximumBytes: 4096, timeoutMs: remainingMs) else { continue }
             response += bytes
             do {
                 if let used = try handshake.validate(response) {
@@ -104,7 +109,7 @@ final class WebSocketClient: @unchecked Sendable {
     func receive(timeoutMs: Int) throws(SpeechError) -> Message? {
         while true {
             if let message = try nextBufferedMessage() { return message }
-            guard let bytes = try connection.receive(maximumBytes: 65_536, timeoutMs: timeoutMs) else { return nil }
+            guard let bytes = try streamReceive(maximumBytes: 65_536, timeoutMs: timeoutMs) else { return nil }
             parser.append(bytes)
         }
     }
@@ -156,6 +161,16 @@ final class WebSocketClient: @unchecked Sendable {
         let mask = (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) }
         frameBuffer.removeAll(keepingCapacity: true)
         WebSocketFrame.encode(opcode, payload: payload, maskKey: mask, into: &frameBuffer)
-        try connection.send(frameBuffer, timeoutMs: sendTimeoutMs)
+        try streamSend(frameBuffer, timeoutMs: sendTimeoutMs)
+    }
+
+    private func streamSend(_ bytes: [UInt8], timeoutMs: Int) throws(SpeechError) {
+        do { try connection.send(bytes, timeoutMs: timeoutMs) } catch { throw SpeechError(error) }
+    }
+
+    private func streamReceive(maximumBytes: Int, timeoutMs: Int) throws(SpeechError) -> [UInt8]? {
+        do { return try connection.receive(maximumBytes: maximumBytes, timeoutMs: timeoutMs) } catch {
+            throw SpeechError(error)
+        }
     }
 }

@@ -65,7 +65,7 @@ public actor WebhookDeliverer {
     var timer: Task<Void, Never>?
     public private(set) var counters = Counters()
 
-    public init(outbox: WebhookOutbox, transport: any WebhookTransport = URLSessionTransport(),
+    public init(outbox: WebhookOutbox, transport: any WebhookTransport = HTTPWebhookTransport(),
                 configuration: Configuration = Configuration(),
                 onOutcome: @escaping @Sendable (Outcome) -> Void = { _ in }) {
         self.outbox = outbox

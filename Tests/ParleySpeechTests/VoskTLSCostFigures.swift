@@ -1,4 +1,5 @@
 import Foundation
+import ParleyRealtime
 #if canImport(Glibc)
 import Glibc
 #endif

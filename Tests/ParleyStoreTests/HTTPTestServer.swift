@@ -1,7 +1,8 @@
 import Foundation
 
 /// A tiny HTTP server (python3 stdlib `http.server`) on 127.0.0.1 that answers POSTs with a
-/// scripted sequence of statuses and records every request as a JSON line in a file.
+/// scripted sequence of statuses and records every request as a JSON line in a file. Given a
+/// certificate and key it speaks HTTPS (python's `ssl`).
 final class HTTPTestServer: @unchecked Sendable {
     struct Request: Decodable, Equatable {
         let path: String
@@ -13,7 +14,7 @@ final class HTTPTestServer: @unchecked Sendable {
     }
 
     static let script = #"""
-    import http.server, json, signal, sys
+    import http.server, json, signal, ssl, sys
     # Foundation's Process starts children with most signals blocked: undo that.
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -36,6 +37,10 @@ final class HTTPTestServer: @unchecked Sendable {
         def log_message(self, *args):
             pass
     server = http.server.HTTPServer(("127.0.0.1", port), Handler)
+    if len(sys.argv) > 5:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[4], sys.argv[5])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("READY %d" % server.server_address[1], flush=True)
     server.serve_forever()
     """#
@@ -45,7 +50,8 @@ final class HTTPTestServer: @unchecked Sendable {
     private(set) var port: Int = 0
 
     /// Starts the server (`port` 0 picks a free one) and returns once it is listening.
-    init(directory: TempDirectory, port: Int = 0, statuses: [Int]) throws {
+    init(directory: TempDirectory, port: Int = 0, statuses: [Int], tls: (certificate: String, key: String)? = nil) throws {
+        isSecure = tls != nil
         let scriptPath = directory.file("server.py")
         try Self.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         logPath = directory.file("requests-\(UUID().uuidString.prefix(6)).jsonl")
@@ -54,6 +60,7 @@ final class HTTPTestServer: @unchecked Sendable {
         let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "/usr/local/bin/python3"
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [scriptPath, String(port), logPath, statuses.map(String.init).joined(separator: ",")]
+            + (tls.map { [$0.certificate, $0.key] } ?? [])
         process.standardOutput = stdout
         try process.run()
         // The server prints READY after bind+listen; a watchdog ends the child if it never does,
@@ -74,7 +81,8 @@ final class HTTPTestServer: @unchecked Sendable {
         self.port = bound
     }
 
-    var url: String { "http://127.0.0.1:\(port)/hook" }
+    let isSecure: Bool
+    var url: String { "\(isSecure ? "https" : "http")://127.0.0.1:\(port)/hook" }
 
     func stop() {
         guard process.isRunning else { return }

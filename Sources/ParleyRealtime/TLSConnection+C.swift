@@ -5,23 +5,22 @@
 //   an error.
 // - OpenSSL never touches the socket: it reads records from `readBIO` and writes them
 //   to `writeBIO`, both memory BIOs; bytes move between them and the socket only through
-//   `TCPConnection` (poll timeouts, MSG_NOSIGNAL), so no OpenSSL call blocks or raises
+//   `TCPStream` (poll timeouts, MSG_NOSIGNAL), so no OpenSSL call blocks or raises
 //   SIGPIPE. A memory BIO takes any amount written to it.
-// - The object is used by one thread at a time (the utterance's network worker);
+// - The object is used by one thread at a time (a speech utterance's network worker, a webhook I/O thread);
 //   `@unchecked Sendable` covers only the hand-over to that thread. Each OpenSSL call
 //   is preceded by ERR_clear_error, because SSL_get_error reads the thread's queue.
 // - Pointers passed to OpenSSL (`buffer` storage, Swift array storage, C strings) are
 //   valid for the duration of each call only; lengths passed never exceed their buffers.
 import COpenSSL
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// TLS (RFC 8446 / RFC 5246) client over a connected `TCPConnection`: SNI, certificate
+/// TLS (RFC 8446 / RFC 5246) client over a connected `TCPStream`: SNI, certificate
 /// chain and host name (or IP address) verified, TLS 1.2 at least.
-final class TLSConnection: ByteStream, @unchecked Sendable {
-    private let transport: TCPConnection
+public final class TLSConnection: ByteStream, @unchecked Sendable {
+    private let transport: TCPStream
     /// Kept for the connection's lifetime: its trust settings are the ones this
     /// connection was verified with.
     private let context: TLSContext
@@ -33,30 +32,28 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
     private(set) var protocolVersion = ""
 
     /// Runs the handshake with `host:port` over `transport`, finishing before `deadline`.
-    init(over transport: TCPConnection, context: TLSContext, host: String, port: Int,
-         deadline: ContinuousClock.Instant) throws(StreamConnectFailure) {
+    public init(over transport: TCPStream, context: TLSContext, host: String, port: Int,
+         deadline: ContinuousClock.Instant) throws(StreamError) {
         self.transport = transport
         self.context = context
         let peer = "\(host):\(port)"
         ERR_clear_error()
         guard let ssl = SSL_new(context.context) else {
-            throw StreamConnectFailure(SpeechError(.connectFailed, "TLS with \(peer): \(TLSContext.drainErrors())"),
-                                       retryable: false)
+            throw StreamError(.connectFailed, "TLS with \(peer): \(TLSContext.drainErrors())", retryable: false)
         }
         guard let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
             SSL_free(ssl)
-            throw StreamConnectFailure(SpeechError(.connectFailed, "TLS with \(peer): cannot allocate buffers"))
+            throw StreamError(.connectFailed, "TLS with \(peer): cannot allocate buffers")
         }
         SSL_set_bio(ssl, readBIO, writeBIO)
         self.ssl = ssl
         self.readBIO = readBIO
         self.writeBIO = writeBIO
-        do throws(StreamConnectFailure) {
+        do throws(StreamError) {
             do {
                 try Self.setPeerIdentity(ssl, host: host)
             } catch {
-                throw StreamConnectFailure(SpeechError(.connectFailed, "TLS with \(peer): \(error.context)"),
-                                           retryable: false)
+                throw StreamError(.connectFailed, "TLS with \(peer): \(error.context)", retryable: false)
             }
             try handshake(peer: peer, deadline: deadline)
         } catch {
@@ -68,7 +65,7 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
 
     deinit { close() }
 
-    func close() {
+    public func close() {
         guard let ssl else { return }
         ERR_clear_error()
         if !protocolVersion.isEmpty {
@@ -80,19 +77,19 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
         transport.close()
     }
 
-    func send(_ bytes: [UInt8], timeoutMs: Int) throws(SpeechError) {
-        guard let ssl else { throw SpeechError(.connectionLost, "TLS connection closed") }
+    public func send(_ bytes: [UInt8], timeoutMs: Int) throws(StreamError) {
+        guard let ssl else { throw StreamError(.connectionLost, "TLS connection closed") }
         guard !bytes.isEmpty else { return }
         ERR_clear_error()
         let written = bytes.withUnsafeBytes { raw in SSL_write(ssl, raw.baseAddress, Int32(clamping: raw.count)) }
         guard written == bytes.count else {
-            throw SpeechError(.connectionLost, "TLS write: \(TLSContext.drainErrors())")
+            throw StreamError(.connectionLost, "TLS write: \(TLSContext.drainErrors())")
         }
         try flush(timeoutMs: timeoutMs)
     }
 
-    func receive(maximumBytes: Int, timeoutMs: Int) throws(SpeechError) -> [UInt8]? {
-        guard let ssl else { throw SpeechError(.connectionLost, "TLS connection closed") }
+    public func receive(maximumBytes: Int, timeoutMs: Int) throws(StreamError) -> [UInt8]? {
+        guard let ssl else { throw StreamError(.connectionLost, "TLS connection closed") }
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
         let limit = Int32(clamping: min(maximumBytes, buffer.count))
         while true {
@@ -106,27 +103,27 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
                 try flush(timeoutMs: max(1, millisecondsUntil(deadline)))
                 guard try pull(timeoutMs: millisecondsUntil(deadline)) else { return nil }
             case SSL_ERROR_ZERO_RETURN:
-                throw SpeechError(.connectionLost, "the server closed the TLS connection")
+                throw StreamError(.connectionLost, "the server closed the TLS connection")
             default:
-                throw SpeechError(.connectionLost, "TLS read: \(TLSContext.drainErrors())")
+                throw StreamError(.connectionLost, "TLS read: \(TLSContext.drainErrors())")
             }
         }
     }
 
     // MARK: Handshake
 
-    private static func setPeerIdentity(_ ssl: OpaquePointer, host: String) throws(SpeechError) {
+    private static func setPeerIdentity(_ ssl: OpaquePointer, host: String) throws(StreamError) {
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if isIPAddress(name) {
             // RFC 6066 §3: no SNI for address literals; the certificate must carry the
             // address as an iPAddress subjectAltName.
             guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) == 1 else {
-                throw SpeechError(.connectFailed, "cannot verify against address \(name)")
+                throw StreamError(.connectFailed, "cannot verify against address \(name)")
             }
         } else {
             SSL_set_hostflags(ssl, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
             guard parley_ssl_set_server_name(ssl, name) == 1, SSL_set1_host(ssl, name) == 1 else {
-                throw SpeechError(.connectFailed, "cannot verify against host name \(name)")
+                throw StreamError(.connectFailed, "cannot verify against host name \(name)")
             }
         }
     }
@@ -137,9 +134,9 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
         return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
-    private func handshake(peer: String, deadline: ContinuousClock.Instant) throws(StreamConnectFailure) {
-        guard let ssl else { throw StreamConnectFailure(SpeechError(.connectionLost, "TLS connection closed")) }
-        let timedOut = StreamConnectFailure(SpeechError(.timeout, "TLS handshake with \(peer): no answer before the connect deadline"))
+    private func handshake(peer: String, deadline: ContinuousClock.Instant) throws(StreamError) {
+        guard let ssl else { throw StreamError(.connectionLost, "TLS connection closed") }
+        let timedOut = StreamError(.timeout, "TLS handshake with \(peer): no answer before the connect deadline")
         while true {
             ERR_clear_error()
             let result = SSL_connect(ssl)
@@ -155,8 +152,7 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
             }
             if code == SSL_ERROR_NONE { return }
             guard code == SSL_ERROR_WANT_READ else {
-                throw StreamConnectFailure(SpeechError(.connectFailed, "TLS handshake with \(peer) failed: \(reason)"),
-                                           retryable: false)
+                throw StreamError(.connectFailed, "TLS handshake with \(peer) failed: \(reason)", retryable: false)
             }
             let remainingMs = millisecondsUntil(deadline)
             guard remainingMs > 0 else { throw timedOut }
@@ -166,8 +162,8 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
         }
     }
 
-    private static func transportFailure(_ peer: String, _ error: SpeechError) -> StreamConnectFailure {
-        StreamConnectFailure(SpeechError(.connectFailed, "TLS handshake with \(peer) failed: \(error.context)"))
+    private static func transportFailure(_ peer: String, _ error: StreamError) -> StreamError {
+        StreamError(.connectFailed, "TLS handshake with \(peer) failed: \(error.context)")
     }
 
     /// Why the handshake failed: the certificate check's verdict when it failed, else
@@ -190,14 +186,14 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
     // MARK: Moving records between the memory BIOs and the socket
 
     /// Sends every record OpenSSL wrote.
-    private func flush(timeoutMs: Int) throws(SpeechError) {
+    private func flush(timeoutMs: Int) throws(StreamError) {
         while BIO_ctrl_pending(writeBIO) > 0 {
             let count = buffer.withUnsafeMutableBytes { raw in
                 BIO_read(writeBIO, raw.baseAddress, Int32(clamping: raw.count))
             }
             guard count > 0 else { return }
             try buffer.withUnsafeBytes { raw in
-                Result { () throws(SpeechError) in
+                Result { () throws(StreamError) in
                     try transport.send(UnsafeRawBufferPointer(rebasing: raw[0..<Int(count)]), timeoutMs: timeoutMs)
                 }
             }.get()
@@ -205,13 +201,13 @@ final class TLSConnection: ByteStream, @unchecked Sendable {
     }
 
     /// Moves bytes from the socket into OpenSSL; false if none arrived within `timeoutMs`.
-    private func pull(timeoutMs: Int) throws(SpeechError) -> Bool {
+    private func pull(timeoutMs: Int) throws(StreamError) -> Bool {
         let count = try buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(SpeechError) in try transport.receive(into: raw, timeoutMs: timeoutMs) }
+            Result { () throws(StreamError) in try transport.receive(into: raw, timeoutMs: timeoutMs) }
         }.get()
         guard let count, count > 0 else { return false }
         let taken = buffer.withUnsafeBytes { raw in BIO_write(readBIO, raw.baseAddress, Int32(count)) }
-        guard taken == Int32(count) else { throw SpeechError(.connectionLost, "TLS: \(TLSContext.drainErrors())") }
+        guard taken == Int32(count) else { throw StreamError(.connectionLost, "TLS: \(TLSContext.drainErrors())") }
         return true
     }
 }

@@ -1,31 +1,31 @@
 // Safety invariants (unsafe code in this file):
 // - `descriptor` is a socket owned by this object: opened in `init`, closed exactly once
 //   by `close()` or `deinit`; after close it is -1 and every call fails with an error.
-// - The object is used by one thread at a time (the utterance's network worker);
+// - The object is used by one thread at a time (a speech utterance's network worker, a webhook I/O thread);
 //   `@unchecked Sendable` covers only the hand-over to that thread.
 // - Pointers passed to the C calls (sockaddr from getaddrinfo, Swift array or raw-buffer
 //   storage for send/recv) are valid for the duration of each call only; every recv is
 //   bounded by the buffer's count; the addrinfo list is freed with freeaddrinfo before
 //   `init` returns.
 // - Sends use MSG_NOSIGNAL, so a peer that went away yields EPIPE, not SIGPIPE.
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A non-blocking TCP client socket with per-call timeouts (poll).
-final class TCPConnection: ByteStream, @unchecked Sendable {
+/// A TCP client socket with blocking calls bounded by per-call timeouts (non-blocking
+/// socket + poll). Resolves DNS names with getaddrinfo (which has no timeout of its own).
+public final class TCPStream: ByteStream, @unchecked Sendable {
     private var descriptor: Int32 = -1
 
     /// Connects to `host:port` within `timeoutMs` (each resolved address in turn).
-    init(host: String, port: Int, timeoutMs: Int) throws(SpeechError) {
+    public init(host: String, port: Int, timeoutMs: Int) throws(StreamError) {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw SpeechError(.connectFailed, "cannot resolve \(host)")
+            throw StreamError(.connectFailed, "cannot resolve \(host)")
         }
         defer { freeaddrinfo(list) }
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
@@ -62,12 +62,13 @@ final class TCPConnection: ByteStream, @unchecked Sendable {
             }
             Glibc.close(fd)
         }
-        throw SpeechError(.connectFailed, "\(host):\(port): \(lastError)")
+        // Every address timing out is a timeout; anything else (refused, unreachable) a connect failure.
+        throw StreamError(lastError == "timed out" ? .timeout : .connectFailed, "\(host):\(port): \(lastError)")
     }
 
     deinit { close() }
 
-    func close() {
+    public func close() {
         if descriptor >= 0 {
             Glibc.close(descriptor)
             descriptor = -1
@@ -76,15 +77,15 @@ final class TCPConnection: ByteStream, @unchecked Sendable {
 
     /// Sends every byte, waiting at most `timeoutMs` for buffer space (the network
     /// engine's back-pressure limit).
-    func send(_ bytes: [UInt8], timeoutMs: Int) throws(SpeechError) {
+    public func send(_ bytes: [UInt8], timeoutMs: Int) throws(StreamError) {
         try bytes.withUnsafeBytes { raw in
-            Result { () throws(SpeechError) in try send(raw, timeoutMs: timeoutMs) }
+            Result { () throws(StreamError) in try send(raw, timeoutMs: timeoutMs) }
         }.get()
     }
 
     /// Sends every byte of `bytes`, waiting at most `timeoutMs` for buffer space.
-    func send(_ bytes: UnsafeRawBufferPointer, timeoutMs: Int) throws(SpeechError) {
-        guard descriptor >= 0 else { throw SpeechError(.connectionLost, "socket closed") }
+    public func send(_ bytes: UnsafeRawBufferPointer, timeoutMs: Int) throws(StreamError) {
+        guard descriptor >= 0 else { throw StreamError(.connectionLost, "socket closed") }
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
         var offset = 0
@@ -94,35 +95,35 @@ final class TCPConnection: ByteStream, @unchecked Sendable {
             if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
                 let remaining = millisecondsUntil(deadline)
                 if remaining == 0 || !Self.poll(descriptor, events: Int16(POLLOUT), timeoutMs: remaining) {
-                    throw SpeechError(.timeout, "the server did not take data within \(timeoutMs) ms")
+                    throw StreamError(.timeout, "the server did not take data within \(timeoutMs) ms")
                 }
                 continue
             }
-            throw SpeechError(.connectionLost, "send: \(String(cString: strerror(errno)))")
+            throw StreamError(.connectionLost, "send: \(String(cString: strerror(errno)))")
         }
     }
 
     /// Up to `maximumBytes` bytes; nil if none arrived within `timeoutMs`. Throws when the
     /// peer closed or reset the connection.
-    func receive(maximumBytes: Int, timeoutMs: Int) throws(SpeechError) -> [UInt8]? {
+    public func receive(maximumBytes: Int, timeoutMs: Int) throws(StreamError) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: maximumBytes)
         let count = try buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(SpeechError) in try receive(into: raw, timeoutMs: timeoutMs) }
+            Result { () throws(StreamError) in try receive(into: raw, timeoutMs: timeoutMs) }
         }.get()
         return count.map { Array(buffer[0..<$0]) }
     }
 
     /// Fills the start of `buffer`; the byte count, or nil if none arrived within `timeoutMs`.
-    func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int) throws(SpeechError) -> Int? {
-        guard descriptor >= 0 else { throw SpeechError(.connectionLost, "socket closed") }
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMs: Int) throws(StreamError) -> Int? {
+        guard descriptor >= 0 else { throw StreamError(.connectionLost, "socket closed") }
         guard buffer.count > 0 else { return 0 }
         while true {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return count }
-            if count == 0 { throw SpeechError(.connectionLost, "the server closed the connection") }
+            if count == 0 { throw StreamError(.connectionLost, "the server closed the connection") }
             if errno == EINTR { continue }
             guard errno == EAGAIN || errno == EWOULDBLOCK else {
-                throw SpeechError(.connectionLost, "recv: \(String(cString: strerror(errno)))")
+                throw StreamError(.connectionLost, "recv: \(String(cString: strerror(errno)))")
             }
             if timeoutMs == 0 || !Self.poll(descriptor, events: Int16(POLLIN), timeoutMs: timeoutMs) { return nil }
         }

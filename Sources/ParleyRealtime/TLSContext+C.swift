@@ -7,18 +7,18 @@
 //   queue; strings it returns are copied out of OpenSSL's static tables.
 import COpenSSL
 
-/// Client TLS settings shared by every connection of one recognizer: peer verification
+/// Client TLS settings shared by every connection of one client (a recognizer, the webhook sender): peer verification
 /// always on, TLS 1.2 at least, trust anchors from the system CA store or from one PEM
 /// file (a private CA; it then replaces the system store, as curl's `--cacert` does).
-final class TLSContext: @unchecked Sendable {
+public final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
     /// The PEM file of trusted CAs, nil for the system store.
-    let caFile: String?
+    public let caFile: String?
 
-    init(caFile: String?) throws(SpeechError) {
+    public init(caFile: String?) throws(StreamError) {
         _ = Self.drainErrors()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
-            throw SpeechError(.engineUnavailable, "TLS: cannot create a context: \(Self.drainErrors())")
+            throw StreamError(.setup, "TLS: cannot create a context: \(Self.drainErrors())", retryable: false)
         }
         do {
             try Self.configure(context, caFile: caFile)
@@ -32,21 +32,21 @@ final class TLSContext: @unchecked Sendable {
 
     deinit { SSL_CTX_free(context) }
 
-    private static func configure(_ context: OpaquePointer, caFile: String?) throws(SpeechError) {
+    private static func configure(_ context: OpaquePointer, caFile: String?) throws(StreamError) {
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         guard parley_ssl_ctx_set_min_protocol(context, TLS1_2_VERSION) == 1 else {
-            throw SpeechError(.engineUnavailable, "TLS: cannot require TLS 1.2: \(drainErrors())")
+            throw StreamError(.setup, "TLS: cannot require TLS 1.2: \(drainErrors())", retryable: false)
         }
         // A server's HelloRequest is refused instead of renegotiating in the middle of a
         // write (TLS 1.2; TLS 1.3 has no renegotiation).
         parley_ssl_ctx_refuse_renegotiation(context)
         if let caFile {
             guard SSL_CTX_load_verify_file(context, caFile) == 1 else {
-                throw SpeechError(.engineUnavailable, "TLS: cannot load the CA file \(caFile): \(drainErrors())")
+                throw StreamError(.setup, "TLS: cannot load the CA file \(caFile): \(drainErrors())", retryable: false)
             }
         } else {
             guard SSL_CTX_set_default_verify_paths(context) == 1 else {
-                throw SpeechError(.engineUnavailable, "TLS: cannot load the system CA store: \(drainErrors())")
+                throw StreamError(.setup, "TLS: cannot load the system CA store: \(drainErrors())", retryable: false)
             }
         }
     }
