@@ -51,14 +51,16 @@ final class SimCall: @unchecked Sendable {
     var firstAudioMs = 0
 
     init(index: Int, t0Ns: UInt64, startOffsetMs: Int, runner: ScenarioRunner, offerAnswer: OfferAnswer,
-         socket: UDPSocket, recognizer: PromptRecognizer?) {
+         socket: UDPSocket, recognizer: PromptRecognizer?, lineEchoes: Bool = true) {
         self.index = index
         self.t0Ns = t0Ns
         self.startOffsetMs = startOffsetMs
         self.runner = runner
         self.offerAnswer = offerAnswer
         self.socket = socket
-        self.receiver = SimReceiver(socket: socket)
+        // The recognizer (and the heard-audio recording, which follows it) and the line's
+        // echo are the only readers of the decoded audio.
+        self.receiver = SimReceiver(socket: socket, decodesForRecognizer: recognizer != nil, decodesForEcho: lineEchoes)
         self.recognizer = recognizer
     }
 
