@@ -55,6 +55,10 @@ public final class SimEngine: @unchecked Sendable {
     static let tickBudgetNs: UInt64 = 3_000_000
     /// A round of calls' work is posted to continue the last one (see `serviceCalls`).
     var continuationPosted = false
+    /// The loop's ticks so far (which calls drain their measure-only RTP, `service`).
+    var tickCount: UInt64 = 0
+    /// A call finished since `active` was last swept.
+    var activeHasFinished = false
     // Received audio scratch (loop thread).
     var pcm = [Int16](repeating: 0, count: 2_048)
     let zeros = [Int16](repeating: 0, count: 160)
@@ -185,6 +189,7 @@ public final class SimEngine: @unchecked Sendable {
         guard !finishedRun else { return }
         pacer.reclaim { closeSocket($0.socket) }
         let now = Monotonic.nowNs()
+        tickCount &+= 1
         serviceCalls()
         // A call's clock starts when its INVITE goes out: after the calls' work above.
         startCalls(nowNs: Monotonic.nowNs())
@@ -206,7 +211,10 @@ public final class SimEngine: @unchecked Sendable {
         let served = rotation.run(count: calls.count, key: { calls[$0].index }, nowNs: { Monotonic.nowNs() }) { i in
             if !calls[i].finished { service(calls[i], nowNs: Monotonic.nowNs()) }
         }
-        active.removeAll { $0.finished }
+        if activeHasFinished {
+            activeHasFinished = false
+            active.removeAll { $0.finished }
+        }
         if served < calls.count, !continuationPosted {
             continuationPosted = true
             let me = LoopRef(self)
