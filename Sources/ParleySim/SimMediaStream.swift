@@ -46,6 +46,9 @@ final class SimMediaStream: @unchecked Sendable {
     static let ptimeMs = 20
 
     let socket: UDPSocket
+    /// `socket`'s descriptor, read once: the socket is closed only after the pacer let
+    /// the stream go (`SimPacer.reclaim`), so it is valid for every tick.
+    let fd: Int32
     let remote: SocketAddress
     /// The socket is connected to `remote`: send without an address.
     let connected: Bool
@@ -87,6 +90,7 @@ final class SimMediaStream: @unchecked Sendable {
     init(socket: UDPSocket, remote: SocketAddress, connected: Bool = false, payloadType: UInt8, law: G711.Law, telephoneEventPayloadType: UInt8?,
          botAudio: SPSCRing<SimBotSample>, clips: SimClips, line: LineConfiguration, seed: UInt64) {
         self.socket = socket
+        fd = socket.fileDescriptor
         self.botAudio = botAudio
         self.remote = remote
         self.connected = connected
@@ -240,7 +244,7 @@ final class SimMediaStream: @unchecked Sendable {
         // Relaxed: statistics only.
         let sent: Bool
         if connected {
-            sent = SimConnectedSend.send(fd: socket.fileDescriptor, packet.span.extracting(0..<size))
+            sent = SimConnectedSend.send(fd: fd, packet.span.extracting(0..<size))
         } else {
             switch socket.send(packet.span.extracting(0..<size), to: remote) {
             case .sent: sent = true

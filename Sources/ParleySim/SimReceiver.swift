@@ -45,6 +45,9 @@ struct SimBotSample: BitwiseCopyable {
 /// `@unchecked Sendable`. `receive()` does not allocate.
 final class SimReceiver: @unchecked Sendable {
     let socket: UDPSocket
+    /// `socket`'s descriptor, read once: the socket closes on the receive thread after
+    /// its unregistration, so every `receive()` sees it open.
+    let fd: Int32
     let packets = SPSCRing<SimHeardPacket>(capacity: 512)
     /// Decoded audio for the recognizer (4 s deep).
     let samples = SPSCRing<Int16>(capacity: 32_768)
@@ -58,6 +61,7 @@ final class SimReceiver: @unchecked Sendable {
 
     init(socket: UDPSocket, decodesForRecognizer: Bool = true, decodesForEcho: Bool = true) {
         self.socket = socket
+        fd = socket.fileDescriptor
         self.decodesForRecognizer = decodesForRecognizer
         self.decodesForEcho = decodesForEcho
         _ = SimKernelReceive.enableTimestamps(fd: socket.fileDescriptor)
@@ -66,7 +70,7 @@ final class SimReceiver: @unchecked Sendable {
     /// Reads one datagram (the handler of a level-triggered registration: a socket with
     /// more waiting is reported ready again in the same batch). Receive thread.
     func receive() {
-        _ = kernel.receive(fd: socket.fileDescriptor) { payload, truncated, kernelNs in
+        _ = kernel.receive(fd: fd) { payload, truncated, kernelNs in
             let readNs = Monotonic.nowNs()
             guard !truncated else { return }
             guard let kernelNs else {
