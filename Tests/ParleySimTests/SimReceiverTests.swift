@@ -78,6 +78,18 @@ import Testing
         let pair = try Pair()
         defer { pair.bot.close(); pair.caller.close() }
         let receiver = SimReceiver(socket: pair.caller, decodesForRecognizer: false, decodesForEcho: false)
+        // The kernel turns receive stamping on for the system a little after the first
+        // socket asks (deferred work); until then a datagram is stamped when it is read.
+        // Probe until a datagram read 5 ms late carries an earlier stamp (at most 2 s).
+        let probeDeadline = Monotonic.nowNs() + 2_000_000_000
+        var stamping = false
+        while !stamping, Monotonic.nowNs() < probeDeadline {
+            pair.send(sequence: 0, timestamp: 0)
+            _ = Monotonic.sleep(untilNs: Monotonic.nowNs() + 5_000_000)
+            let probeReadNs = Monotonic.nowNs()
+            if let probe = pair.read(receiver) { stamping = probe.arrivalNs + 4_000_000 <= probeReadNs }
+        }
+        try #require(stamping, "the kernel never stamped a datagram on arrival")
         let beforeSendNs = Monotonic.nowNs()
         pair.send(sequence: 1, timestamp: 0)
         let afterSendNs = Monotonic.nowNs()
