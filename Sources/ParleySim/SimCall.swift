@@ -25,6 +25,8 @@ final class SimCall: @unchecked Sendable {
     var slot: Int32?
     var recognizer: PromptRecognizer?
     var measures = StreamMeasures()
+    /// The loop tick at which the bot's packets were last read (`SimEngine.service`).
+    var drainedTick: UInt64 = 0
     var timers: [(timer: ScenarioRunner.Timer, dueMs: Int)] = []
     /// Events the runner gets after the current batch of actions (no re-entrance).
     var deferred: [ScenarioRunner.Event] = []

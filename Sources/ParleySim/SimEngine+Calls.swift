@@ -104,8 +104,10 @@ extension SimEngine {
     func service(_ call: SimCall, nowNs: UInt64) {
         // Without a recognizer the bot's packets only feed the measures, which take each
         // packet's own kernel receive time: they wait in the ring (10 s deep) for a few
-        // ticks, and a call's ring is read once per 20 ms instead of every tick.
-        if call.recognizer != nil || (tickCount &+ UInt64(call.index)) % Self.measureOnlyDrainTicks == 0 {
+        // ticks, and a call's ring is read once per 20 ms instead of every tick (counted
+        // per call, so a loop that falls behind still reads every ring in turn).
+        if call.recognizer != nil || tickCount &- call.drainedTick >= Self.measureOnlyDrainTicks {
+            call.drainedTick = tickCount
             drainReceived(call)
         }
         let now = call.ms(nowNs)
