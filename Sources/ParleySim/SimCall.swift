@@ -25,6 +25,8 @@ final class SimCall: @unchecked Sendable {
     var slot: Int32?
     var recognizer: PromptRecognizer?
     var measures = StreamMeasures()
+    /// The loop tick at which the bot's packets were last read (`SimEngine.service`).
+    var drainedTick: UInt64 = 0
     var timers: [(timer: ScenarioRunner.Timer, dueMs: Int)] = []
     /// Events the runner gets after the current batch of actions (no re-entrance).
     var deferred: [ScenarioRunner.Event] = []
@@ -51,14 +53,16 @@ final class SimCall: @unchecked Sendable {
     var firstAudioMs = 0
 
     init(index: Int, t0Ns: UInt64, startOffsetMs: Int, runner: ScenarioRunner, offerAnswer: OfferAnswer,
-         socket: UDPSocket, recognizer: PromptRecognizer?) {
+         socket: UDPSocket, recognizer: PromptRecognizer?, lineEchoes: Bool = true) {
         self.index = index
         self.t0Ns = t0Ns
         self.startOffsetMs = startOffsetMs
         self.runner = runner
         self.offerAnswer = offerAnswer
         self.socket = socket
-        self.receiver = SimReceiver(socket: socket)
+        // The recognizer (and the heard-audio recording, which follows it) and the line's
+        // echo are the only readers of the decoded audio.
+        self.receiver = SimReceiver(socket: socket, decodesForRecognizer: recognizer != nil, decodesForEcho: lineEchoes)
         self.recognizer = recognizer
     }
 

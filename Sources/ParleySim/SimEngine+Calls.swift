@@ -102,7 +102,14 @@ extension SimEngine {
     // MARK: every loop tick
 
     func service(_ call: SimCall, nowNs: UInt64) {
-        drainReceived(call)
+        // Without a recognizer the bot's packets only feed the measures, which take each
+        // packet's own kernel receive time: they wait in the ring (10 s deep) for a few
+        // ticks, and a call's ring is read once per 20 ms instead of every tick (counted
+        // per call, so a loop that falls behind still reads every ring in turn).
+        if call.recognizer != nil || tickCount &- call.drainedTick >= Self.measureOnlyDrainTicks {
+            call.drainedTick = tickCount
+            drainReceived(call)
+        }
         let now = call.ms(nowNs)
         if let stream = call.stream {
             while !call.finished, let report = stream.reports.tryPop() {
@@ -121,6 +128,18 @@ extension SimEngine {
               call.timers[i].dueMs <= now {
             let t = call.timers.remove(at: i)
             deliver(.timerFired(t.timer, atMs: t.dueMs), to: call)
+        }
+    }
+
+    /// Ticks between reads of a recognizer-less call's packets (4 × 5 ms: one packet).
+    static let measureOnlyDrainTicks: UInt64 = 4
+
+    /// Everything the bot's stream delivered before the call ended counts in its measures.
+    func drainMeasures(_ call: SimCall) {
+        let receiver = call.receiver
+        while let p = receiver.packets.tryPop() {
+            call.measures.packet(sequence: p.sequence, timestamp: p.timestamp, ssrc: p.ssrc, arrivalNs: p.wireNs,
+                                 payloadBytes: Int(p.payloadBytes), marker: p.marker)
         }
     }
 
@@ -184,7 +203,9 @@ extension SimEngine {
     /// The runner finished: stop the media, keep the result.
     func complete(_ call: SimCall) {
         guard !call.finished else { return }
+        if call.recognizer == nil { drainMeasures(call) }
         call.finished = true
+        activeHasFinished = true
         if call.registered {
             let rx = rxLoop, fd = call.socket.fileDescriptor
             rx.execute { rx.unregister(fd: fd) }

@@ -35,7 +35,8 @@ extension SimEngine: SIPStackDelegate {
         var body: [UInt8] = []
         for case .sendOffer(let offer) in offerAnswer.handle(.makeOffer(direction: .sendrecv)) { body = Array(offer.text.utf8) }
         let sim = SimCall(index: index, t0Ns: nowNs, startOffsetMs: Int((nowNs - runStartNs) / 1_000_000), runner: runner,
-                          offerAnswer: offerAnswer, socket: socket, recognizer: recognizerTemplate)
+                          offerAnswer: offerAnswer, socket: socket, recognizer: recognizerTemplate,
+                          lineEchoes: lineConfiguration.echo != nil)
         if options.recordDirectory != nil { sim.heardAudio = [] }
         active.append(sim)
         let receiver = sim.receiver
@@ -127,8 +128,9 @@ extension SimEngine: SIPStackDelegate {
             // The bot's RTP comes from where its SDP says (symmetric RTP, RFC 4961); on a
             // shared host, a port this socket got from the kernel may still be the target of
             // another program's stream, which would read as this call's loss.
-            try? call.socket.connect(to: remote)
-            let stream = SimMediaStream(socket: call.socket, remote: remote, payloadType: media.payloadType, law: law,
+            let connected = (try? call.socket.connect(to: remote)) != nil
+            let stream = SimMediaStream(socket: call.socket, remote: remote, connected: connected,
+                                        payloadType: media.payloadType, law: law,
                                         telephoneEventPayloadType: media.telephoneEventPayloadType,
                                         botAudio: call.receiver.botAudio, clips: clips,
                                         line: lineConfiguration, seed: options.seed &+ UInt64(call.index))

@@ -22,8 +22,10 @@ public final class SimEngine: @unchecked Sendable {
     let recognizerTemplate: PromptRecognizer?
     let uninterruptible: Set<String>
     let loop: EventLoop
-    /// The receive thread: RTP reads and their timestamps, nothing else.
+    /// The receive side: RTP reads and their timestamps, nothing else. Its loop runs on
+    /// `rxThread`, polled every `receiveIntervalMs` rather than woken per datagram.
     let rxLoop: EventLoop
+    var rxThread: RealtimeThread?
     let transport: SIPTransport
     let stack: SIPStack
     let pacer: SimPacer
@@ -53,6 +55,10 @@ public final class SimEngine: @unchecked Sendable {
     static let tickBudgetNs: UInt64 = 3_000_000
     /// A round of calls' work is posted to continue the last one (see `serviceCalls`).
     var continuationPosted = false
+    /// The loop's ticks so far (which calls drain their measure-only RTP, `service`).
+    var tickCount: UInt64 = 0
+    /// A call finished since `active` was last swept.
+    var activeHasFinished = false
     // Received audio scratch (loop thread).
     var pcm = [Int16](repeating: 0, count: 2_048)
     let zeros = [Int16](repeating: 0, count: 160)
@@ -122,10 +128,11 @@ public final class SimEngine: @unchecked Sendable {
             nextStartNs = runStartNs
             let me = LoopRef(self)
             tickTimer = try loop.scheduleTimer(afterMs: 1, repeatEveryMs: 5) { me.value.tick() }
-            try rxLoop.start(name: "parley-sim-rx")
+            rxThread = try Self.startReceiveThread(rxLoop)
             try loop.start(name: "parley-sim-io")
         } catch {
             _ = pacer.stop()
+            _ = rxThread?.stop()
             loop.shutdown()
             rxLoop.shutdown()
             throw SimRunError("start: \(error)")
@@ -147,6 +154,8 @@ public final class SimEngine: @unchecked Sendable {
         let drained = DispatchSemaphore(value: 0)
         rxLoop.execute { drained.signal() }
         _ = drained.wait(timeout: .now() + 5)
+        _ = rxThread?.stop()
+        rxThread = nil
         rxLoop.shutdown()
         for socket in attached { socket.close() }
         pacer.reclaim { $0.socket.close() }
@@ -155,12 +164,32 @@ public final class SimEngine: @unchecked Sendable {
                             callerPacing: pacing, elapsedMs: Int((Monotonic.nowNs() - runStartNs) / 1_000_000))
     }
 
+    // MARK: the receive thread
+
+    /// How often the receive thread reads (ms). Arrival is the kernel's receive time, so
+    /// reading in batches changes no measure; it saves a wake-up per datagram, here and
+    /// in the bot's sending thread (which wakes a waiting reader).
+    static let receiveIntervalMs = 2
+
+    /// Polls `loop` every `receiveIntervalMs`: each round handles every ready socket (one
+    /// datagram each; level-triggered, so a socket with more comes back in the next
+    /// `runOnce`) and posted work, until nothing is ready.
+    static func startReceiveThread(_ loop: EventLoop) throws(RealtimeError) -> RealtimeThread {
+        let polled = LoopRef(loop)
+        return try RealtimeThread.start(clock: MediaClock(tickMs: receiveIntervalMs),
+                                        options: RealtimeThread.Options(name: "parley-sim-rx", timerSlackNs: 200_000)) { _ in
+            var rounds = 0
+            while rounds < 64, polled.value.runOnce(timeoutMs: 0) > 0 { rounds += 1 }
+        }
+    }
+
     // MARK: the loop's 5 ms tick
 
     func tick() {
         guard !finishedRun else { return }
         pacer.reclaim { closeSocket($0.socket) }
         let now = Monotonic.nowNs()
+        tickCount &+= 1
         serviceCalls()
         // A call's clock starts when its INVITE goes out: after the calls' work above.
         startCalls(nowNs: Monotonic.nowNs())
@@ -182,7 +211,10 @@ public final class SimEngine: @unchecked Sendable {
         let served = rotation.run(count: calls.count, key: { calls[$0].index }, nowNs: { Monotonic.nowNs() }) { i in
             if !calls[i].finished { service(calls[i], nowNs: Monotonic.nowNs()) }
         }
-        active.removeAll { $0.finished }
+        if activeHasFinished {
+            activeHasFinished = false
+            active.removeAll { $0.finished }
+        }
         if served < calls.count, !continuationPosted {
             continuationPosted = true
             let me = LoopRef(self)

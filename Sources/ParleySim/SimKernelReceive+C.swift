@@ -72,6 +72,13 @@ public final class SimKernelReceive: @unchecked Sendable {
         return true
     }
 
+    /// The system clock now (CLOCK_REALTIME ns), the clock of `receive`'s kernel times.
+    static func realtimeNowNs() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+    }
+
     func timestampNs() -> UInt64? {
         Self.timestampNs(control: UnsafeRawPointer(control), length: Int(header.pointee.msg_controllen))
     }

@@ -31,6 +31,11 @@ enum SimMediaReport: BitwiseCopyable {
 /// back as echo, noise), encodes G.711 and sends one packet; DTMF goes as RFC 4733
 /// telephone-events instead of audio while a digit plays.
 ///
+/// A clean line (no echo, no noise) adds nothing to the caller's frame: there the bot's
+/// audio is not played out for the echo at all, and a silent frame (nothing to say) goes
+/// out as a payload encoded once (`silencePayload`), so a listening caller costs a header
+/// and a send per tick.
+///
 /// Thread confinement: the `let` properties are set before the stream is attached to the
 /// pacer and never change; the rings are SPSC (commands: loop → pacer, bot audio: receive
 /// thread → pacer, reports: pacer → loop); every `var` is touched only by the pacing thread between
@@ -41,7 +46,18 @@ final class SimMediaStream: @unchecked Sendable {
     static let ptimeMs = 20
 
     let socket: UDPSocket
+    /// `socket`'s descriptor, read once: the socket is closed only after the pacer let
+    /// the stream go (`SimPacer.reclaim`), so it is valid for every tick.
+    let fd: Int32
     let remote: SocketAddress
+    /// The socket is connected to `remote`: send without an address.
+    let connected: Bool
+    /// The line adds echo of the bot's audio, noise: whether the caller's frame is more
+    /// than what the caller says.
+    let lineEchoes: Bool
+    let lineIsClean: Bool
+    /// A frame of digital silence, encoded in the stream's law.
+    let silencePayload: [UInt8]
     let payloadType: UInt8
     let law: G711.Law
     let telephoneEventPayloadType: UInt8?
@@ -71,11 +87,19 @@ final class SimMediaStream: @unchecked Sendable {
     var payload: [UInt8]
     var packet: [UInt8]
 
-    init(socket: UDPSocket, remote: SocketAddress, payloadType: UInt8, law: G711.Law, telephoneEventPayloadType: UInt8?,
+    init(socket: UDPSocket, remote: SocketAddress, connected: Bool = false, payloadType: UInt8, law: G711.Law, telephoneEventPayloadType: UInt8?,
          botAudio: SPSCRing<SimBotSample>, clips: SimClips, line: LineConfiguration, seed: UInt64) {
         self.socket = socket
+        fd = socket.fileDescriptor
         self.botAudio = botAudio
         self.remote = remote
+        self.connected = connected
+        lineEchoes = line.echo != nil
+        lineIsClean = line.echo == nil && line.noise == nil
+        var silence = [UInt8](repeating: 0, count: Self.frameSamples)
+        var codes = silence.mutableSpan
+        _ = try? G711.encode(law, [Int16](repeating: 0, count: Self.frameSamples).span, into: &codes)
+        silencePayload = silence
         self.payloadType = payloadType
         self.law = law
         self.telephoneEventPayloadType = telephoneEventPayloadType
@@ -96,27 +120,17 @@ final class SimMediaStream: @unchecked Sendable {
 
     /// One 20 ms tick. Pacing thread only.
     func tick(nowNs: UInt64) {
-        if marker {
-            // First tick: what arrived before the stream was attached is stale for the echo.
-            while botAudio.tryPop() != nil {}
-        }
         if current == nil { startNext(nowNs: nowNs) }
-        // The bot's audio played out this tick feeds the echo path whether or not audio is
-        // sent: everything that arrived goes into the playout buffer by timestamp, and the
-        // frame due now comes out (a late packet leaves silence, it does not delay the rest).
-        while let s = botAudio.tryPop() { playout.write(timestamp: s.timestamp, sample: s.sample) }
-        do {
-            var echoSpan = echo.mutableSpan
-            playout.read(into: &echoSpan)
-        }
-        line.receive(echo.span)
-        for i in 0..<Self.frameSamples { frame[i] = 0 }
+        if lineEchoes { playOutEcho() }
+        var silent = true
         let endNs = nowNs &+ UInt64(Self.ptimeMs) * 1_000_000
         switch current {
         case .play(let clip, let notify):
             let samples = clips.clips[Int(clip)]
             let n = min(Self.frameSamples, samples.count - clipCursor)
             for i in 0..<max(0, n) { frame[i] = samples[clipCursor + i] }
+            for i in max(0, n)..<Self.frameSamples { frame[i] = 0 }
+            silent = false
             clipCursor += Self.frameSamples
             if clipCursor >= samples.count { complete(notify: notify, atNs: endNs) }
         case .dtmf(_, _, let notify):
@@ -134,7 +148,24 @@ final class SimMediaStream: @unchecked Sendable {
         case .stop, nil:
             break
         }
-        sendAudio()
+        sendAudio(silent: silent)
+    }
+
+    /// The bot's audio played out this tick feeds the echo path whether or not audio is
+    /// sent: everything that arrived goes into the playout buffer by timestamp, and the
+    /// frame due now comes out (a late packet leaves silence, it does not delay the rest).
+    func playOutEcho() {
+        if marker {
+            // First tick: what arrived before the stream was attached is stale for the echo.
+            while botAudio.tryPop() != nil {}
+        }
+        while let s = botAudio.tryPop() { playout.write(timestamp: s.timestamp, sample: s.sample) }
+        do {
+            var echoSpan = echo.mutableSpan
+            playout.read(into: &echoSpan)
+        }
+        let heard = echo   // a reference, not a copy
+        line.receive(heard.span)
     }
 
     /// Takes the next queued command (skipping `stop`s, which only clear).
@@ -169,16 +200,31 @@ final class SimMediaStream: @unchecked Sendable {
         if notify { _ = reports.tryPush(.sent(atNs: atNs)) }
     }
 
-    func sendAudio() {
-        var out = frame.mutableSpan
-        line.transmit(&out)
-        var codes = payload.mutableSpan
-        _ = try? G711.encode(law, frame.span, into: &codes)
+    /// `silent`: the caller says nothing this tick (`frame` is not filled in).
+    func sendAudio(silent: Bool) {
         let header = RTPHeader(marker: marker, payloadType: payloadType, sequenceNumber: sequence,
                                timestamp: timestamp, ssrc: ssrc)
         marker = false
-        var bytes = packet.mutableSpan
-        let size = header.writePacket(into: &bytes, payload: payload.span)
+        let size: Int
+        if silent && lineIsClean {
+            let silence = silencePayload
+            var bytes = packet.mutableSpan
+            size = header.writePacket(into: &bytes, payload: silence.span)
+        } else {
+            if silent {
+                for i in 0..<Self.frameSamples { frame[i] = 0 }
+            }
+            do {
+                var out = frame.mutableSpan
+                line.transmit(&out)
+            }
+            do {
+                var codes = payload.mutableSpan
+                _ = try? G711.encode(law, frame.span, into: &codes)
+            }
+            var bytes = packet.mutableSpan
+            size = header.writePacket(into: &bytes, payload: payload.span)
+        }
         transmit(size)
         timestamp &+= UInt32(Self.frameSamples)
     }
@@ -196,9 +242,15 @@ final class SimMediaStream: @unchecked Sendable {
         sequence &+= 1
         guard size > 0 else { return }
         // Relaxed: statistics only.
-        switch socket.send(packet.span.extracting(0..<size), to: remote) {
-        case .sent: packetsSent.wrappingAdd(1, ordering: .relaxed)
-        case .wouldBlock, .failed: sendFailures.wrappingAdd(1, ordering: .relaxed)
+        let sent: Bool
+        if connected {
+            sent = SimConnectedSend.send(fd: fd, packet.span.extracting(0..<size))
+        } else {
+            switch socket.send(packet.span.extracting(0..<size), to: remote) {
+            case .sent: sent = true
+            case .wouldBlock, .failed: sent = false
+            }
         }
+        if sent { packetsSent.wrappingAdd(1, ordering: .relaxed) } else { sendFailures.wrappingAdd(1, ordering: .relaxed) }
     }
 }

@@ -3,13 +3,16 @@ import ParleyRTP
 import ParleyRealtime
 
 /// One received RTP packet of the bot's stream, as the receive thread hands it to the
-/// event loop: its header fields, its arrival time (monotonic ns, read right after the
-/// datagram left the socket), the kernel's receive time, and how many decoded samples
-/// follow in `SimReceiver.samples`.
+/// event loop: its header fields, its arrival time, the kernel's receive time, and how
+/// many decoded samples follow in `SimReceiver.samples`.
 struct SimHeardPacket: BitwiseCopyable {
     var sequence: UInt16
     var timestamp: UInt32
     var ssrc: UInt32
+    /// When the packet reached the caller (monotonic ns): the kernel's receive time moved
+    /// onto the monotonic clock, so the receive thread's own wake-up delay (it reads in
+    /// batches, `SimEngine.receiveIntervalMs`) does not count; the read time when the
+    /// kernel gave no receive time.
     var arrivalNs: UInt64
     /// When the kernel received it (CLOCK_REALTIME ns, SO_TIMESTAMPNS), else `arrivalNs`:
     /// only differences are used (pacing error, jitter), so the clock's origin does not matter.
@@ -28,10 +31,13 @@ struct SimBotSample: BitwiseCopyable {
 }
 
 /// The receive side of one call's RTP socket, run on the simulator's receive thread (an
-/// `EventLoop` doing nothing else, so arrival times are not delayed by recognition work):
-/// reads every datagram with the kernel's receive time (`SimKernelReceive`), decodes PCMU/PCMA, and hands packet and samples
-/// to the event loop through SPSC rings; the decoded audio also goes to the pacer's echo
-/// path (`botAudio`).
+/// `EventLoop` polled in batches and doing nothing else, so arrival times are not delayed
+/// by recognition work): reads the datagram with the kernel's receive time
+/// (`SimKernelReceive`), decodes PCMU/PCMA only for whom it concerns, and hands packet and
+/// samples to the event loop through SPSC rings: `samples` when the call has a recognizer
+/// (`decodesForRecognizer`), `botAudio` for the pacer's echo path when the line has echo
+/// (`decodesForEcho`). A listen-only call on a clean line decodes nothing: its packets
+/// are only measured.
 ///
 /// Thread confinement: `receive()` runs on the receive thread only (it is the producer of
 /// all three rings); the event loop is the consumer of `packets` and `samples`, the pacer
@@ -39,42 +45,62 @@ struct SimBotSample: BitwiseCopyable {
 /// `@unchecked Sendable`. `receive()` does not allocate.
 final class SimReceiver: @unchecked Sendable {
     let socket: UDPSocket
+    /// `socket`'s descriptor, read once: the socket closes on the receive thread after
+    /// its unregistration, so every `receive()` sees it open.
+    let fd: Int32
     let packets = SPSCRing<SimHeardPacket>(capacity: 512)
     /// Decoded audio for the recognizer (4 s deep).
     let samples = SPSCRing<Int16>(capacity: 32_768)
     /// Decoded audio with its RTP timestamps for the echo path (1 s deep; the pacer's
     /// playout drops what is late).
     let botAudio = SPSCRing<SimBotSample>(capacity: 8_192)
+    let decodesForRecognizer: Bool
+    let decodesForEcho: Bool
     let kernel = SimKernelReceive(datagramBytes: 2_048)
     var pcm = [Int16](repeating: 0, count: 2_048)
 
-    init(socket: UDPSocket) {
+    init(socket: UDPSocket, decodesForRecognizer: Bool = true, decodesForEcho: Bool = true) {
         self.socket = socket
+        fd = socket.fileDescriptor
+        self.decodesForRecognizer = decodesForRecognizer
+        self.decodesForEcho = decodesForEcho
         _ = SimKernelReceive.enableTimestamps(fd: socket.fileDescriptor)
     }
 
-    /// Reads everything waiting (level-triggered handler). Receive thread.
+    /// Reads one datagram (the handler of a level-triggered registration: a socket with
+    /// more waiting is reported ready again in the same batch). Receive thread.
     func receive() {
-        let fd = socket.fileDescriptor
-        while kernel.receive(fd: fd, { payload, truncated, kernelNs in
-            let arrivalNs = Monotonic.nowNs()
-            if !truncated { packet(payload, arrivalNs: arrivalNs, wireNs: kernelNs ?? arrivalNs) }
-        }) {}
+        _ = kernel.receive(fd: fd) { payload, truncated, kernelNs in
+            let readNs = Monotonic.nowNs()
+            guard !truncated else { return }
+            guard let kernelNs else {
+                packet(payload, arrivalNs: readNs, wireNs: readNs)
+                return
+            }
+            // How long the datagram waited in the socket, off the read time (never before 0).
+            let waitedNs = SimKernelReceive.realtimeNowNs() &- kernelNs
+            let arrivalNs = Int64(bitPattern: waitedNs) > 0 ? readNs &- min(waitedNs, readNs) : readNs
+            packet(payload, arrivalNs: arrivalNs, wireNs: kernelNs)
+        }
     }
 
     func packet(_ datagram: Span<UInt8>, arrivalNs: UInt64, wireNs: UInt64) {
         guard let header = try? RTPHeader(parsing: datagram) else { return }
         let pt = header.payloadType
         var decoded = 0
-        if pt == 0 || pt == 8, header.payloadLength > 0 {
+        if pt == 0 || pt == 8, header.payloadLength > 0, decodesForRecognizer || decodesForEcho {
             let count = min(header.payloadLength, pcm.count)
             var out = pcm.mutableSpan
             let n = (try? G711.decode(pt == 8 ? .aLaw : .muLaw,
                                       datagram.extracting(header.payloadOffset..<(header.payloadOffset + count)),
                                       into: &out)) ?? 0
-            for i in 0..<n {
-                _ = botAudio.tryPush(SimBotSample(timestamp: header.timestamp &+ UInt32(i), sample: pcm[i]))
-                if samples.tryPush(pcm[i]) { decoded += 1 }   // a full ring drops (counted by the ring)
+            if decodesForEcho {
+                for i in 0..<n { _ = botAudio.tryPush(SimBotSample(timestamp: header.timestamp &+ UInt32(i), sample: pcm[i])) }
+            }
+            if decodesForRecognizer {
+                for i in 0..<n {
+                    if samples.tryPush(pcm[i]) { decoded += 1 }   // a full ring drops (counted by the ring)
+                }
             }
         }
         _ = packets.tryPush(SimHeardPacket(
