@@ -142,8 +142,10 @@ extension SimEngine: SIPStackDelegate {
         deliver(.answered(atMs: now), to: call)
         if call.stream == nil {
             if let h = call.handle { stack.hangup(h) }
-            deliver(.callFailed(status: 200, reason: "cannot send RTP to \(media.remoteAddress):\(media.remoteRTPPort)", atMs: now),
-                    to: call)
+            let why = SocketAddress(host: media.remoteAddress, port: media.remoteRTPPort) == nil
+                ? "cannot send RTP to \(media.remoteAddress):\(media.remoteRTPPort)"
+                : "no RTP pacing slot free (\(options.concurrency) calls at once)"
+            deliver(.callFailed(status: 200, reason: why, atMs: now), to: call)
         }
     }
 

@@ -102,7 +102,10 @@ public final class SimEngine: @unchecked Sendable {
         }
         stack = SIPStack(transport: transport, configuration: SIPStackConfiguration(
             localHost: options.localHost, contactUser: "sim", userAgent: "parley-sim"))
-        pacer = SimPacer(capacity: options.concurrency + 8)
+        // Headroom over the concurrency: an ended call's slot comes back one pacer tick (20 ms)
+        // and one loop tick later, and at a thousand calls several calls end and start within
+        // that time (with only 8 spare, a 1,400-call level failed a call for want of a slot).
+        pacer = SimPacer(capacity: options.concurrency + options.concurrency / 8 + 16)
     }
 
     /// The line noise level: the scenario's, or the measured RMS of its recordings.
