@@ -81,9 +81,9 @@ final class MediaThread: @unchecked Sendable {
         let thread: MediaThread
         let scratch: MediaThreadScratch
         var active: [Int32]
-        /// The active channels in send order: a strong reference taken at attach and given
-        /// back at detach (or when the runner goes), so the tick's calls retain nothing.
-        var channels: [Unmanaged<MediaChannel>?]
+        /// The active channels in send order (`active[i]`'s channel at `i`), retained once
+        /// from attach to detach, so the tick's calls retain nothing.
+        let channels: RetainedObjectList<MediaChannel>
         var activeCount = 0
         var sendGuard: SendGuard
         var sendLateness = LatenessHistogram()
@@ -96,11 +96,7 @@ final class MediaThread: @unchecked Sendable {
             self.sendGuard = sendGuard
             self.sendSpreadNs = sendSpreadNs
             active = [Int32](repeating: -1, count: thread.slots.count)
-            channels = [Unmanaged<MediaChannel>?](repeating: nil, count: thread.slots.count)
-        }
-
-        deinit {
-            for i in 0..<activeCount { channels[i]?.release() }
+            channels = RetainedObjectList(capacity: thread.slots.count)
         }
 
         func tick(_ tick: RealtimeThread.Tick) {
@@ -116,24 +112,18 @@ final class MediaThread: @unchecked Sendable {
                     // and the channel's timers count from here.
                     channel.attach(nowNs: min(start, deadline))
                     active[activeCount] = slot
-                    channels[activeCount] = .passRetained(channel)
+                    _ = channels.append(channel)
                     activeCount += 1
                 case .detach(let slot):
                     // Order kept: the channels behind move up one send slot, not many.
                     for i in 0..<activeCount where active[i] == slot {
-                        let channel = channels[i]?.takeRetainedValue()
-                        for k in i..<(activeCount - 1) {
-                            active[k] = active[k + 1]
-                            channels[k] = channels[k + 1]
-                        }
+                        let channel = channels.remove(at: i)
+                        for k in i..<(activeCount - 1) { active[k] = active[k + 1] }
                         activeCount -= 1
-                        channels[activeCount] = nil
-                        if let channel {
-                            channel.stopPrompt(reason: .closed, tellPipeline: false)
-                            channel.sendRTCP(scratch, goodbye: true)
-                            channel.publishStats()
-                            channel.emit(.closed)
-                        }
+                        channel.stopPrompt(reason: .closed, tellPipeline: false)
+                        channel.sendRTCP(scratch, goodbye: true)
+                        channel.publishStats()
+                        channel.emit(.closed)
                         break
                     }
                     // The engine frees the channel after this: the thread holds no reference now.
@@ -163,8 +153,7 @@ final class MediaThread: @unchecked Sendable {
         /// Whether any active channel sends a packet this tick (its send tick, a packet prepared).
         private func packetDue() -> Bool {
             for i in 0..<activeCount {
-                guard let channel = channels[i] else { continue }
-                let due = channel._withUnsafeGuaranteedRef {
+                let due = channels.withObject(at: i) {
                     $0.preparedLength > 0 && $0.tickCount % UInt64($0.ticksPerPacket) == 0
                 }
                 if due { return true }
@@ -189,14 +178,14 @@ final class MediaThread: @unchecked Sendable {
                     let due = deadline &+ UInt64(sent) &* slotNs
                     let now = Monotonic.nowNs()
                     if now >= due {
-                        channels[sent]?._withUnsafeGuaranteedRef { $0.sendPhase(scratch) }
+                        channels.withObject(at: sent) { $0.sendPhase(scratch) }
                         worstLateNs = max(worstLateNs, now - due)
                         sent += 1
                         continue
                     }
                     if worked == sent { continue }   // nothing to do before the next slot
                 }
-                channels[worked]?._withUnsafeGuaranteedRef { $0.tick(scratch) }
+                channels.withObject(at: worked) { $0.tick(scratch) }
                 worked += 1
             }
             recordSendLateness(worstLateNs)
