@@ -84,7 +84,6 @@ final class MediaThread: @unchecked Sendable {
         /// The active channels in send order (`active[i]`'s channel at `i`), retained once
         /// from attach to detach, so the tick's calls retain nothing.
         let channels: RetainedObjectList<MediaChannel>
-        var activeCount = 0
         var sendGuard: SendGuard
         var sendLateness = LatenessHistogram()
         /// The send slots of a tick span at most this (half the tick).
@@ -107,19 +106,17 @@ final class MediaThread: @unchecked Sendable {
             _ = thread.control.popAll { command in
                 switch command {
                 case .attach(let slot):
-                    guard activeCount < active.count, let channel = thread.slots[Int(slot)].channel else { return }
+                    guard channels.count < channels.capacity, let channel = thread.slots[Int(slot)].channel else { return }
                     // Not after the deadline: the tick's packets are stamped with it (below),
                     // and the channel's timers count from here.
                     channel.attach(nowNs: min(start, deadline))
-                    active[activeCount] = slot
-                    _ = channels.append(channel)
-                    activeCount += 1
+                    active[channels.count] = slot
+                    channels.append(channel)
                 case .detach(let slot):
                     // Order kept: the channels behind move up one send slot, not many.
-                    for i in 0..<activeCount where active[i] == slot {
+                    for i in 0..<channels.count where active[i] == slot {
+                        for k in i..<(channels.count - 1) { active[k] = active[k + 1] }
                         let channel = channels.remove(at: i)
-                        for k in i..<(activeCount - 1) { active[k] = active[k + 1] }
-                        activeCount -= 1
                         channel.stopPrompt(reason: .closed, tellPipeline: false)
                         channel.sendRTCP(scratch, goodbye: true)
                         channel.publishStats()
@@ -130,7 +127,7 @@ final class MediaThread: @unchecked Sendable {
                     _ = thread.retired.tryPush(slot)
                 }
             }
-            guard activeCount > 0 else { return }
+            guard channels.count > 0 else { return }
             if sendGuard.enabled {
                 // Only a tick with a packet to send spins (with a 10 ms tick and 20 ms
                 // packets, a thread whose calls send on the same ticks skips every other one).
@@ -152,7 +149,7 @@ final class MediaThread: @unchecked Sendable {
 
         /// Whether any active channel sends a packet this tick (its send tick, a packet prepared).
         private func packetDue() -> Bool {
-            for i in 0..<activeCount {
+            for i in 0..<channels.count {
                 let due = channels.withObject(at: i) {
                     $0.preparedLength > 0 && $0.tickCount % UInt64($0.ticksPerPacket) == 0
                 }
@@ -168,7 +165,7 @@ final class MediaThread: @unchecked Sendable {
         /// packet); a due send always goes before more work, so a send is late by at most
         /// one channel's work. Spins only when every sent channel's work is done.
         private func runChannels(deadline: UInt64) {
-            let n = activeCount
+            let n = channels.count
             let slotNs = min(Self.maxSlotNs, sendSpreadNs / UInt64(n))
             var sent = 0
             var worked = 0

@@ -13,6 +13,8 @@
 //   and publishes them with `tail.store(.releasing)`; the consumer reads them after
 //   `tail.load(.acquiring)` and releases the slots with `head.store(.releasing)` only
 //   after `body` has returned, so the samples it reads cannot be overwritten meanwhile.
+// - `head` and the producer's fields sit 128 bytes apart, so each side writes its own
+//   cache line.
 // - The span handed to `body` points into `samples` and cannot outlive the call (Span
 //   is non-escapable); `headers` and `samples` are allocated in `init`, freed in `deinit`.
 import Synchronization
@@ -32,7 +34,12 @@ public final class SampleFrameRing: @unchecked Sendable {
     private let headers: UnsafeMutablePointer<SampleFrameHeader>
     /// `capacity × maxSamplesPerFrame` samples, slot `i` at `i × maxSamplesPerFrame`.
     private let samples: UnsafeMutablePointer<Int16>
+    // The consumer writes `head`, the producer `tail`, `drops` and `producerHead`: padding
+    // keeps the two sides' writes on different cache lines (as in SPSCRing).
     private let head = Atomic<UInt64>(0)
+    private let padding0: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                           UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     private let tail = Atomic<UInt64>(0)
     private let drops = Atomic<UInt64>(0)
     /// Producer only: the head it last saw.

@@ -30,7 +30,9 @@ public final class CallServices: Sendable {
         self.scripts = scripts
         self.metrics = metrics
         self.log = log
-        // Every tick: a shorter period would find nothing new, a longer one delays events.
+        // Once per media tick: media events reach the session up to one tick after they
+        // happen (the pump is not phase-aligned with the media threads); a longer period
+        // delays them more, a shorter one costs wake-ups for little.
         self.pump = MediaEventPump(periodMs: configuration.media.tickMs)
         pump.start()
     }

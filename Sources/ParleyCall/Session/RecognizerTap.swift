@@ -91,19 +91,25 @@ final class RecognizerTap: Sendable {
     /// One frame from the media thread (pump thread only).
     func feed(_ frame: borrowing RecognizerFrame) {
         recorder?.caller(frame)
-        // A copy the lock's closure can capture (a borrowed parameter cannot be): 336
-        // bytes on the stack, in cache.
-        let local = copy frame
+        let frameSamples = frame.samples.span.extracting(0..<Int(frame.sampleCount))
+        let silent = frame.isSilent
         state.withLock { s in
-            let frameSamples = local.samples.span.extracting(0..<Int(local.sampleCount))
             s.framesFed &+= 1
-            if let screen = s.screen { screen(local.array) }
+            if let screen = s.screen { screen(Self.array(frameSamples)) }
             if let session = s.session {
                 _ = session.push(frameSamples)
             } else if !s.frozen {
-                keep(frameSamples, silent: local.isSilent, in: &s)
+                keep(frameSamples, silent: silent, in: &s)
             }
         }
+    }
+
+    /// The samples as an array (answer screening only; allocates).
+    private static func array(_ samples: Span<Int16>) -> [Int16] {
+        var out = [Int16]()
+        out.reserveCapacity(samples.count)
+        for i in 0..<samples.count { out.append(samples[i]) }
+        return out
     }
 
     /// Appends `samples` to the pre-roll ring, the oldest giving way when it is full: at
