@@ -11,7 +11,7 @@ packages=(
   libpocketsphinx-dev pocketsphinx-en-us libyaml-dev libsqlite3-dev libspeexdsp-dev
   libmicrohttpd-dev libssl-dev
   # test peers and tools: SIPp, test speech and prompts, packet capture
-  sip-tester espeak-ng sox tshark
+  sip-tester espeak-ng flite sox tshark
   # the SIP load balancer the cluster tests put in front of parleyd nodes, and the sqlite3
   # shell the end-to-end and cluster tests read the store with
   kamailio sqlite3

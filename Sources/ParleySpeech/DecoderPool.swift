@@ -19,18 +19,21 @@ final class DecoderPool: Sendable {
     let model: SpeechModelPaths
     let kind: PocketSphinxDecoder.Kind
     let maximumDecoders: Int
+    /// Grammar decoders carry a phone loop (see PocketSphinxDecoder).
+    let withPhoneLoop: Bool
     private let state = Mutex(State())
 
-    init(model: SpeechModelPaths, kind: PocketSphinxDecoder.Kind, maximumDecoders: Int) {
+    init(model: SpeechModelPaths, kind: PocketSphinxDecoder.Kind, maximumDecoders: Int, withPhoneLoop: Bool = false) {
         self.model = model
         self.kind = kind
         self.maximumDecoders = maximumDecoders
+        self.withPhoneLoop = withPhoneLoop
     }
 
     /// Creates `count` decoders ahead of the first utterances (model loading is slow).
     func prewarm(_ count: Int) throws(SpeechError) {
         var made: [PocketSphinxDecoder] = []
-        for _ in 0..<min(count, maximumDecoders) { made.append(try PocketSphinxDecoder(model: model, kind: kind)) }
+        for _ in 0..<min(count, maximumDecoders) { made.append(try PocketSphinxDecoder(model: model, kind: kind, withPhoneLoop: withPhoneLoop)) }
         let fresh = made
         state.withLock { state in
             state.idle.append(contentsOf: fresh)
@@ -64,7 +67,7 @@ final class DecoderPool: Sendable {
     /// Loads the decoder for a slot `reserve` granted; on failure the slot is released.
     func create() throws(SpeechError) -> PocketSphinxDecoder {
         do {
-            return try PocketSphinxDecoder(model: model, kind: kind)
+            return try PocketSphinxDecoder(model: model, kind: kind, withPhoneLoop: withPhoneLoop)
         } catch {
             state.withLock { state in
                 state.created -= 1

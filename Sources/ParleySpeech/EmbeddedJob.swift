@@ -14,6 +14,7 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private let grammars: GrammarCache
     private let partialIntervalSamples: Int
     private let rejectionScorePerFrame: Double
+    private let phoneLoopRejectionPerFrame: Double?
     private var upsampler = Upsampler2x()
     private var input: [Int16]
     private var output: [Int16]
@@ -24,8 +25,9 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
 
     init(session: RecognitionSession, decoder: PocketSphinxDecoder?, pool: DecoderPool, mode: RecognitionHints.Mode,
          grammar: GrammarCompiler.Grammar?, grammars: GrammarCache, partialIntervalSamples: Int,
-         rejectionScorePerFrame: Double) {
+         rejectionScorePerFrame: Double, phoneLoopRejectionPerFrame: Double?) {
         self.mode = mode
+        self.phoneLoopRejectionPerFrame = phoneLoopRejectionPerFrame
         self.grammars = grammars
         self.rejectionScorePerFrame = rejectionScorePerFrame
         self.session = session
@@ -151,9 +153,16 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
         // per frame of recognized (non-silence) words than speech the grammar covers.
         let speechFrames = max(1, words.reduce(0) { $0 + $1.endMs - $1.startMs } / 10)
         let scorePerFrame = Double(hypothesis.score) / Double(speechFrames)
-        let acoustic = 1 / (1 + exp((rejectionScorePerFrame - scorePerFrame) / 10))
+        var acoustic = 1 / (1 + exp((rejectionScorePerFrame - scorePerFrame) / 10))
+        var belowPhoneLoop = false
+        if let threshold = phoneLoopRejectionPerFrame, let loop = decoder.phoneLoopAcousticScore {
+            // A likelihood ratio: how much worse the phrase explains the audio than any phones.
+            let ratioPerFrame = Double(hypothesis.acousticScore - loop) / Double(speechFrames)
+            belowPhoneLoop = ratioPerFrame < threshold
+            acoustic = min(acoustic, 1 / (1 + exp((threshold - ratioPerFrame) / 10)))
+        }
         let intent = grammarIntent(hypothesis.text)
-        let outOfGrammar = grammar != nil && (intent == nil || scorePerFrame < rejectionScorePerFrame)
+        let outOfGrammar = grammar != nil && (intent == nil || scorePerFrame < rejectionScorePerFrame || belowPhoneLoop)
         return RecognitionResult(text: hypothesis.text, words: words,
                                  confidence: grammar == nil ? hypothesis.confidence : acoustic,
                                  isFinal: true, isOutOfGrammar: outOfGrammar, grammarIntent: outOfGrammar ? nil : intent)

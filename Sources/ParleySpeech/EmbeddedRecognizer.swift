@@ -6,7 +6,7 @@ import Synchronization
 public final class EmbeddedRecognizer: SpeechRecognizer {
     public struct Configuration: Sendable {
         public var model: SpeechModelPaths
-        /// Upper bound on grammar-mode decoders (~30 MB each).
+        /// Upper bound on grammar-mode decoders (~27 MB each, ~56 MB with the phone loop).
         public var maximumGrammarDecoders: Int
         /// Upper bound on large-vocabulary decoders (~90 MB each); 0 disables the mode.
         public var maximumLanguageModelDecoders: Int
@@ -30,13 +30,20 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         /// In-grammar espeak-ng speech over μ-law scores about -20…-70, speech forced
         /// into the grammar -100…-210.
         public var rejectionScorePerFrame: Double
+        /// Out-of-grammar threshold against a phone loop run on the same audio: the grammar
+        /// path's acoustic score minus the phone loop's, per 10 ms frame of recognized words.
+        /// Speech the grammar covers scores about 0…-45 below the loop, other speech forced
+        /// into a phrase -50…-130 (six synthetic voices, 15 phrases). nil: no phone loop
+        /// (half the decoding cost; rejection then rests on `rejectionScorePerFrame` alone).
+        public var phoneLoopRejectionPerFrame: Double?
 
         public init(model: SpeechModelPaths = .debianEnglish, maximumGrammarDecoders: Int = 8,
                     maximumLanguageModelDecoders: Int = 2, prewarmGrammarDecoders: Int = 1,
                     workerThreads: Int = 2, pollIntervalMs: Int = 10, ringCapacityMs: Int = 10_000,
                     partialIntervalMs: Int = 300, garbageWeight: Double = 0,
-                    rejectionScorePerFrame: Double = -90) {
+                    rejectionScorePerFrame: Double = -90, phoneLoopRejectionPerFrame: Double? = -50) {
             self.rejectionScorePerFrame = rejectionScorePerFrame
+            self.phoneLoopRejectionPerFrame = phoneLoopRejectionPerFrame
             self.model = model
             self.maximumGrammarDecoders = maximumGrammarDecoders
             self.maximumLanguageModelDecoders = maximumLanguageModelDecoders
@@ -61,7 +68,9 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         self.configuration = configuration
         grammars = GrammarCache(garbageWeight: configuration.garbageWeight)
         grammarPool = DecoderPool(model: configuration.model, kind: .grammar,
-                                  maximumDecoders: configuration.maximumGrammarDecoders)
+                                  maximumDecoders: configuration.maximumGrammarDecoders,
+                                  withPhoneLoop: configuration.phoneLoopRejectionPerFrame != nil
+                                      && configuration.model.phoneLanguageModel != nil)
         languageModelPool = DecoderPool(model: configuration.model, kind: .largeVocabulary,
                                         maximumDecoders: configuration.maximumLanguageModelDecoders)
         try grammarPool.prewarm(configuration.prewarmGrammarDecoders)
@@ -115,7 +124,8 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         let job = EmbeddedJob(session: session, decoder: decoder, pool: pool, mode: hints.mode, grammar: grammar,
                               grammars: grammars,
                               partialIntervalSamples: 16 * configuration.partialIntervalMs,
-                              rejectionScorePerFrame: configuration.rejectionScorePerFrame)
+                              rejectionScorePerFrame: configuration.rejectionScorePerFrame,
+                              phoneLoopRejectionPerFrame: configuration.phoneLoopRejectionPerFrame)
         worker.add(job)
         return session
     }

@@ -18,9 +18,13 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         var words: [WordTiming]
         var score: Int32
         var confidence: Double
+        /// The path's acoustic score (every segment's, silences included; `withWords` only).
+        var acousticScore: Int
     }
 
-    enum Kind: String, Sendable { case grammar, largeVocabulary }
+    /// `phoneLoop`: every phone after any other (allphone search with the phone LM), the
+    /// best the acoustic model can do with the audio whatever was said.
+    enum Kind: String, Sendable { case grammar, largeVocabulary, phoneLoop }
 
     private let decoder: OpaquePointer
     let kind: Kind
@@ -29,10 +33,15 @@ final class PocketSphinxDecoder: @unchecked Sendable {
     private var activeSearch = ""
     /// The acoustic model's initial cepstral mean, restored at every utterance.
     private let initialCepstralMean: [Float]
+    /// A grammar decoder's phone loop, fed the same audio: a grammar path that scores far
+    /// below it forced speech the grammar does not cover into a phrase.
+    private let phoneLoop: PocketSphinxDecoder?
     private static let lmSearch = "parley_lm"
     private static let frameMs = 10
 
-    init(model: SpeechModelPaths, kind: Kind) throws(SpeechError) {
+    /// - Parameter withPhoneLoop: a grammar decoder also runs a phone loop (needs the
+    ///   model's phone LM).
+    init(model: SpeechModelPaths, kind: Kind, withPhoneLoop: Bool = false) throws(SpeechError) {
         Self.silenceLogsOnce
         var arguments = [
             "-hmm", model.acousticModel, "-dict", model.dictionary,
@@ -43,6 +52,13 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         // ("can I speak to a real person" over μ-law ended with no hypothesis at all); 1e-40
         // keeps it, at about 10 % more decoding time.
         if kind == .grammar { arguments += ["-wbeam", "1e-40"] }
+        if kind == .phoneLoop {
+            guard let phones = model.phoneLanguageModel else {
+                throw SpeechError(.engineUnavailable, "no phone language model for the phone loop")
+            }
+            // Context-independent phones: about 0.03 of real time, context-dependent ones 4.
+            arguments += ["-allphone", phones, "-allphone_ci", "yes"]
+        }
         var cStrings = arguments.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         let config = cStrings.withUnsafeMutableBufferPointer { buffer in
@@ -55,6 +71,7 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         }
         self.decoder = decoder
         self.kind = kind
+        phoneLoop = kind == .grammar && withPhoneLoop ? try PocketSphinxDecoder(model: model, kind: .phoneLoop) : nil
         var mean = [Float](repeating: 0, count: Int(max(0, min(64, parley_ps_cmn_count(decoder)))))
         mean.withUnsafeMutableBufferPointer { parley_ps_cmn_get(decoder, $0.baseAddress) }
         initialCepstralMean = mean
@@ -120,6 +137,7 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         }
         guard ps_start_stream(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_stream") }
         guard ps_start_utt(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_utt") }
+        try phoneLoop?.startUtterance()
     }
 
     /// Feeds 16 kHz samples `samples[0..<count]`.
@@ -129,10 +147,17 @@ final class PocketSphinxDecoder: @unchecked Sendable {
             ps_process_raw(decoder, buffer.baseAddress, count, 0, 0)
         }
         guard status >= 0 else { throw SpeechError(.decoderFailure, "ps_process_raw") }
+        try phoneLoop?.process(samples, count: count)
     }
 
     func endUtterance() throws(SpeechError) {
         guard ps_end_utt(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_end_utt") }
+        try phoneLoop?.endUtterance()
+    }
+
+    /// The phone loop's acoustic score for the utterance (after `endUtterance`; nil without one).
+    var phoneLoopAcousticScore: Int? {
+        phoneLoop.flatMap { $0.hypothesis(withWords: true)?.acousticScore }
     }
 
     /// The current best hypothesis; `withWords` walks the segments (word timings).
@@ -141,6 +166,7 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         guard let hyp = ps_get_hyp(decoder, &score) else { return nil }
         let text = String(cString: hyp)
         var words: [WordTiming] = []
+        var acousticScore = 0
         if withWords {
             let logmath = ps_get_logmath(decoder)
             var segment = ps_seg_iter(decoder)
@@ -151,6 +177,7 @@ final class PocketSphinxDecoder: @unchecked Sendable {
                 ps_seg_frames(current, &startFrame, &endFrame)
                 var acoustic: Int32 = 0, language: Int32 = 0, backoff: Int32 = 0
                 let probability = ps_seg_prob(current, &acoustic, &language, &backoff)
+                acousticScore += Int(acoustic)
                 let confidence = min(1, max(0, logmath_exp(logmath, probability)))
                 words.append(WordTiming(word: word, startMs: Int(startFrame) * Self.frameMs,
                                         endMs: Int(endFrame + 1) * Self.frameMs, confidence: confidence))
@@ -159,7 +186,7 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         }
         let probability = ps_get_prob(decoder)
         let confidence = min(1, max(0, logmath_exp(ps_get_logmath(decoder), probability)))
-        return Hypothesis(text: text, words: words, score: score, confidence: confidence)
+        return Hypothesis(text: text, words: words, score: score, confidence: confidence, acousticScore: acousticScore)
     }
 
     /// Frames (10 ms) decoded in the current utterance.

@@ -42,6 +42,7 @@ import Testing
                 if intent == utterance.expected { correct += 1 }
             }
         }
+        print("embedded recognizer, e2e set: intent \(correct)/\(inGrammar), out of grammar rejected \(rejected)/\(outOfGrammar)")
         #expect(inGrammar > 0 && outOfGrammar > 0)
         #expect(Double(correct) >= 0.9 * Double(inGrammar), "intent accuracy \(correct)/\(inGrammar)")
         #expect(Double(rejected) >= 0.8 * Double(outOfGrammar), "rejected \(rejected)/\(outOfGrammar)")

@@ -32,7 +32,9 @@ extension DaemonConfiguration {
         EmbeddedRecognizer.Configuration(maximumGrammarDecoders: recognizer.grammarDecoders,
                                          maximumLanguageModelDecoders: recognizer.lmDecoders,
                                          prewarmGrammarDecoders: recognizer.prewarmDecoders,
-                                         workerThreads: recognizer.workerThreads)
+                                         workerThreads: recognizer.workerThreads,
+                                         phoneLoopRejectionPerFrame: recognizer.phoneLoop
+                                             ? EmbeddedRecognizer.Configuration().phoneLoopRejectionPerFrame : nil)
     }
 
     /// The Vosk engine's settings, when a URL is configured.

@@ -19,7 +19,7 @@ public struct RecognizerConfiguration: Sendable, Equatable {
     public var engine: Engine
     /// Default `grammar`.
     public var embeddedMode: EmbeddedMode
-    /// Most grammar decoders (~30 MB each), default 8.
+    /// Most grammar decoders (~56 MB each with the phone loop, ~27 MB without), default 8.
     public var grammarDecoders: Int
     /// Most LM decoders (~90 MB each), default 2; 0 disables LM mode.
     public var lmDecoders: Int
@@ -27,6 +27,9 @@ public struct RecognizerConfiguration: Sendable, Equatable {
     public var prewarmDecoders: Int
     /// Threads running decoders, default 2.
     public var workerThreads: Int
+    /// Grammar results checked against a phone loop (out-of-grammar speech rejected), default
+    /// true; about doubles the decoding cost and a decoder's memory.
+    public var phoneLoop: Bool
     /// Vosk server URL (`ws://HOST:PORT`, or `wss://HOST:PORT` for TLS); required when the
     /// engine is `vosk`.
     public var voskURL: String?
@@ -39,7 +42,9 @@ public struct RecognizerConfiguration: Sendable, Equatable {
 
     public init(engine: Engine = .embedded, embeddedMode: EmbeddedMode = .grammar, grammarDecoders: Int = 8,
                 lmDecoders: Int = 2, prewarmDecoders: Int = 1, workerThreads: Int = 2, voskURL: String? = nil,
-                voskConnectTimeoutMs: Int = 2000, voskResponseTimeoutMs: Int = 3000, voskCAFile: String? = nil) {
+                voskConnectTimeoutMs: Int = 2000, voskResponseTimeoutMs: Int = 3000, voskCAFile: String? = nil,
+                phoneLoop: Bool = true) {
+        self.phoneLoop = phoneLoop
         self.engine = engine
         self.embeddedMode = embeddedMode
         self.grammarDecoders = grammarDecoders
