@@ -39,9 +39,9 @@ extension SimEngine: SIPStackDelegate {
                           lineEchoes: lineConfiguration.echo != nil)
         if options.recordDirectory != nil { sim.heardAudio = [] }
         active.append(sim)
-        let receiver = sim.receiver
+        let receiver = sim.receiver, clock = arrivalClock
         do {
-            try rxLoop.register(fd: socket.fileDescriptor, interest: .readable) { _ in receiver.receive() }
+            try rxLoop.register(fd: socket.fileDescriptor, interest: .readable) { _ in receiver.receive(clock: clock) }
             sim.registered = true
         } catch {
             deliver(.started(atMs: 0), to: sim)

@@ -26,6 +26,8 @@ public final class SimEngine: @unchecked Sendable {
     /// `rxThread`, polled every `receiveIntervalMs` rather than woken per datagram.
     let rxLoop: EventLoop
     var rxThread: RealtimeThread?
+    /// The receive thread's clock offset for kernel receive times, read once per round.
+    let arrivalClock = SimReceiver.ArrivalClock()
     let transport: SIPTransport
     let stack: SIPStack
     let pacer: SimPacer
@@ -131,7 +133,7 @@ public final class SimEngine: @unchecked Sendable {
             nextStartNs = runStartNs
             let me = LoopRef(self)
             tickTimer = try loop.scheduleTimer(afterMs: 1, repeatEveryMs: 5) { me.value.tick() }
-            rxThread = try Self.startReceiveThread(rxLoop)
+            rxThread = try Self.startReceiveThread(rxLoop, clock: arrivalClock)
             try loop.start(name: "parley-sim-io")
         } catch {
             _ = pacer.stop()
@@ -174,13 +176,15 @@ public final class SimEngine: @unchecked Sendable {
     /// in the bot's sending thread (which wakes a waiting reader).
     static let receiveIntervalMs = 2
 
-    /// Polls `loop` every `receiveIntervalMs`: each round handles every ready socket (one
-    /// datagram each; level-triggered, so a socket with more comes back in the next
-    /// `runOnce`) and posted work, until nothing is ready.
-    static func startReceiveThread(_ loop: EventLoop) throws(RealtimeError) -> RealtimeThread {
+    /// Polls `loop` every `receiveIntervalMs`: each round reads the clocks' offset once
+    /// (`clock`), then handles every ready socket (one datagram each; level-triggered, so a
+    /// socket with more comes back in the next `runOnce`) and posted work, until nothing
+    /// is ready.
+    static func startReceiveThread(_ loop: EventLoop, clock: SimReceiver.ArrivalClock) throws(RealtimeError) -> RealtimeThread {
         let polled = LoopRef(loop)
         return try RealtimeThread.start(clock: MediaClock(tickMs: receiveIntervalMs),
                                         options: RealtimeThread.Options(name: "parley-sim-rx", timerSlackNs: 200_000)) { _ in
+            clock.startRound()
             var rounds = 0
             while rounds < 64, polled.value.runOnce(timeoutMs: 0) > 0 { rounds += 1 }
         }
