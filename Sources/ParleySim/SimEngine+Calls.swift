@@ -203,11 +203,13 @@ extension SimEngine {
             let rx = rxLoop, fd = call.socket.fileDescriptor
             rx.execute { rx.unregister(fd: fd) }
         }
-        if let slot = call.slot {
-            pacer.detach(slot)   // the socket closes when the pacer lets the stream go
+        if let slot = call.slot, call.stream != nil {
+            pacer.detach(slot)   // the slot frees and the socket closes when the pacer lets the stream go
         } else {
+            if let slot = call.slot { pacer.release(slot) }   // reserved, never attached
             closeSocket(call.socket)
         }
+        call.slot = nil
         call.stream = nil
         call.recognizer = nil
         if let audio = call.heardAudio, let folder = options.recordDirectory {
