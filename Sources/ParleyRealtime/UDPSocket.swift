@@ -90,6 +90,16 @@ public final class UDPSocket: Sendable {
         send(bytes.span, to: destination)
     }
 
+    /// Sends one datagram to the peer of a connected socket (`connect(to:)`): without a
+    /// destination address the kernel reuses the socket's route instead of looking one up
+    /// for every datagram, as `send(_:to:)` does even on a connected socket.
+    /// `.failed(errno: EDESTADDRREQ)` on a socket that is not connected.
+    public func send(_ bytes: Span<UInt8>) -> SendResult {
+        let fd = descriptor.fd
+        let n = bytes.withUnsafeBytes { parley_linux_send(fd, $0.baseAddress, $0.count) }
+        return Self.sendResult(n)
+    }
+
     /// Receives one datagram into the caller's buffer (its whole count is the capacity).
     public func receive(into buffer: inout MutableSpan<UInt8>) -> ReceiveResult {
         var from = parley_linux_addr()

@@ -134,15 +134,6 @@ extension SimEngine {
     /// Ticks between reads of a recognizer-less call's packets (4 × 5 ms: one packet).
     static let measureOnlyDrainTicks: UInt64 = 4
 
-    /// Everything the bot's stream delivered before the call ended counts in its measures.
-    func drainMeasures(_ call: SimCall) {
-        let receiver = call.receiver
-        while let p = receiver.packets.tryPop() {
-            call.measures.packet(sequence: p.sequence, timestamp: p.timestamp, ssrc: p.ssrc, arrivalNs: p.wireNs,
-                                 payloadBytes: Int(p.payloadBytes), marker: p.marker)
-        }
-    }
-
     // MARK: the runner
 
     func deliver(_ event: ScenarioRunner.Event, to call: SimCall) {
@@ -203,18 +194,22 @@ extension SimEngine {
     /// The runner finished: stop the media, keep the result.
     func complete(_ call: SimCall) {
         guard !call.finished else { return }
-        if call.recognizer == nil { drainMeasures(call) }
+        // A call without a recognizer reads its packets only every few ticks: what the bot's
+        // stream delivered before the call ended still counts in its measures.
+        if call.recognizer == nil { drainReceived(call) }
         call.finished = true
         activeHasFinished = true
         if call.registered {
             let rx = rxLoop, fd = call.socket.fileDescriptor
             rx.execute { rx.unregister(fd: fd) }
         }
-        if let slot = call.slot {
-            pacer.detach(slot)   // the socket closes when the pacer lets the stream go
+        if let slot = call.slot, call.stream != nil {
+            pacer.detach(slot)   // the slot frees and the socket closes when the pacer lets the stream go
         } else {
+            if let slot = call.slot { pacer.release(slot) }   // reserved, never attached
             closeSocket(call.socket)
         }
+        call.slot = nil
         call.stream = nil
         call.recognizer = nil
         if let audio = call.heardAudio, let folder = options.recordDirectory {

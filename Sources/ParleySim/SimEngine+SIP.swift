@@ -8,9 +8,9 @@ import ParleySIP
 extension SimEngine: SIPStackDelegate {
     public static let dispositionHeader = SIPHeaderName("X-Parley-Disposition")
 
-    /// Places call number `started`: binds its RTP socket, offers PCMU/PCMA and
-    /// telephone-event, sends the INVITE.
-    func startCall(nowNs: UInt64) {
+    /// Places call number `started` holding pacing `slot` (reserved): binds its RTP socket,
+    /// offers PCMU/PCMA and telephone-event, sends the INVITE.
+    func startCall(slot: Int32, nowNs: UInt64) {
         let index = started
         started += 1
         let call = scenario.pick(roll: random.unit())
@@ -21,6 +21,7 @@ extension SimEngine: SIPStackDelegate {
             guard let local = SocketAddress(host: host, port: 0) else { throw SimRunError("bad local address") }
             socket = try UDPSocket.bind(to: local, receiveBufferBytes: 1 << 18)
         } catch {
+            pacer.release(slot)
             var result = runner.result
             result.verdict = .failed("no RTP socket: \(error)")
             record(SimCallRecord(index: index, startOffsetMs: Int((nowNs - runStartNs) / 1_000_000), result: result,
@@ -37,11 +38,12 @@ extension SimEngine: SIPStackDelegate {
         let sim = SimCall(index: index, t0Ns: nowNs, startOffsetMs: Int((nowNs - runStartNs) / 1_000_000), runner: runner,
                           offerAnswer: offerAnswer, socket: socket, recognizer: recognizerTemplate,
                           lineEchoes: lineConfiguration.echo != nil)
+        sim.slot = slot
         if options.recordDirectory != nil { sim.heardAudio = [] }
         active.append(sim)
-        let receiver = sim.receiver
+        let receiver = sim.receiver, clock = arrivalClock
         do {
-            try rxLoop.register(fd: socket.fileDescriptor, interest: .readable) { _ in receiver.receive() }
+            try rxLoop.register(fd: socket.fileDescriptor, interest: .readable) { _ in receiver.receive(clock: clock) }
             sim.registered = true
         } catch {
             deliver(.started(atMs: 0), to: sim)
@@ -124,6 +126,7 @@ extension SimEngine: SIPStackDelegate {
         call.receivedLaw = law
         call.audioPayloadType = media.payloadType
         call.telephoneEventPayloadType = media.telephoneEventPayloadType
+        var refusal: String?
         if let remote = SocketAddress(host: media.remoteAddress, port: media.remoteRTPPort) {
             // The bot's RTP comes from where its SDP says (symmetric RTP, RFC 4961); on a
             // shared host, a port this socket got from the kernel may still be the target of
@@ -134,18 +137,20 @@ extension SimEngine: SIPStackDelegate {
                                         telephoneEventPayloadType: media.telephoneEventPayloadType,
                                         botAudio: call.receiver.botAudio, clips: clips,
                                         line: lineConfiguration, seed: options.seed &+ UInt64(call.index))
-            if let slot = pacer.attach(stream) {
+            // The call reserved its slot when it started; only a full control ring (which
+            // has room for every slot's attach and detach) could refuse it.
+            if let slot = call.slot, pacer.attach(stream, slot: slot) {
                 call.stream = stream
-                call.slot = slot
+            } else {
+                refusal = "no RTP pacing slot free (\(options.concurrency) calls at once)"
             }
+        } else {
+            refusal = "cannot send RTP to \(media.remoteAddress):\(media.remoteRTPPort)"
         }
         deliver(.answered(atMs: now), to: call)
-        if call.stream == nil {
+        if let refusal {
             if let h = call.handle { stack.hangup(h) }
-            let why = SocketAddress(host: media.remoteAddress, port: media.remoteRTPPort) == nil
-                ? "cannot send RTP to \(media.remoteAddress):\(media.remoteRTPPort)"
-                : "no RTP pacing slot free (\(options.concurrency) calls at once)"
-            deliver(.callFailed(status: 200, reason: why, atMs: now), to: call)
+            deliver(.callFailed(status: 200, reason: refusal, atMs: now), to: call)
         }
     }
 

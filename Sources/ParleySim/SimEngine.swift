@@ -26,6 +26,8 @@ public final class SimEngine: @unchecked Sendable {
     /// `rxThread`, polled every `receiveIntervalMs` rather than woken per datagram.
     let rxLoop: EventLoop
     var rxThread: RealtimeThread?
+    /// The receive thread's clock offset for kernel receive times, read once per round.
+    let arrivalClock = SimReceiver.ArrivalClock()
     let transport: SIPTransport
     let stack: SIPStack
     let pacer: SimPacer
@@ -102,10 +104,8 @@ public final class SimEngine: @unchecked Sendable {
         }
         stack = SIPStack(transport: transport, configuration: SIPStackConfiguration(
             localHost: options.localHost, contactUser: "sim", userAgent: "parley-sim"))
-        // Headroom over the concurrency: an ended call's slot comes back one pacer tick (20 ms)
-        // and one loop tick later, and at a thousand calls several calls end and start within
-        // that time (with only 8 spare, a 1,400-call level failed a call for want of a slot).
-        pacer = SimPacer(capacity: options.concurrency + options.concurrency / 8 + 16)
+        // One slot per call at once: a call takes its slot when it starts (`startCalls`).
+        pacer = SimPacer(capacity: options.concurrency)
     }
 
     /// The line noise level: the scenario's, or the measured RMS of its recordings.
@@ -131,7 +131,7 @@ public final class SimEngine: @unchecked Sendable {
             nextStartNs = runStartNs
             let me = LoopRef(self)
             tickTimer = try loop.scheduleTimer(afterMs: 1, repeatEveryMs: 5) { me.value.tick() }
-            rxThread = try Self.startReceiveThread(rxLoop)
+            rxThread = try Self.startReceiveThread(rxLoop, clock: arrivalClock)
             try loop.start(name: "parley-sim-io")
         } catch {
             _ = pacer.stop()
@@ -174,13 +174,15 @@ public final class SimEngine: @unchecked Sendable {
     /// in the bot's sending thread (which wakes a waiting reader).
     static let receiveIntervalMs = 2
 
-    /// Polls `loop` every `receiveIntervalMs`: each round handles every ready socket (one
-    /// datagram each; level-triggered, so a socket with more comes back in the next
-    /// `runOnce`) and posted work, until nothing is ready.
-    static func startReceiveThread(_ loop: EventLoop) throws(RealtimeError) -> RealtimeThread {
+    /// Polls `loop` every `receiveIntervalMs`: each round reads the clocks' offset once
+    /// (`clock`), then handles every ready socket (one datagram each; level-triggered, so a
+    /// socket with more comes back in the next `runOnce`) and posted work, until nothing
+    /// is ready.
+    static func startReceiveThread(_ loop: EventLoop, clock: SimReceiver.ArrivalClock) throws(RealtimeError) -> RealtimeThread {
         let polled = LoopRef(loop)
         return try RealtimeThread.start(clock: MediaClock(tickMs: receiveIntervalMs),
                                         options: RealtimeThread.Options(name: "parley-sim-rx", timerSlackNs: 200_000)) { _ in
+            clock.startRound()
             var rounds = 0
             while rounds < 64, polled.value.runOnce(timeoutMs: 0) > 0 { rounds += 1 }
         }
@@ -241,12 +243,16 @@ public final class SimEngine: @unchecked Sendable {
         return true
     }
 
+    /// Starts the calls that are due, each with the pacing slot its stream will need once
+    /// answered. An ended call leaves `active` at once but its slot comes back only when
+    /// the pacer let its stream go (a pacer tick and a loop tick later): a due call waits
+    /// for that slot here, it is not started to fail for want of one at its answer.
     func startCalls(nowNs: UInt64) {
-        while mayStartMore, active.count < options.concurrency, nowNs >= nextStartNs {
+        while mayStartMore, active.count < options.concurrency, nowNs >= nextStartNs, let slot = pacer.reserve() {
             if let rate = options.ratePerSecond, rate > 0 {
                 nextStartNs = max(nextStartNs, nowNs &- 1_000_000_000) &+ UInt64(1e9 / rate)
             }
-            startCall(nowNs: Monotonic.nowNs())   // its clock: when this INVITE goes out
+            startCall(slot: slot, nowNs: Monotonic.nowNs())   // its clock: when this INVITE goes out
         }
     }
 

@@ -45,12 +45,11 @@ final class SimMediaStream: @unchecked Sendable {
     static let frameSamples = 160
     static let ptimeMs = 20
 
+    /// Closed only after the pacer let the stream go (`SimPacer.reclaim`): open for every tick.
     let socket: UDPSocket
-    /// `socket`'s descriptor, read once: the socket is closed only after the pacer let
-    /// the stream go (`SimPacer.reclaim`), so it is valid for every tick.
-    let fd: Int32
     let remote: SocketAddress
-    /// The socket is connected to `remote`: send without an address.
+    /// The socket is connected to `remote`: send without an address (no route lookup
+    /// per packet).
     let connected: Bool
     /// The line adds echo of the bot's audio, noise: whether the caller's frame is more
     /// than what the caller says.
@@ -67,9 +66,12 @@ final class SimMediaStream: @unchecked Sendable {
     let reports = SPSCRing<SimMediaReport>(capacity: 64)
     /// The bot's decoded audio and its timestamps, for the echo path (receive thread → pacer).
     let botAudio: SPSCRing<SimBotSample>
-    /// Packets sent and send failures (relaxed: statistics only).
+    /// Packets sent, packets not sent (a full send buffer included), and of those the
+    /// ones refused for a full send buffer (would block) rather than an error (relaxed:
+    /// statistics only).
     let packetsSent = Atomic<Int>(0)
     let sendFailures = Atomic<Int>(0)
+    let sendWouldBlocks = Atomic<Int>(0)
 
     // Pacing-thread state.
     var line: LineModel
@@ -90,7 +92,6 @@ final class SimMediaStream: @unchecked Sendable {
     init(socket: UDPSocket, remote: SocketAddress, connected: Bool = false, payloadType: UInt8, law: G711.Law, telephoneEventPayloadType: UInt8?,
          botAudio: SPSCRing<SimBotSample>, clips: SimClips, line: LineConfiguration, seed: UInt64) {
         self.socket = socket
-        fd = socket.fileDescriptor
         self.botAudio = botAudio
         self.remote = remote
         self.connected = connected
@@ -241,16 +242,18 @@ final class SimMediaStream: @unchecked Sendable {
     func transmit(_ size: Int) {
         sequence &+= 1
         guard size > 0 else { return }
+        let packet = self.packet   // a reference, not a copy
+        let bytes = packet.span.extracting(0..<size)
+        let result = connected ? socket.send(bytes) : socket.send(bytes, to: remote)
         // Relaxed: statistics only.
-        let sent: Bool
-        if connected {
-            sent = SimConnectedSend.send(fd: fd, packet.span.extracting(0..<size))
-        } else {
-            switch socket.send(packet.span.extracting(0..<size), to: remote) {
-            case .sent: sent = true
-            case .wouldBlock, .failed: sent = false
-            }
+        switch result {
+        case .sent:
+            packetsSent.wrappingAdd(1, ordering: .relaxed)
+        case .wouldBlock:
+            sendFailures.wrappingAdd(1, ordering: .relaxed)
+            sendWouldBlocks.wrappingAdd(1, ordering: .relaxed)
+        case .failed:
+            sendFailures.wrappingAdd(1, ordering: .relaxed)
         }
-        if sent { packetsSent.wrappingAdd(1, ordering: .relaxed) } else { sendFailures.wrappingAdd(1, ordering: .relaxed) }
     }
 }

@@ -6,6 +6,12 @@ import Synchronization
 /// of slot numbers (loop → pacer `control`, pacer → loop `retired`), so the tick never
 /// locks; the slot table is preallocated for the run's concurrency.
 ///
+/// A call takes its slot when it starts (`reserve`), attaches its stream to it once
+/// answered, and the slot is free again only when the pacer let the stream go (`detach`,
+/// then `reclaim`: a pacer tick and a loop tick later) or, for a call that never
+/// attached, at once (`release`). So a call that could start always has a slot for its
+/// answer, and no call holds one the pacer still ticks.
+///
 /// A slot's `stream` is written by the loop only while the slot is free, before the
 /// `attach` that the ring publishes (`tryPush` `.releasing` → `tryPop` `.acquiring`), and
 /// cleared only after the pacer returned it on `retired`: the contract behind
@@ -57,16 +63,27 @@ final class SimPacer: @unchecked Sendable {
 
     var liveStats: RealtimeThread.Stats? { thread?.liveStats }
 
-    /// Loop side: attaches `stream`; nil when every slot is taken.
-    func attach(_ stream: SimMediaStream) -> Int32? {
-        guard let slot = free.popLast() else { return nil }
+    /// Loop side: takes a free slot for a call about to start; nil when every slot is
+    /// held (by a call, or by a stream the pacer has not let go of yet).
+    func reserve() -> Int32? {
+        free.popLast()
+    }
+
+    /// Loop side: gives back a reserved slot that never had a stream attached.
+    func release(_ slot: Int32) {
+        free.append(slot)
+    }
+
+    /// Loop side: starts ticking `stream` in `slot` (reserved); false if the control ring
+    /// was full (it holds an attach and a detach for every slot, so it is not), and the
+    /// slot stays reserved.
+    func attach(_ stream: SimMediaStream, slot: Int32) -> Bool {
         slots[Int(slot)].stream = stream
         guard control.tryPush(.attach(slot: slot)) else {
             slots[Int(slot)].stream = nil
-            free.append(slot)
-            return nil
+            return false
         }
-        return slot
+        return true
     }
 
     /// Loop side: asks the pacer to drop `slot`; it comes back through `reclaim`.

@@ -68,19 +68,17 @@ final class SimReceiver: @unchecked Sendable {
     }
 
     /// Reads one datagram (the handler of a level-triggered registration: a socket with
-    /// more waiting is reported ready again in the same batch). Receive thread.
-    func receive() {
+    /// more waiting is reported ready again in the same batch), its kernel receive time
+    /// moved onto the monotonic clock by `clock` (this round's offset). Receive thread.
+    func receive(clock: ArrivalClock) {
         _ = kernel.receive(fd: fd) { payload, truncated, kernelNs in
-            let readNs = Monotonic.nowNs()
             guard !truncated else { return }
             guard let kernelNs else {
+                let readNs = Monotonic.nowNs()
                 packet(payload, arrivalNs: readNs, wireNs: readNs)
                 return
             }
-            // How long the datagram waited in the socket, off the read time (never before 0).
-            let waitedNs = SimKernelReceive.realtimeNowNs() &- kernelNs
-            let arrivalNs = Int64(bitPattern: waitedNs) > 0 ? readNs &- min(waitedNs, readNs) : readNs
-            packet(payload, arrivalNs: arrivalNs, wireNs: kernelNs)
+            packet(payload, arrivalNs: clock.arrivalNs(kernelNs: kernelNs), wireNs: kernelNs)
         }
     }
 
@@ -106,5 +104,40 @@ final class SimReceiver: @unchecked Sendable {
         _ = packets.tryPush(SimHeardPacket(
             sequence: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc, arrivalNs: arrivalNs, wireNs: wireNs,
             payloadType: pt, marker: header.marker, payloadBytes: Int32(header.payloadLength), sampleCount: Int32(decoded)))
+    }
+}
+
+extension SimReceiver {
+    /// Moves the kernel's receive times (CLOCK_REALTIME) onto the monotonic clock with the
+    /// two clocks' offset read once per receive round (`startRound`, every
+    /// `SimEngine.receiveIntervalMs`), not twice per packet.
+    ///
+    /// Receive thread only (`startRound` and `arrivalNs` alike; it is created before that
+    /// thread starts): the invariant behind `@unchecked Sendable`.
+    final class ArrivalClock: @unchecked Sendable {
+        /// CLOCK_REALTIME minus the monotonic clock at the round's start (ns, wrapping).
+        private(set) var realtimeOffsetNs: UInt64 = 0
+        /// The monotonic clock at the round's start.
+        private(set) var roundStartNs: UInt64 = 0
+
+        init() { startRound() }
+
+        /// Reads both clocks: the offset for this round's packets.
+        func startRound() {
+            let monotonicNs = Monotonic.nowNs()
+            realtimeOffsetNs = SimKernelReceive.realtimeNowNs() &- monotonicNs
+            roundStartNs = monotonicNs
+        }
+
+        /// `kernelNs` (CLOCK_REALTIME) on the monotonic clock. A datagram arrives before it
+        /// is read: one stamped after the round began (or so it seems after a wall-clock step
+        /// forward) is at most now, and a wall-clock step back that would put it at or
+        /// before the monotonic clock's origin leaves the monotonic now.
+        func arrivalNs(kernelNs: UInt64) -> UInt64 {
+            let arrivalNs = Int64(bitPattern: kernelNs &- realtimeOffsetNs)
+            guard arrivalNs > 0 else { return Monotonic.nowNs() }
+            guard UInt64(arrivalNs) > roundStartNs else { return UInt64(arrivalNs) }
+            return min(UInt64(arrivalNs), Monotonic.nowNs())
+        }
     }
 }

@@ -35,4 +35,23 @@ import Testing
         #expect(receiver.send([3], to: stray.localAddress) == .sent(byteCount: 1))
         #expect(Self.nextDatagram(stray)?.bytes == [3])
     }
+
+    /// `send(_:)` without an address goes to the connected peer, from the socket's own
+    /// address; on a socket that is not connected it fails (EDESTADDRREQ) rather than reading
+    /// as a full buffer.
+    @Test func aConnectedSocketSendsToItsPeerWithoutAnAddress() throws {
+        let sender = try UDPSocket.bind(to: .ipv4Loopback(port: 0))
+        let peer = try UDPSocket.bind(to: .ipv4Loopback(port: 0))
+        let unconnected = try UDPSocket.bind(to: .ipv4Loopback(port: 0))
+        defer { sender.close(); peer.close(); unconnected.close() }
+        try sender.connect(to: peer.localAddress)
+
+        let bytes: [UInt8] = [0x80, 0, 1, 2, 3]
+        #expect(sender.send(bytes.span) == .sent(byteCount: bytes.count))
+        let got = try #require(Self.nextDatagram(peer))
+        #expect(got.bytes == bytes)
+        #expect(got.from == sender.localAddress)
+
+        #expect(unconnected.send(bytes.span) == .failed(errno: EDESTADDRREQ))
+    }
 }

@@ -14,7 +14,8 @@ final class SIPpPeer: @unchecked Sendable {
     let folder: URL
     let port: UInt16
 
-    init(scenario name: String, substitutions: [String: String] = [:]) throws {
+    /// `calls`: SIPp exits after that many calls (`-m`).
+    init(scenario name: String, substitutions: [String: String] = [:], calls: Int = 1) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             throw PeerError(description: "SIPp missing: apt-get install -y sip-tester")
         }
@@ -28,7 +29,7 @@ final class SIPpPeer: @unchecked Sendable {
         let mediaPort = try freeUDPPort()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = ["-sf", scenario.path, "-i", "127.0.0.1", "-p", String(port), "-mi", "127.0.0.1",
-                             "-mp", String(mediaPort), "-m", "1", "-nostdin", "-trace_err", "-timeout", "60s"]
+                             "-mp", String(mediaPort), "-m", String(calls), "-nostdin", "-trace_err", "-timeout", "60s"]
         process.currentDirectoryURL = folder
         let log = folder.appendingPathComponent("stdout.txt")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -100,6 +100,24 @@ import Testing
     }
 }
 
+extension SimMediaStreamTests {
+    /// The bot's RTP port went away: the kernel refuses the connected stream's sends
+    /// (ECONNREFUSED from the port-unreachable answer), and they count as failures, not as
+    /// a full send buffer.
+    @Test func aRefusedSendIsAFailureNotAWouldBlock() throws {
+        let pair = try Pair(connected: true)
+        defer { pair.caller.close() }
+        pair.bot.close()
+        let stream = pair.stream(law: .muLaw, connected: true)
+        for tick in 0..<5 { stream.tick(nowNs: UInt64(tick) * 20_000_000) }
+        let sent = stream.packetsSent.load(ordering: .relaxed)
+        let failures = stream.sendFailures.load(ordering: .relaxed)
+        #expect(sent + failures == 5)
+        #expect(failures >= 1, "no send refused (\(sent) sent)")
+        #expect(stream.sendWouldBlocks.load(ordering: .relaxed) == 0)
+    }
+}
+
 struct SocketTestError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

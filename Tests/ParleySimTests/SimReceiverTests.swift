@@ -27,11 +27,13 @@ import Testing
             _ = bot.send(packet.span.extracting(0..<size), to: caller.localAddress)
         }
 
-        /// Reads until `receiver` handed over a packet, up to 2 s.
-        func read(_ receiver: SimReceiver) -> SimHeardPacket? {
+        /// Reads until `receiver` handed over a packet, up to 2 s: a receive round (the
+        /// clocks' offset read once) every 1 ms, as the engine's receive thread every 2 ms.
+        func read(_ receiver: SimReceiver, clock: SimReceiver.ArrivalClock = SimReceiver.ArrivalClock()) -> SimHeardPacket? {
             let deadline = Monotonic.nowNs() + 2_000_000_000
             while Monotonic.nowNs() < deadline {
-                receiver.receive()
+                clock.startRound()
+                receiver.receive(clock: clock)
                 if let p = receiver.packets.tryPop() { return p }
                 _ = Monotonic.sleep(untilNs: Monotonic.nowNs() + 1_000_000)
             }
@@ -101,5 +103,28 @@ import Testing
         // system call), give or take 1 ms for reading the two clocks apart.
         #expect(p.arrivalNs + 1_000_000 >= beforeSendNs && p.arrivalNs <= afterSendNs + 1_000_000,
                 "arrival \(Int64(p.arrivalNs) - Int64(beforeSendNs)) ns after the send began")
+    }
+
+    /// A receive time is moved onto the monotonic clock by the round's offset; a stamp that
+    /// a wall-clock step would put at or before the monotonic clock's origin, or after the
+    /// read, gives the read time instead (never a zero, wrapped or future arrival).
+    @Test func arrivalStaysOnTheMonotonicClockAcrossAWallClockStep() {
+        let clock = SimReceiver.ArrivalClock()
+        clock.startRound()
+        let beforeNs = Monotonic.nowNs()
+        let realtimeNs = SimKernelReceive.realtimeNowNs()
+        // 10 ms ago on the wall clock: 10 ms ago on the monotonic clock.
+        let arrivalNs = clock.arrivalNs(kernelNs: realtimeNs - 10_000_000)
+        #expect(arrivalNs + 9_000_000 <= beforeNs && arrivalNs + 12_000_000 >= beforeNs,
+                "arrival \(Int64(beforeNs) - Int64(arrivalNs)) ns before now")
+        // Stamped before the wall clock's step forward, read after it: before the monotonic origin.
+        let stepped = clock.arrivalNs(kernelNs: clock.realtimeOffsetNs / 2)
+        #expect(stepped >= beforeNs && stepped <= Monotonic.nowNs())
+        // Stamped after a step back past the monotonic origin (wraps below zero).
+        let wrapped = clock.arrivalNs(kernelNs: 0)
+        #expect(wrapped >= beforeNs && wrapped <= Monotonic.nowNs())
+        // Stamped an hour ahead (the wall clock stepped forward within the round): at most now.
+        let ahead = clock.arrivalNs(kernelNs: realtimeNs + 3_600_000_000_000)
+        #expect(ahead >= beforeNs && ahead <= Monotonic.nowNs())
     }
 }
