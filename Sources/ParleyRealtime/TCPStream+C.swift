@@ -13,12 +13,19 @@ import Glibc
 #endif
 
 /// A TCP client socket with blocking calls bounded by per-call timeouts (non-blocking
-/// socket + poll). Resolves DNS names with getaddrinfo (which has no timeout of its own).
+/// socket + poll). Resolves DNS names with getaddrinfo, which has no timeout of its own: a
+/// slow resolver is noticed only when it returns (its time counts against the connect limit).
 public final class TCPStream: ByteStream, @unchecked Sendable {
     private var descriptor: Int32 = -1
 
-    /// Connects to `host:port` within `timeoutMs` (each resolved address in turn).
-    public init(host: String, port: Int, timeoutMs: Int) throws(StreamError) {
+    /// Longest single wait while connecting, so `shouldStop` is noticed within about this long.
+    public static let connectSliceMs = 100
+
+    /// Connects to `host:port` within `timeoutMs` (each resolved address in turn), counted from
+    /// before name resolution. The connect waits in slices of at most `connectSliceMs`, asking
+    /// `shouldStop` between them; when it answers true the attempt ends with `.connectFailed`.
+    public init(host: String, port: Int, timeoutMs: Int, shouldStop: () -> Bool = { false }) throws(StreamError) {
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -28,14 +35,23 @@ public final class TCPStream: ByteStream, @unchecked Sendable {
             throw StreamError(.connectFailed, "cannot resolve \(host)")
         }
         defer { freeaddrinfo(list) }
-        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+        let stopped = StreamError(.connectFailed, "\(host):\(port): connect abandoned (stopped)", retryable: false)
+        if shouldStop() { throw stopped }
+        // Resolution used the whole limit: each address still gets one look (a loopback
+        // connect completes at once), and a timeout says where the time went.
+        let resolutionOverran = millisecondsUntil(deadline) == 0
         var lastError = "no address"
+        var everyAttemptTimedOut = true
         var candidate: UnsafeMutablePointer<addrinfo>? = first
         while let info = candidate {
             candidate = info.pointee.ai_next
             let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
                             | Int32(SOCK_CLOEXEC.rawValue), 0)
-            if fd < 0 { lastError = String(cString: strerror(errno)); continue }
+            if fd < 0 {
+                lastError = String(cString: strerror(errno))
+                everyAttemptTimedOut = false
+                continue
+            }
             var noDelay: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
             if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
@@ -44,11 +60,21 @@ public final class TCPStream: ByteStream, @unchecked Sendable {
             }
             guard errno == EINPROGRESS else {
                 lastError = String(cString: strerror(errno))
+                everyAttemptTimedOut = false
                 Glibc.close(fd)
                 continue
             }
-            let remaining = millisecondsUntil(deadline)
-            if Self.poll(fd, events: Int16(POLLOUT), timeoutMs: remaining) {
+            var writable = false
+            while true {
+                if shouldStop() {
+                    Glibc.close(fd)
+                    throw stopped
+                }
+                let remainingMs = millisecondsUntil(deadline)
+                writable = Self.poll(fd, events: Int16(POLLOUT), timeoutMs: min(remainingMs, Self.connectSliceMs))
+                if writable || remainingMs == 0 { break }
+            }
+            if writable {
                 var socketError: Int32 = 0
                 var length = socklen_t(MemoryLayout<Int32>.size)
                 getsockopt(fd, SOL_SOCKET, SO_ERROR, &socketError, &length)
@@ -57,13 +83,14 @@ public final class TCPStream: ByteStream, @unchecked Sendable {
                     return
                 }
                 lastError = String(cString: strerror(socketError))
+                everyAttemptTimedOut = false
             } else {
-                lastError = "timed out"
+                lastError = resolutionOverran ? "timed out (name resolution took the whole \(timeoutMs) ms)" : "timed out"
             }
             Glibc.close(fd)
         }
         // Every address timing out is a timeout; anything else (refused, unreachable) a connect failure.
-        throw StreamError(lastError == "timed out" ? .timeout : .connectFailed, "\(host):\(port): \(lastError)")
+        throw StreamError(everyAttemptTimedOut ? .timeout : .connectFailed, "\(host):\(port): \(lastError)")
     }
 
     deinit { close() }

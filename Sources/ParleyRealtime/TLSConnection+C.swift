@@ -31,9 +31,12 @@ public final class TLSConnection: ByteStream, @unchecked Sendable {
     /// The negotiated protocol, e.g. "TLSv1.3".
     private(set) var protocolVersion = ""
 
-    /// Runs the handshake with `host:port` over `transport`, finishing before `deadline`.
+    /// Runs the handshake with `host:port` over `transport`, finishing before `deadline`. It
+    /// waits for the server in slices of at most `TCPStream.connectSliceMs`, asking
+    /// `shouldStop` between them; when it answers true the handshake ends with `.connectFailed`.
+    /// (Sending a handshake flight waits in one piece, bounded by `deadline`.)
     public init(over transport: TCPStream, context: TLSContext, host: String, port: Int,
-         deadline: ContinuousClock.Instant) throws(StreamError) {
+                deadline: ContinuousClock.Instant, shouldStop: () -> Bool = { false }) throws(StreamError) {
         self.transport = transport
         self.context = context
         let peer = "\(host):\(port)"
@@ -55,7 +58,7 @@ public final class TLSConnection: ByteStream, @unchecked Sendable {
             } catch {
                 throw StreamError(.connectFailed, "TLS with \(peer): \(error.context)", retryable: false)
             }
-            try handshake(peer: peer, deadline: deadline)
+            try handshake(peer: peer, deadline: deadline, shouldStop: shouldStop)
         } catch {
             close()
             throw error
@@ -134,7 +137,8 @@ public final class TLSConnection: ByteStream, @unchecked Sendable {
         return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
-    private func handshake(peer: String, deadline: ContinuousClock.Instant) throws(StreamError) {
+    private func handshake(peer: String, deadline: ContinuousClock.Instant,
+                           shouldStop: () -> Bool) throws(StreamError) {
         guard let ssl else { throw StreamError(.connectionLost, "TLS connection closed") }
         let timedOut = StreamError(.timeout, "TLS handshake with \(peer): no answer before the connect deadline")
         while true {
@@ -154,11 +158,19 @@ public final class TLSConnection: ByteStream, @unchecked Sendable {
             guard code == SSL_ERROR_WANT_READ else {
                 throw StreamError(.connectFailed, "TLS handshake with \(peer) failed: \(reason)", retryable: false)
             }
-            let remainingMs = millisecondsUntil(deadline)
-            guard remainingMs > 0 else { throw timedOut }
-            let arrived: Bool
-            do { arrived = try pull(timeoutMs: remainingMs) } catch { throw Self.transportFailure(peer, error) }
-            guard arrived else { throw timedOut }
+            var arrived = false
+            while !arrived {
+                if shouldStop() {
+                    throw StreamError(.connectFailed, "TLS handshake with \(peer) abandoned (stopped)", retryable: false)
+                }
+                let remainingMs = millisecondsUntil(deadline)
+                guard remainingMs > 0 else { throw timedOut }
+                do {
+                    arrived = try pull(timeoutMs: min(remainingMs, TCPStream.connectSliceMs))
+                } catch {
+                    throw Self.transportFailure(peer, error)
+                }
+            }
         }
     }
 

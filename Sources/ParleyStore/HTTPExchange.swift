@@ -1,9 +1,17 @@
 import ParleyRealtime
 
 /// One blocking POST exchange on the calling thread (a `BlockingIOPool` thread, never the
-/// cooperative pool): connect (each resolved address, within the connect timeout), TLS for
-/// https://, send, then read the response head and up to a cap of body, all before the
-/// request deadline. The socket waits in slices so a cancelled caller is noticed quickly.
+/// cooperative pool): resolve and connect (each resolved address, within the connect timeout),
+/// TLS for https://, send, then read the response head and up to a cap of body, all before the
+/// request deadline.
+///
+/// Connect, the TLS handshake and the wait for the answer go in slices of at most `sliceMs`
+/// and check the cancel flag between them, so a cancelled caller is noticed within about that
+/// long. Name resolution (getaddrinfo) is not bounded: its time is charged to the connect limit
+/// once it returns. Sending waits in one piece, bounded by the request deadline.
+///
+/// A server may answer before taking the whole request and close (413, 401): when sending
+/// fails because the connection was lost, one short read looks for that answer first.
 struct HTTPExchange: Sendable {
     let request: HTTPPostRequest
     let timeoutMs: Int
@@ -14,7 +22,9 @@ struct HTTPExchange: Sendable {
     let tls: @Sendable () throws(StreamError) -> TLSContext
 
     /// Longest single wait, so cancellation ends an exchange within about this long.
-    static let sliceMs = 100
+    static let sliceMs = TCPStream.connectSliceMs
+    /// How long to look for an early answer after sending failed.
+    static let earlyAnswerMs = 1_000
 
     func run() -> TransportResult {
         guard !cancelled.isCancelled else { return .failure("cancelled before sending") }
@@ -24,22 +34,38 @@ struct HTTPExchange: Sendable {
         let stream: any ByteStream
         do {
             let connectMs = max(1, min(connectTimeoutMs, timeoutMs))
-            let tcp = try TCPStream(host: request.host, port: request.port, timeoutMs: connectMs)
+            let tcp = try TCPStream(host: request.host, port: request.port, timeoutMs: connectMs,
+                                    shouldStop: { cancelled.isCancelled })
             if request.scheme == .https {
                 stream = try TLSConnection(over: tcp, context: tls(), host: request.host, port: request.port,
-                                           deadline: deadline)
+                                           deadline: deadline, shouldStop: { cancelled.isCancelled })
             } else {
                 stream = tcp
             }
         } catch {
+            if cancelled.isCancelled { return .failure("cancelled") }
             return .failure(Self.describe(error, phase: "connect", peer: peer))
         }
         defer { stream.close() }
         do {
             try stream.send(request.bytes, timeoutMs: max(1, millisecondsUntil(deadline)))
         } catch {
-            return .failure(Self.describe(error, phase: "send", peer: peer))
+            let failure = TransportResult.failure(Self.describe(error, phase: "send", peer: peer))
+            guard error.code == .connectionLost else { return failure }
+            // An answer sent before the server stopped reading explains the lost connection.
+            let shortDeadline = min(deadline, ContinuousClock.now + .milliseconds(Self.earlyAnswerMs))
+            if case .status(let status) = readResponse(stream, until: shortDeadline, peer: peer) {
+                return .status(status)
+            }
+            return failure
         }
+        return readResponse(stream, until: deadline, peer: peer)
+    }
+
+    /// Reads until the response's status (and its body, up to the cap) is in, the peer closes,
+    /// the caller cancels or `deadline` passes.
+    func readResponse(_ stream: any ByteStream, until deadline: ContinuousClock.Instant,
+                      peer: String) -> TransportResult {
         var parser = HTTPResponseParser(maximumBodyBytes: maximumBodyBytes)
         var receivedBytes = 0
         while true {

@@ -6,6 +6,12 @@ import Foundation
 /// `Connection: close` and `User-Agent`, then the caller's headers. The caller may not set
 /// `Host`, `Content-Length`, `Connection` or `Transfer-Encoding` (ours win); a name that is not
 /// an RFC 9110 token or a value holding CR, LF or NUL is refused (no header injection).
+///
+/// Field names are case-insensitive (RFC 9110 §5.1), so each name goes on the wire once. When
+/// the caller's dictionary holds one name in several spellings, the spelling that sorts first
+/// in byte order wins (capitalised before lower case: `Content-Type` over `content-type`), so
+/// Parley's own canonically spelled fields win; callers layering headers fold them first
+/// (`WebhookDeliverer` does, its own `Content-Type` and `Idempotency-Key` last).
 public struct HTTPPostRequest: Sendable, Equatable {
     public enum Scheme: String, Sendable {
         case http
@@ -49,12 +55,18 @@ public struct HTTPPostRequest: Sendable, Equatable {
         let isDefaultPort = port == (scheme == .https ? 443 : 80)
         let hostField = (host.contains(":") ? "[\(host)]" : host) + (isDefaultPort ? "" : ":\(port)")
         var head = "POST \(target) HTTP/1.1\r\nHost: \(hostField)\r\n"
-        var given = headers.filter { !Self.reservedHeaders.contains($0.key.lowercased()) }
-        if !given.keys.contains(where: { $0.lowercased() == "content-type" }) {
-            given["Content-Type"] = "application/json"
+        var given: [String: String] = [:]
+        var spellings: [String: String] = [:]
+        // Byte order (not String's Unicode order), so the winning spelling is well defined.
+        for (name, value) in headers.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            let folded = name.lowercased()
+            guard !Self.reservedHeaders.contains(folded), spellings[folded] == nil else { continue }
+            spellings[folded] = name
+            given[name] = value
         }
-        if !given.keys.contains(where: { $0.lowercased() == "user-agent" }) { given["User-Agent"] = "parley" }
-        for (name, value) in given.sorted(by: { $0.key < $1.key }) {
+        if spellings["content-type"] == nil { given["Content-Type"] = "application/json" }
+        if spellings["user-agent"] == nil { given["User-Agent"] = "parley" }
+        for (name, value) in given.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             guard Self.isToken(name) else { throw HTTPRequestError("header name not allowed: \(name.prefix(40))") }
             guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
                 throw HTTPRequestError("header \(name) has a line break in its value")
@@ -67,10 +79,14 @@ public struct HTTPPostRequest: Sendable, Equatable {
 
     /// RFC 9110 §5.6.2 token.
     static func isToken(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
-        }
+        !name.isEmpty && name.utf8.allSatisfy { tokenBytes[Int($0)] }
+    }
+
+    /// `tchar` (RFC 9110 §5.6.2) by byte value: digits, letters and ``!#$%&'*+-.^_`|~``.
+    static let tokenBytes: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || "!#$%&'*+-.^_`|~".utf8.contains(byte)
     }
 }
 

@@ -6,9 +6,12 @@
 /// - Interim 1xx responses (other than 101) are skipped; the final response is the one reported.
 /// - The head may not exceed `maximumHeadBytes`; a header line needs a colon and a name
 ///   without white space before it (§5.1).
-/// - The body ends at `Content-Length`, at the last chunk of a chunked body (§7.1), or when
-///   the server closes (we send `Connection: close`); after `maximumBodyBytes` the rest is
-///   not waited for.
+/// - Only the status matters to the caller, and we send `Connection: close`, so the body is
+///   counted, not decoded: a `Content-Length` body is read to its length; a body whose
+///   `Transfer-Encoding` ends in `chunked` is not read at all (the response is complete with
+///   its head: the chunk framing of §7.1 is not parsed); any other body (another transfer
+///   coding, or no length, §6.3) until the server closes. After `maximumBodyBytes` the rest is
+///   not waited for. A `Transfer-Encoding` overrides `Content-Length` (§6.3).
 public struct HTTPResponseParser: Sendable {
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case malformedStatusLine(String)
@@ -42,8 +45,6 @@ public struct HTTPResponseParser: Sendable {
     private var head: [UInt8] = []
     private var contentLength: Int?
     private var isChunked = false
-    /// The last bytes of a chunked body, to spot its terminating `0 CRLF CRLF`.
-    private var chunkTail: [UInt8] = []
 
     public init(maximumHeadBytes: Int = 16_384, maximumBodyBytes: Int = 65_536) {
         self.maximumHeadBytes = maximumHeadBytes
@@ -98,7 +99,7 @@ public struct HTTPResponseParser: Sendable {
         let statusLine = lines.isEmpty ? [] : lines.removeFirst()
         let code = try Self.parseStatusLine(statusLine)
         var length: Int?
-        var chunked = false
+        var transferCodings: String?
         for line in lines where !line.isEmpty {
             guard let colon = line.firstIndex(of: 0x3A), colon > 0,
                   line[line.startIndex] != 0x20, line[line.startIndex] != 0x09,
@@ -115,7 +116,8 @@ public struct HTTPResponseParser: Sendable {
                 }
                 length = parsed
             case "transfer-encoding":
-                chunked = value.lowercased().hasSuffix("chunked")
+                // Several fields form one comma-separated list (RFC 9110 §5.3).
+                transferCodings = transferCodings.map { $0 + "," + value } ?? value
             default:
                 break
             }
@@ -123,8 +125,16 @@ public struct HTTPResponseParser: Sendable {
         // 1xx (not 101) is interim: the final response follows on the same connection.
         if (100..<200).contains(code) && code != 101 { return }
         status = code
-        contentLength = chunked ? nil : length
-        isChunked = chunked
+        contentLength = transferCodings == nil ? length : nil
+        isChunked = transferCodings.map(Self.endsInChunked) ?? false
+    }
+
+    /// Whether the last transfer coding listed is `chunked` (§6.1).
+    static func endsInChunked(_ codings: String) -> Bool {
+        let last = codings.split(separator: ",", omittingEmptySubsequences: true).last { piece in
+            !piece.allSatisfy { $0 == " " || $0 == "\t" }
+        }
+        return last.map { String($0).trimmingWhitespace().lowercased() == "chunked" } ?? false
     }
 
     /// `HTTP/1.x SP 3DIGIT SP reason`.
@@ -168,13 +178,10 @@ public struct HTTPResponseParser: Sendable {
     private mutating func consumeBody(_ bytes: [UInt8]) throws(Failure) -> Progress {
         guard let status else { return .needMore }
         // No body: HEAD is never sent; 204 and 304 carry none (RFC 9112 §6.3).
-        if status == 204 || status == 304 || contentLength == 0 { return .complete(status: status) }
+        // A chunked body is not read: the status is all the caller needs.
+        if status == 204 || status == 304 || contentLength == 0 || isChunked { return .complete(status: status) }
         bodyBytes += bytes.count
         if let contentLength, bodyBytes >= contentLength { return .complete(status: status) }
-        if isChunked {
-            chunkTail = Array((chunkTail + bytes).suffix(5))
-            if chunkTail == Array("0\r\n\r\n".utf8) { return .complete(status: status) }
-        }
         if bodyBytes >= maximumBodyBytes { return .complete(status: status) }
         return .needMore
     }

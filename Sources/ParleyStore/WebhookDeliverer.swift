@@ -65,11 +65,14 @@ public actor WebhookDeliverer {
     var timer: Task<Void, Never>?
     public private(set) var counters = Counters()
 
-    public init(outbox: WebhookOutbox, transport: any WebhookTransport = HTTPWebhookTransport(),
+    /// Without a `transport`, an `HTTPWebhookTransport` with a thread per batch item, so no
+    /// claimed item waits for a free I/O thread (its timeout would start only then).
+    public init(outbox: WebhookOutbox, transport: (any WebhookTransport)? = nil,
                 configuration: Configuration = Configuration(),
                 onOutcome: @escaping @Sendable (Outcome) -> Void = { _ in }) {
         self.outbox = outbox
         self.transport = transport
+            ?? HTTPWebhookTransport(configuration: .init(threadCount: configuration.batchSize))
         self.configuration = configuration
         self.onOutcome = onOutcome
     }
@@ -128,11 +131,11 @@ public actor WebhookDeliverer {
         let attempt = item.attempts + 1
         let result: TransportResult
         if let url = URL(string: item.url), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" {
-            var headers = configuration.headers
-            headers.merge(configuration.endpointHeaders[item.endpoint] ?? [:]) { _, endpoint in endpoint }
-            headers["Content-Type"] = "application/json"
-            headers["Idempotency-Key"] = item.idempotencyKey
-            headers["X-Parley-Attempt"] = String(attempt)
+            // Names fold case-insensitively: an endpoint's header replaces a global one, and
+            // Parley's own fields replace any configured spelling of theirs.
+            let headers = Self.folding([configuration.headers, configuration.endpointHeaders[item.endpoint] ?? [:],
+                                        ["Content-Type": "application/json", "Idempotency-Key": item.idempotencyKey,
+                                         "X-Parley-Attempt": String(attempt)]])
             result = await transport.post(url: url, body: Data(item.payloadJSON.utf8), headers: headers,
                                           timeoutMs: configuration.requestTimeoutMs)
         } else {
@@ -171,6 +174,18 @@ public actor WebhookDeliverer {
             let decision = try await outbox.markFailed(id: item.id, status: nil, error: message, permanent: permanent)
             return Self.decision(decision)
         }
+    }
+
+    /// The layers merged by case-insensitive name, later layers winning.
+    static func folding(_ layers: [[String: String]]) -> [String: String] {
+        var merged: [String: (name: String, value: String)] = [:]
+        for layer in layers {
+            // Within a layer the spelling sorting first in byte order wins, as in `HTTPPostRequest`.
+            for (name, value) in layer.sorted(by: { $1.key.utf8.lexicographicallyPrecedes($0.key.utf8) }) {
+                merged[name.lowercased()] = (name, value)
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: merged.values.map { ($0.name, $0.value) })
     }
 
     static func decision(_ failure: FailureDecision) -> Decision {

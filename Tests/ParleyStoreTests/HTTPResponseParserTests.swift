@@ -39,6 +39,23 @@ struct HTTPResponseParserTests {
                 == .complete(status: 200))
     }
 
+    @Test func aChunkedBodyIsNotWaitedFor() throws {
+        // Complete with the head: no chunk has arrived, and a garbled one would not matter.
+        #expect(try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n").0 == .complete(status: 200))
+        #expect(try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED \r\n\r\nzz;\r\n").0 == .complete(status: 200))
+        // Split over two fields, the list still ends in chunked (RFC 9110 §5.3).
+        #expect(try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n").0
+                == .complete(status: 200))
+    }
+
+    @Test func aTransferCodingOverridesContentLength() throws {
+        // Not chunked last: the body runs to the close (RFC 9112 §6.3), Content-Length ignored.
+        let (progress, parser) = try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\nContent-Length: 2\r\n\r\nabcd")
+        #expect(progress == .needMore && parser.finish() == 200 && parser.bodyBytes == 4)
+        #expect(try parse("HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n").0
+                == .complete(status: 200))
+    }
+
     @Test func aHeadCutShortHasNoStatus() throws {
         let (progress, parser) = try parse("HTTP/1.1 200 OK\r\nContent-Le")
         #expect(progress == .needMore && parser.finish() == nil)
@@ -96,6 +113,26 @@ struct HTTPResponseParserTests {
         #expect(text.contains("\r\nContent-Type: application/json\r\n") && text.contains("\r\nIdempotency-Key: k\r\n"))
         #expect(text.hasSuffix("\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
         #expect(!text.contains("Content-Length: 9"))
+    }
+
+    @Test func aNameInSeveralSpellingsIsSentOnceCapitalisedFirst() throws {
+        let request = try HTTPPostRequest(url: try #require(URL(string: "http://127.0.0.1/h")), body: Data(),
+                                          headers: ["content-type": "text/plain", "Content-Type": "application/json",
+                                                    "USER-AGENT": "crm-test", "host": "evil", "x-a": "1", "X-A": "2"])
+        let lines = String(decoding: request.bytes, as: UTF8.self).components(separatedBy: "\r\n")
+        func named(_ field: String) -> [String] { lines.filter { $0.lowercased().hasPrefix(field + ":") } }
+        #expect(named("content-type") == ["Content-Type: application/json"])
+        #expect(named("user-agent") == ["USER-AGENT: crm-test"])
+        #expect(named("host") == ["Host: 127.0.0.1"])
+        #expect(named("x-a") == ["X-A: 2"])
+    }
+
+    @Test func tokenCharactersAreExactlyRFC9110s() {
+        let tchar = Set("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(HTTPPostRequest.tokenBytes[Int(byte)] == tchar.contains(byte), "byte \(byte)")
+        }
+        #expect(HTTPPostRequest.isToken("X-Parley-Attempt") && !HTTPPostRequest.isToken("a b") && !HTTPPostRequest.isToken(""))
     }
 
     @Test func anIPv6LiteralIsBracketedOnlyInTheHostHeader() throws {

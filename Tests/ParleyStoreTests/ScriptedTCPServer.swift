@@ -18,13 +18,20 @@ final class ScriptedTCPServer: @unchecked Sendable {
         /// Reads the request head (and its Content-Length body), writes `reply`, then holds
         /// the connection open (`closeAfter` false) or closes it.
         case reply([UInt8], closeAfter: Bool)
+        /// Reads only the request head, writes `reply` at once and closes, leaving the body
+        /// unread (a server refusing a request early: 413, 401).
+        case replyBeforeBody([UInt8])
     }
 
     let port: Int
     private let listener: Int32
     private let behaviour: Behaviour
-    private let sockets = Mutex<[Int32]>([])
+    /// Open connection sockets. Closing one and shutting them down both happen under this
+    /// lock, so `stop()` never shuts down a number the kernel has already given to another socket.
+    private let sockets = Mutex<(open: [Int32], stopped: Bool)>(([], false))
     private let stopped = Atomic<Bool>(false)
+    /// Whether a thread accepts on `listener` (and so closes it when it ends).
+    private var hasAcceptLoop = false
     /// Connections accepted so far.
     let acceptedCount = Atomic<Int>(0)
     /// The last request head read (for `.reply` and `.acceptAndHold`).
@@ -82,6 +89,7 @@ final class ScriptedTCPServer: @unchecked Sendable {
         case .neverAccept, .dropConnects: return
         default: break
         }
+        hasAcceptLoop = true
         Thread { [self] in acceptLoop() }.start()
     }
 
@@ -96,10 +104,13 @@ final class ScriptedTCPServer: @unchecked Sendable {
 
     func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // Shutting the listener down wakes a blocked accept(); the accept loop closes it, so its
+        // number cannot be reused while accept may still be called with it.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for fd in sockets.withLock({ $0 }) {
-            shutdown(fd, Int32(SHUT_RDWR))
+        if !hasAcceptLoop { close(listener) }
+        sockets.withLock { state in
+            state.stopped = true
+            for fd in state.open { shutdown(fd, Int32(SHUT_RDWR)) }
         }
         for fd in fillers { close(fd) }
     }
@@ -130,6 +141,7 @@ final class ScriptedTCPServer: @unchecked Sendable {
     deinit { stop() }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while !stopped.load(ordering: .acquiring) {
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else {
@@ -137,19 +149,34 @@ final class ScriptedTCPServer: @unchecked Sendable {
                 return
             }
             acceptedCount.add(1, ordering: .relaxed)
-            sockets.withLock { $0.append(fd) }
+            let taken = sockets.withLock { state in
+                if state.stopped { return false }
+                state.open.append(fd)
+                return true
+            }
+            guard taken else {
+                close(fd)
+                return
+            }
             Thread { [self] in serve(fd) }.start()
         }
     }
 
     private func serve(_ fd: Int32) {
         defer {
-            sockets.withLock { $0.removeAll { $0 == fd } }
-            close(fd)
+            sockets.withLock { state in
+                state.open.removeAll { $0 == fd }
+                close(fd)
+            }
+        }
+        if case .replyBeforeBody(let bytes) = behaviour {
+            guard readRequest(fd, withBody: false) else { return }
+            _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            return
         }
         guard readRequest(fd) else { return }
         switch behaviour {
-        case .neverAccept, .dropConnects, .acceptAndHold:
+        case .neverAccept, .dropConnects, .acceptAndHold, .replyBeforeBody:
             holdUntilClosed(fd)
         case .reply(let bytes, let closeAfter):
             _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -157,8 +184,8 @@ final class ScriptedTCPServer: @unchecked Sendable {
         }
     }
 
-    /// Reads the head and a Content-Length body; false if the client went away first.
-    private func readRequest(_ fd: Int32) -> Bool {
+    /// Reads the head and (`withBody`) a Content-Length body; false if the client went away first.
+    private func readRequest(_ fd: Int32, withBody: Bool = true) -> Bool {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -167,7 +194,7 @@ final class ScriptedTCPServer: @unchecked Sendable {
                 let head = String(decoding: received[..<end], as: UTF8.self).lowercased()
                 let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
-                if received.count - end >= length { return true }
+                if !withBody || received.count - end >= length { return true }
             }
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if count <= 0 { return false }
