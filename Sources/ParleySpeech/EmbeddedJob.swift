@@ -165,7 +165,9 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
         let outOfGrammar = grammar != nil && (intent == nil || scorePerFrame < rejectionScorePerFrame || belowPhoneLoop)
         return RecognitionResult(text: hypothesis.text, words: words,
                                  confidence: grammar == nil ? hypothesis.confidence : acoustic,
-                                 isFinal: true, isOutOfGrammar: outOfGrammar, grammarIntent: outOfGrammar ? nil : intent)
+                                 isFinal: true, isOutOfGrammar: outOfGrammar,
+                                 // A phrase with no intent (an empty name: heard, meaning nothing to route).
+                                 grammarIntent: outOfGrammar || intent == "" ? nil : intent)
     }
 
     private func isOutOfGrammar(_ text: String) -> Bool {

@@ -25,6 +25,15 @@ public struct EmotionEstimator: Sendable {
 
     public init() {}
 
+    /// Things English-speaking callers say in anger, each carrying a word of the angry
+    /// lexicon: a grammar recognizer is given them (with no intent) when a script listens for
+    /// an emotion, so the words reach the estimator instead of being rejected as out of grammar.
+    public static let spokenAngerPhrases = [
+        "this is ridiculous", "that's ridiculous", "ridiculous", "this is stupid", "this is unacceptable",
+        "i'm fed up", "i'm sick of this", "this is a scam", "shut up", "you're useless", "i hate this",
+        "i'm furious", "i'm angry",
+    ]
+
     static let angry = [
         "ridiculous", "stupid", "idiot", "idiots", "hate", "damn", "hell", "furious", "angry", "sick of",
         "fed up", "useless", "shut up", "harass", "harassing", "scam", "scammers", "unacceptable", "pissed",

@@ -95,6 +95,24 @@ import Testing
         print("demo callers through the embedded recognizer:\n  " + lines.joined(separator: "\n  "))
     }
 
+    /// A script that listens for an emotion gives the grammar the phrases of anger with no
+    /// intent (parleyd's ScriptCatalog): "this is ridiculous" is then heard as said, for the
+    /// emotion estimator, and every other caller decodes as before.
+    @Test func thePhrasesOfAngerAreHeardWithoutAnIntent() async throws {
+        let cues = IntentDefinition(name: "", examples: EmotionEstimator.spokenAngerPhrases, language: "en-US")
+        let hints = RecognitionHints(mode: .grammar, intents: try Self.demoIntents() + [cues], language: "en-US",
+                                     sampleRateHz: 8000)
+        let angry = try await Self.understand("ridiculous", hints: hints)
+        #expect(!angry.isOutOfGrammar && angry.grammarIntent == nil && angry.text.contains("ridiculous"),
+                "\"\(angry.text)\" (\(angry.confidence))")
+        #expect(EmotionEstimator().estimate(angry.text).emotion == .angry)
+        for c in Self.understood where c.file != "ridiculous" {
+            let result = try await Self.understand(c.file, hints: hints)
+            let heard = result.isOutOfGrammar ? nil : result.grammarIntent
+            #expect(heard == c.intent, "\(c.file): heard \"\(result.text)\" → \(heard ?? "rejected")")
+        }
+    }
+
     /// The phone loop is what turns down speech forced into a phrase: without it, "the
     /// weather is lovely" is taken for "where are you calling from" (who_is_this).
     @Test func thePhoneLoopRejectsSpeechForcedIntoAPhrase() async throws {

@@ -97,7 +97,7 @@ extension CallSession {
     /// to `decoderWaitMs` after the caller's turn ended.
     func startUtterance() {
         guard let recognizer = services.recognizer else { return }
-        let names = listening?.intents ?? entry.script.intents.map(\.name)
+        let names = (listening?.intents ?? entry.script.intents.map(\.name)) + [ScriptCatalog.emotionCues]
         let hints = RecognitionHints(mode: .grammar, intents: names.compactMap { entry.intentDefinitions[$0] },
                                      language: Self.languageTag(entry.script.language),
                                      sampleRateHz: media.configuration.pipelineRateHz)

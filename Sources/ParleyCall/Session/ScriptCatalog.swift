@@ -103,10 +103,25 @@ public final class ScriptCatalog: Sendable {
             intents[intent.name] = IntentDefinition(name: intent.name, examples: intent.examples + intent.keywords,
                                                     language: script.language)
         }
+        if Self.listensForEmotion(script), script.language.lowercased().hasPrefix("en") {
+            // No intent of its own (an empty name): the text goes to the emotion estimator.
+            intents[Self.emotionCues] = IntentDefinition(name: Self.emotionCues, examples: EmotionEstimator.spokenAngerPhrases,
+                                                          language: script.language)
+        }
         let entry = Entry(path: path, shared: DialogueScriptBox(script), prompts: table, promptIndex: index,
                           resolver: ScriptIntentResolver(script: script, general: general),
                           intentDefinitions: intents, generation: generation)
         return .success(entry)
+    }
+
+    /// The recognizer hints' entry for the phrases of anger (see `EmotionEstimator`).
+    static let emotionCues = ""
+
+    /// Whether any handler of `script` is triggered by an emotion.
+    static func listensForEmotion(_ script: DialogueScript) -> Bool {
+        let isEmotion: (DialogueTransition) -> Bool = { if case .emotion = $0.trigger { return true } else { return false } }
+        return script.globalHandlers.contains(where: isEmotion) || script.sideQuestions.contains(where: isEmotion)
+            || script.states.contains { $0.transitions.contains(where: isEmotion) }
     }
 
     /// Every recording (WAV, FLAC, OGG) under `directory`, sorted.
