@@ -15,6 +15,11 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private let partialIntervalSamples: Int
     private let rejectionScorePerFrame: Double
     private let phoneLoopRejectionPerFrame: Double?
+    /// The utterance as the decoder heard it (16 kHz), kept for the compound second pass
+    /// while it fits `secondPassMaximumSamples`; empty without a second pass.
+    private var heard: [Int16] = []
+    private var heardWhole: Bool
+    private let secondPassMaximumSamples: Int
     private var upsampler = Upsampler2x()
     private var input: [Int16]
     private var output: [Int16]
@@ -25,8 +30,10 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
 
     init(session: RecognitionSession, decoder: PocketSphinxDecoder?, pool: DecoderPool, mode: RecognitionHints.Mode,
          grammar: GrammarCompiler.Grammar?, grammars: GrammarCache, partialIntervalSamples: Int,
-         rejectionScorePerFrame: Double, phoneLoopRejectionPerFrame: Double?) {
+         rejectionScorePerFrame: Double, phoneLoopRejectionPerFrame: Double?, secondPassMaximumMs: Int = 0) {
         self.mode = mode
+        secondPassMaximumSamples = mode == .grammar ? 16 * secondPassMaximumMs : 0
+        heardWhole = secondPassMaximumSamples > 0
         self.phoneLoopRejectionPerFrame = phoneLoopRejectionPerFrame
         self.grammars = grammars
         self.rejectionScorePerFrame = rejectionScorePerFrame
@@ -63,7 +70,13 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
             try drain(into: decoder)
             if control == .endOfSpeech {
                 try decoder.endUtterance()
-                let result = finalResult(of: decoder)
+                var result = finalResult(of: decoder, grammar: grammar, phoneLoopScore: decoder.phoneLoopAcousticScore)
+                // Only with a phone loop: it is what keeps the compound grammar's extra paths
+                // from taking other speech.
+                if result.isOutOfGrammar, heardWhole, !heard.isEmpty, phoneLoopRejectionPerFrame != nil,
+                   decoder.phoneLoopAcousticScore != nil {
+                    result = try secondPass(decoder) ?? result
+                }
                 // The decoder goes back before the caller hears the result, so the next
                 // utterance it starts finds it in the pool.
                 let more = done(healthy: true)
@@ -125,9 +138,11 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
             if session.hints.sampleRateHz == 8000 {
                 upsampler.process(input, count: count, into: &output)
                 try decoder.process(output, count: 2 * count)
+                keep(output, count: 2 * count)
                 samplesSincePartial += 2 * count
             } else {
                 try decoder.process(input, count: count)
+                keep(input, count: count)
                 samplesSincePartial += count
             }
             if samplesSincePartial >= partialIntervalSamples {
@@ -137,6 +152,36 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
         }
     }
 
+    /// How much closer to the phone loop a compound result must score than a single phrase.
+    static let compoundMarginPerFrame = 10.0
+
+    /// Keeps what the decoder heard for the second pass (on the worker, not the media path).
+    private func keep(_ samples: [Int16], count: Int) {
+        guard heardWhole else { return }
+        if heard.count + count > secondPassMaximumSamples {
+            heardWhole = false
+            heard = []
+            return
+        }
+        if heard.isEmpty { heard.reserveCapacity(min(secondPassMaximumSamples, 16_000 * 4)) }
+        heard.append(contentsOf: samples[0..<count])
+    }
+
+    /// The rejected utterance decoded again with the compound grammar (a lead word, one or
+    /// two phrases of one intent); the phone loop's score from the first pass is reused (same
+    /// audio). nil when the compound grammar also rejects it.
+    private func secondPass(_ decoder: PocketSphinxDecoder) throws(SpeechError) -> RecognitionResult? {
+        let loopScore = decoder.phoneLoopAcousticScore
+        let compound = try grammars.grammar(for: session.hints.intents, compound: true, isKnownWord: decoder.hasWord)
+        try decoder.useGrammar(compound.jsgf, key: compound.key)
+        try decoder.startUtterance(phoneLoop: false)
+        try decoder.process(heard, count: heard.count, phoneLoop: false)
+        try decoder.endUtterance(phoneLoop: false)
+        heard = []
+        let result = finalResult(of: decoder, grammar: compound, phoneLoopScore: loopScore)
+        return result.isOutOfGrammar ? nil : result
+    }
+
     private func emitPartialIfChanged(_ decoder: PocketSphinxDecoder) {
         guard let hypothesis = decoder.hypothesis(withWords: false), hypothesis.text != lastPartial else { return }
         lastPartial = hypothesis.text
@@ -144,7 +189,8 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
                                               isOutOfGrammar: isOutOfGrammar(hypothesis.text)))
     }
 
-    private func finalResult(of decoder: PocketSphinxDecoder) -> RecognitionResult {
+    private func finalResult(of decoder: PocketSphinxDecoder, grammar: GrammarCompiler.Grammar?,
+                             phoneLoopScore: Int?) -> RecognitionResult {
         guard let hypothesis = decoder.hypothesis(withWords: true) else {
             return RecognitionResult(text: "", confidence: 0, isFinal: true, isOutOfGrammar: grammar != nil)
         }
@@ -155,13 +201,16 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
         let scorePerFrame = Double(hypothesis.score) / Double(speechFrames)
         var acoustic = 1 / (1 + exp((rejectionScorePerFrame - scorePerFrame) / 10))
         var belowPhoneLoop = false
-        if let threshold = phoneLoopRejectionPerFrame, let loop = decoder.phoneLoopAcousticScore {
+        if var threshold = phoneLoopRejectionPerFrame, let loop = phoneLoopScore {
+            // A compound path (lead word, two phrases) has more ways to fit any speech: a
+            // stricter bar.
+            if grammar?.isCompound == true { threshold += Self.compoundMarginPerFrame }
             // A likelihood ratio: how much worse the phrase explains the audio than any phones.
             let ratioPerFrame = Double(hypothesis.acousticScore - loop) / Double(speechFrames)
             belowPhoneLoop = ratioPerFrame < threshold
             acoustic = min(acoustic, 1 / (1 + exp((threshold - ratioPerFrame) / 10)))
         }
-        let intent = grammarIntent(hypothesis.text)
+        let intent = grammar?.intent(of: hypothesis.text)
         let outOfGrammar = grammar != nil && (intent == nil || scorePerFrame < rejectionScorePerFrame || belowPhoneLoop)
         return RecognitionResult(text: hypothesis.text, words: words,
                                  confidence: grammar == nil ? hypothesis.confidence : acoustic,
@@ -175,7 +224,6 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     }
 
     private func grammarIntent(_ text: String) -> String? {
-        guard let grammar else { return nil }
-        return grammar.intentByPhrase[GrammarCompiler.normalize(text).joined(separator: " ")]
+        grammar?.intent(of: text)
     }
 }

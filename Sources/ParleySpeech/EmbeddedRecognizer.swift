@@ -36,6 +36,13 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
         /// into a phrase -50…-130 (six synthetic voices, 15 phrases). nil: no phone loop
         /// (half the decoding cost; rejection then rests on `rejectionScorePerFrame` alone).
         public var phoneLoopRejectionPerFrame: Double?
+        /// Grammar mode: an utterance the grammar rejects, up to this long, is decoded again
+        /// with a compound grammar (an optional lead word, then one or two phrases of one
+        /// intent: "sorry, I'm driving, call me later"), under the same rejection tests.
+        /// Needs the phone loop (`phoneLoopRejectionPerFrame`), whose bar the compound result
+        /// must clear by 10 more per frame. 0: no second pass. Costs a second decode of
+        /// rejected utterances only (about 0.06 × their length, before the result).
+        public var compoundSecondPassMaximumMs: Int = 8000
 
         public init(model: SpeechModelPaths = .debianEnglish, maximumGrammarDecoders: Int = 8,
                     maximumLanguageModelDecoders: Int = 2, prewarmGrammarDecoders: Int = 1,
@@ -125,7 +132,8 @@ public final class EmbeddedRecognizer: SpeechRecognizer {
                               grammars: grammars,
                               partialIntervalSamples: 16 * configuration.partialIntervalMs,
                               rejectionScorePerFrame: configuration.rejectionScorePerFrame,
-                              phoneLoopRejectionPerFrame: configuration.phoneLoopRejectionPerFrame)
+                              phoneLoopRejectionPerFrame: configuration.phoneLoopRejectionPerFrame,
+                              secondPassMaximumMs: configuration.compoundSecondPassMaximumMs)
         worker.add(job)
         return session
     }

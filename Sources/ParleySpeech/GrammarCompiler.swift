@@ -17,6 +17,28 @@ struct GrammarCompiler: Sendable {
         var skippedPhrases: [String]
         /// Cache key: equal grammars compile once per decoder.
         var key: String
+        /// A compound grammar (`compileCompound`): an optional lead word, then one or two
+        /// phrases of one intent. Empty `leadWords` and false for a grammar of single phrases.
+        var isCompound = false
+        var leadWords: Set<String> = []
+
+        /// The intent a hypothesis means: its text is one phrase, or (compound) an optional
+        /// lead word and one or two phrases of the same intent. nil: not a grammar path.
+        func intent(of text: String) -> String? {
+            let words = GrammarCompiler.normalize(text)
+            if let intent = intentByPhrase[words.joined(separator: " ")] { return intent }
+            guard isCompound, !words.isEmpty else { return nil }
+            let starts = leadWords.contains(words[0]) ? [0, 1] : [0]
+            for start in starts where start < words.count {
+                for split in (start + 1)..<words.count {
+                    let first = words[start..<split].joined(separator: " ")
+                    let second = words[split...].joined(separator: " ")
+                    if let intent = intentByPhrase[first], intentByPhrase[second] == intent { return intent }
+                }
+                if start > 0, let intent = intentByPhrase[words[start...].joined(separator: " ")] { return intent }
+            }
+            return nil
+        }
     }
 
     /// Weight of the garbage branch relative to the phrase branch (1).
@@ -38,29 +60,46 @@ struct GrammarCompiler: Sendable {
         return words
     }
 
-    func compile(_ intents: [IntentDefinition], isKnownWord: (String) -> Bool) throws(SpeechError) -> Grammar {
+    /// Each intent's phrases (normalized, examples then framed phrases, each phrase under
+    /// the first intent that has it), the phrase → intent map, and the examples dropped.
+    struct Phrases {
+        var byIntent: [(name: String, phrases: [String])] = []
         var intentByPhrase: [String: String] = [:]
-        var alternatives: [String] = []
         var skipped: [String] = []
+        var alternatives: [String] { byIntent.flatMap(\.phrases) }
+    }
+
+    static func phrases(of intents: [IntentDefinition], isKnownWord: (String) -> Bool) throws(SpeechError) -> Phrases {
+        var result = Phrases()
         for intent in intents {
             var phrases: [[String]] = []
             for example in intent.examples {
                 let words = Self.normalize(example)
                 guard !words.isEmpty else { continue }
-                guard words.allSatisfy(isKnownWord) else { skipped.append(example); continue }
+                guard words.allSatisfy(isKnownWord) else { result.skipped.append(example); continue }
                 phrases.append(words)
             }
+            var own: [String] = []
             for words in phrases + Self.framedPhrases(phrases) {
                 let text = words.joined(separator: " ")
-                if intentByPhrase[text] == nil {
-                    intentByPhrase[text] = intent.name
-                    alternatives.append(text)
+                if result.intentByPhrase[text] == nil {
+                    result.intentByPhrase[text] = intent.name
+                    own.append(text)
                 }
             }
+            if !own.isEmpty { result.byIntent.append((intent.name, own)) }
         }
-        guard !alternatives.isEmpty else {
+        guard !result.byIntent.isEmpty else {
             throw SpeechError(.invalidGrammar, "no phrase of the grammar has all its words in the dictionary")
         }
+        return result
+    }
+
+    func compile(_ intents: [IntentDefinition], isKnownWord: (String) -> Bool) throws(SpeechError) -> Grammar {
+        let collected = try Self.phrases(of: intents, isKnownWord: isKnownWord)
+        let alternatives = collected.alternatives
+        let intentByPhrase = collected.intentByPhrase
+        let skipped = collected.skipped
         let fillers = Self.garbageWords.filter { isKnownWord($0) }
         var jsgf = "#JSGF V1.0;\ngrammar parley;\n"
         if fillers.isEmpty || garbageWeight <= 0 {

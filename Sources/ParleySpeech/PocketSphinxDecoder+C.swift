@@ -131,28 +131,29 @@ final class PocketSphinxDecoder: @unchecked Sendable {
     /// moved it (another call's, on a pooled decoder), it made the same words decode
     /// differently by what came before ("can I speak to a real person" after "yes please":
     /// "real person" at -180 per frame instead of the sentence at -69).
-    func startUtterance() throws(SpeechError) {
+    /// `phoneLoop` false: the loop keeps its last utterance (a second pass over the same audio).
+    func startUtterance(phoneLoop runsLoop: Bool = true) throws(SpeechError) {
         if !initialCepstralMean.isEmpty {
             initialCepstralMean.withUnsafeBufferPointer { parley_ps_cmn_set(decoder, $0.baseAddress) }
         }
         guard ps_start_stream(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_stream") }
         guard ps_start_utt(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_start_utt") }
-        try phoneLoop?.startUtterance()
+        if runsLoop { try phoneLoop?.startUtterance() }
     }
 
     /// Feeds 16 kHz samples `samples[0..<count]`.
-    func process(_ samples: [Int16], count: Int) throws(SpeechError) {
+    func process(_ samples: [Int16], count: Int, phoneLoop runsLoop: Bool = true) throws(SpeechError) {
         if count == 0 { return }
         let status = samples.withUnsafeBufferPointer { buffer in
             ps_process_raw(decoder, buffer.baseAddress, count, 0, 0)
         }
         guard status >= 0 else { throw SpeechError(.decoderFailure, "ps_process_raw") }
-        try phoneLoop?.process(samples, count: count)
+        if runsLoop { try phoneLoop?.process(samples, count: count) }
     }
 
-    func endUtterance() throws(SpeechError) {
+    func endUtterance(phoneLoop runsLoop: Bool = true) throws(SpeechError) {
         guard ps_end_utt(decoder) == 0 else { throw SpeechError(.decoderFailure, "ps_end_utt") }
-        try phoneLoop?.endUtterance()
+        if runsLoop { try phoneLoop?.endUtterance() }
     }
 
     /// The phone loop's acoustic score for the utterance (after `endUtterance`; nil without one).

@@ -17,6 +17,8 @@ import Testing
         #expect((embedded.maximumGrammarDecoders, embedded.maximumLanguageModelDecoders) == (4, 1))
         #expect((embedded.prewarmGrammarDecoders, embedded.workerThreads) == (0, 3))
         #expect(embedded.phoneLoopRejectionPerFrame == nil, "phone_loop: false")
+        #expect(embedded.compoundSecondPassMaximumMs == 5000)
+        #expect(DaemonConfiguration().embeddedRecognizerConfiguration.compoundSecondPassMaximumMs == 8000)
         #expect(DaemonConfiguration().embeddedRecognizerConfiguration.phoneLoopRejectionPerFrame != nil, "on by default")
         let vosk = try #require(c.voskRecognizerConfiguration)
         #expect((vosk.url, vosk.connectTimeoutMs, vosk.responseTimeoutMs) == ("ws://127.0.0.1:2700", 500, 1500))

@@ -57,7 +57,8 @@ import Testing
         #expect(c.recognizer == RecognizerConfiguration(engine: .vosk, embeddedMode: .lm, grammarDecoders: 4,
                                                         lmDecoders: 1, prewarmDecoders: 0, workerThreads: 3,
                                                         voskURL: "ws://127.0.0.1:2700", voskConnectTimeoutMs: 500,
-                                                        voskResponseTimeoutMs: 1500, phoneLoop: false))
+                                                        voskResponseTimeoutMs: 1500, phoneLoop: false,
+                                                        secondPassMs: 5000))
         #expect(c.dataDirectory == fixtures + "/good/data")
         #expect(c.recordings == RecordingConfiguration(enabled: true, directory: "/var/tmp/rec", format: .flac))
         #expect(c.recordingsDirectory == "/var/tmp/rec")

@@ -27,18 +27,12 @@ import Testing
         Case(file: "stop-calling", intent: "stop_calling"),
         // "real person" said inside the frame of "can I speak to someone".
         Case(file: "real-person", intent: "human"),
+        // "sorry I'm driving, call me later": a lead word and two of the busy intent's
+        // phrases, heard by the compound second pass (CompoundSecondPassTests).
+        Case(file: "driving", intent: "busy"),
         Case(file: "weather", intent: nil), Case(file: "elephants", intent: nil), Case(file: "banana", intent: nil),
         // An emotion cue, no intent: rejected is right for the grammar.
         Case(file: "ridiculous", intent: nil),
-    ]
-
-    /// Not understood yet (see Tests/ParleySimTests/SimParleydTests.swift): "sorry I'm
-    /// driving, call me later" is two of the busy intent's phrases after a lead-in; the grammar
-    /// takes one phrase (a grammar of one or two phrases of an intent after an optional
-    /// lead-in decoded it, but cost three of the e2e set's 24 in-grammar utterances and let
-    /// "purple elephants" through as "sure go ahead").
-    static let gaps: [Case] = [
-        Case(file: "driving", intent: "busy"),
     ]
 
     /// The demo script's intents with examples and keywords, in script order (a small reader
@@ -80,17 +74,11 @@ import Testing
         #expect(intents.map(\.name) == ["yes", "no", "busy", "who_is_this", "how_much", "human", "stop_calling", "repeat"])
         let hints = RecognitionHints(mode: .grammar, intents: intents, language: "en-US", sampleRateHz: 8000)
         var lines: [String] = []
-        for c in Self.understood + Self.gaps {
+        for c in Self.understood {
             let result = try await Self.understand(c.file, hints: hints)
             let heard = result.isOutOfGrammar ? nil : result.grammarIntent
             lines.append("\(c.file): \"\(result.text)\" → \(heard ?? "rejected") (\(String(format: "%.2f", result.confidence)))")
-            if Self.gaps.contains(where: { $0.file == c.file }) {
-                withKnownIssue("the embedded recognizer does not understand this caller yet", isIntermittent: true) {
-                    #expect(heard == c.intent, "\(c.file): heard \"\(result.text)\"")
-                }
-            } else {
-                #expect(heard == c.intent, "\(c.file): heard \"\(result.text)\" → \(heard ?? "rejected")")
-            }
+            #expect(heard == c.intent, "\(c.file): heard \"\(result.text)\" → \(heard ?? "rejected")")
         }
         print("demo callers through the embedded recognizer:\n  " + lines.joined(separator: "\n  "))
     }

@@ -105,7 +105,8 @@ extension ConfigurationReader {
         let r = section(node, keys: Self.recognizerKeys, context: "recognizer")
         rec.engine = choice(r, "engine", default: rec.engine)
         let embedded = section(value(r, "embedded"), keys: ["mode", "grammar_decoders", "lm_decoders",
-                                                             "prewarm_decoders", "worker_threads", "phone_loop"],
+                                                             "prewarm_decoders", "worker_threads", "phone_loop",
+                                                             "second_pass_ms"],
                                context: "recognizer.embedded")
         rec.embeddedMode = choice(embedded, "mode", default: rec.embeddedMode)
         rec.grammarDecoders = int(embedded, "grammar_decoders", default: rec.grammarDecoders, in: 1...256)
@@ -113,6 +114,7 @@ extension ConfigurationReader {
         rec.prewarmDecoders = int(embedded, "prewarm_decoders", default: rec.prewarmDecoders, in: 0...256)
         rec.workerThreads = int(embedded, "worker_threads", default: rec.workerThreads, in: 1...64)
         rec.phoneLoop = bool(embedded, "phone_loop", default: rec.phoneLoop)
+        rec.secondPassMs = int(embedded, "second_pass_ms", default: rec.secondPassMs, in: 0...60_000)
         if rec.embeddedMode == .lm, rec.lmDecoders == 0, let n = value(embedded, "mode") {
             report(.invalidValue, "mode: lm needs lm_decoders of at least 1", at: n.mark)
         }

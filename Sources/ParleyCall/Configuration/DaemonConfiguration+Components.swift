@@ -29,12 +29,14 @@ extension DaemonConfiguration {
 
     /// The embedded (pocketsphinx) engine's pool settings.
     public var embeddedRecognizerConfiguration: EmbeddedRecognizer.Configuration {
-        EmbeddedRecognizer.Configuration(maximumGrammarDecoders: recognizer.grammarDecoders,
+        var configuration = EmbeddedRecognizer.Configuration(maximumGrammarDecoders: recognizer.grammarDecoders,
                                          maximumLanguageModelDecoders: recognizer.lmDecoders,
                                          prewarmGrammarDecoders: recognizer.prewarmDecoders,
                                          workerThreads: recognizer.workerThreads,
                                          phoneLoopRejectionPerFrame: recognizer.phoneLoop
                                              ? EmbeddedRecognizer.Configuration().phoneLoopRejectionPerFrame : nil)
+        configuration.compoundSecondPassMaximumMs = recognizer.secondPassMs
+        return configuration
     }
 
     /// The Vosk engine's settings, when a URL is configured.

@@ -140,6 +140,7 @@ extension DaemonConfiguration {
         out.line("    prewarm_decoders: \(recognizer.prewarmDecoders)")
         out.line("    worker_threads: \(recognizer.workerThreads)")
         out.line("    phone_loop: \(recognizer.phoneLoop)", "reject speech the grammar does not cover")
+        out.line("    second_pass_ms: \(recognizer.secondPassMs)", "rejected answers up to this long decoded again as lead word + 1-2 phrases; 0 off")
         out.line("  vosk:")
         out.line("    url: \(opt(recognizer.voskURL))", "ws://HOST:PORT or wss://HOST:PORT, required for engine: vosk")
         out.line("    connect_timeout_ms: \(recognizer.voskConnectTimeoutMs)", "connect + TLS + WebSocket handshake")

@@ -30,6 +30,10 @@ public struct RecognizerConfiguration: Sendable, Equatable {
     /// Grammar results checked against a phone loop (out-of-grammar speech rejected), default
     /// true; about doubles the decoding cost and a decoder's memory.
     public var phoneLoop: Bool
+    /// A grammar result rejected, up to this long, is decoded again with a compound grammar
+    /// (an optional lead word, one or two phrases of one intent: "sorry, I'm driving, call me
+    /// later"), default 8000; 0 turns it off. Needs the phone loop.
+    public var secondPassMs: Int
     /// Vosk server URL (`ws://HOST:PORT`, or `wss://HOST:PORT` for TLS); required when the
     /// engine is `vosk`.
     public var voskURL: String?
@@ -43,8 +47,9 @@ public struct RecognizerConfiguration: Sendable, Equatable {
     public init(engine: Engine = .embedded, embeddedMode: EmbeddedMode = .grammar, grammarDecoders: Int = 8,
                 lmDecoders: Int = 2, prewarmDecoders: Int = 1, workerThreads: Int = 2, voskURL: String? = nil,
                 voskConnectTimeoutMs: Int = 2000, voskResponseTimeoutMs: Int = 3000, voskCAFile: String? = nil,
-                phoneLoop: Bool = true) {
+                phoneLoop: Bool = true, secondPassMs: Int = 8000) {
         self.phoneLoop = phoneLoop
+        self.secondPassMs = secondPassMs
         self.engine = engine
         self.embeddedMode = embeddedMode
         self.grammarDecoders = grammarDecoders
