@@ -132,6 +132,11 @@ public final class ListeningPipeline {
     /// Whether the last frame went through the echo canceller (a prompt or its echo tail).
     public var echoCancellerActive: Bool { echo?.isActive ?? false }
     public var voiceActivityState: VoiceActivityDetector.State { voiceActivity.state }
+    /// The voice activity detector hears nothing (not even speech that may be starting).
+    public var callerIsQuiet: Bool {
+        if case .quiet = voiceActivity.state { return true }
+        return false
+    }
     public var bargeInState: BargeInController.State { bargeIn.state }
     public var endpointerState: Endpointer.State { endpointer.state }
     public var noiseFloorDb: Float { classifier.noiseFloorDb }

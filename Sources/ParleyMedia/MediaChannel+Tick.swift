@@ -61,7 +61,9 @@ extension MediaChannel {
     private func playout(_ scratch: MediaThreadScratch) {
         let count = decoder.samplesPerFrame
         withMutableSpan(&scratch.payload) { payloadSpan in
-            let output = jitter.get(into: &payloadSpan)
+            // A level above target is brought down in the caller's pauses, never mid-word: a
+            // dropped frame of speech (after a stalled sender's burst) cost whole words.
+            let output = jitter.get(into: &payloadSpan, mayShrink: pipeline?.callerIsQuiet ?? true)
             withMutableSpan(&decoded) { pcm in
                 switch output {
                 case .frame(let frame):

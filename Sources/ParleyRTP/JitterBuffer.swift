@@ -9,7 +9,10 @@
 ///   The caller's audio goes to a listener, not a loudspeaker: the buffer only has to
 ///   reorder and absorb jitter, so a steady stream is played in the tick it arrives.
 /// - Clock skew (e.g. ±100 ppm): a smoothed fill level above target + 1.5 frames drops one
-///   frame; below target − 1.5 frames a conceal tick is inserted instead of advancing.
+///   frame; below target − 1.5 frames a conceal tick is inserted instead of advancing. The
+///   caller of `get` says when a frame may be dropped (`mayShrink`: not while the caller is
+///   speaking, so a burst after a stall costs no syllables); beyond the maximum depth a frame
+///   is dropped regardless.
 public struct JitterBuffer: Sendable {
     struct Slot: Sendable, BitwiseCopyable {
         var sequence: Int64 = .min   // never a real extended sequence number
@@ -129,8 +132,10 @@ public struct JitterBuffer: Sendable {
     }
 
     /// One tick: copies the next frame into `payload` (which should hold `maxPayloadBytes`),
-    /// or tells the caller to conceal, or to play silence while buffering.
-    public mutating func get(into payload: inout MutableSpan<UInt8>) -> JitterBufferOutput {
+    /// or tells the caller to conceal, or to play silence while buffering. `mayShrink` false
+    /// holds a fill level above target (no frame dropped to lower it) unless the span passed
+    /// the maximum depth: pass it false while the frames carry speech.
+    public mutating func get(into payload: inout MutableSpan<UInt8>, mayShrink: Bool = true) -> JitterBufferOutput {
         lastGetWasLoss = false
         guard started else { return .buffering }
         adaptTarget()
@@ -148,7 +153,7 @@ public struct JitterBuffer: Sendable {
             return stretch()
         }
         let target = Double(targetFrames)
-        if span > configuration.maxFrames || levelAverage > target + 1.5 {
+        if span > configuration.maxFrames || (mayShrink && levelAverage > target + 1.5) {
             discardNext()
             levelAverage -= 1
         } else if levelAverage < target - 1.5 && span < targetFrames {

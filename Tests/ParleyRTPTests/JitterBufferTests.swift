@@ -213,3 +213,53 @@ import Testing
         #expect(s.headerValue == "PS=500;OS=80000;PR=99;OR=15840;PL=1;PLP=1.00;JI=0.0;DU=10;EN=PCMU;DE=PCMU;LATE=2;DUP=0;REO=0;PLC=3")
     }
 }
+
+extension JitterBufferTests {
+    /// A sender that stalls 160 ms and then sends what it owed at once: while the caller
+    /// speaks (`mayShrink` false) every frame is played, in order, and the extra depth is
+    /// kept; in the pause that follows the level comes back down by dropping frames.
+    @Test func aBurstWhileTheCallerSpeaksLosesNoFrame() {
+        var jb = JitterBuffer(configuration: .init())
+        var out = [UInt8](repeating: 0, count: 512)
+        var played: [Int64] = []
+        var sequence: UInt16 = 0
+        func put(_ count: Int, tick: Int) {
+            for _ in 0..<count {
+                let payload = [UInt8](repeating: UInt8(truncatingIfNeeded: sequence), count: 160)
+                jb.put(header: RTPHeader(payloadType: 0, sequenceNumber: sequence, timestamp: UInt32(sequence) * 160, ssrc: 1),
+                       payload: payload.span, arrival: UInt32(tick) * 160)
+                sequence &+= 1
+            }
+        }
+        func get(mayShrink: Bool) {
+            var span = out.mutableSpan
+            if case .frame(let frame) = jb.get(into: &span, mayShrink: mayShrink) { played.append(frame.extendedSequenceNumber) }
+        }
+        var tick = 0
+        // 2 s steady, then the stall (8 ticks with nothing), then the 8 owed packets at once
+        // (within the 200 ms maximum depth, beyond which a frame goes whatever the caller does).
+        for _ in 0..<100 { put(1, tick: tick); get(mayShrink: false); tick += 1 }
+        for _ in 0..<8 { get(mayShrink: false); tick += 1 }
+        put(8, tick: tick)
+        // 3 s more speech at one packet per tick.
+        for _ in 0..<150 { put(1, tick: tick); get(mayShrink: false); tick += 1 }
+        #expect(jb.statistics.discarded == 0, "\(jb.statistics)")
+        #expect(played == Array(played.first!...played.last!), "every frame, in order")
+        let speakingDepth = jb.spanFrames
+        #expect(speakingDepth >= 5, "the burst's depth is kept while the caller speaks: \(speakingDepth)")
+        // The caller pauses (1 s): the level comes down.
+        for _ in 0..<50 { put(1, tick: tick); get(mayShrink: true); tick += 1 }
+        #expect(jb.statistics.discarded >= 1 && jb.spanFrames < speakingDepth, "\(jb.statistics), span \(jb.spanFrames)")
+
+        // The same stream with frames allowed to go at any time drops some mid-speech.
+        jb = JitterBuffer(configuration: .init())
+        sequence = 0
+        played = []
+        tick = 0
+        for _ in 0..<100 { put(1, tick: tick); get(mayShrink: true); tick += 1 }
+        for _ in 0..<8 { get(mayShrink: true); tick += 1 }
+        put(8, tick: tick)
+        for _ in 0..<150 { put(1, tick: tick); get(mayShrink: true); tick += 1 }
+        #expect(jb.statistics.discarded >= 1, "without the hold, frames of speech are dropped: \(jb.statistics)")
+    }
+}
