@@ -12,6 +12,8 @@ public struct RTPStatSummary: Equatable, Sendable {
     public var duplicate: UInt64 = 0
     public var reordered: UInt64 = 0
     public var concealed: UInt64 = 0
+    /// Frames the jitter buffer dropped to bring its depth down (skew, a sender's burst).
+    public var discarded: UInt64 = 0
     /// Interarrival jitter, ms.
     public var jitterMs: Double = 0
     public var durationSeconds: Int = 0
@@ -32,6 +34,7 @@ public struct RTPStatSummary: Equatable, Sendable {
         duplicate = j.duplicate
         reordered = j.reordered
         concealed = j.concealed
+        discarded = j.discarded
     }
 
     /// Loss as a percentage of expected packets.
@@ -56,6 +59,6 @@ public struct RTPStatSummary: Equatable, Sendable {
         let loss = Self.decimal(lossPercent, places: 2)
         return "PS=\(packetsSent);OS=\(octetsSent);PR=\(packetsReceived);OR=\(octetsReceived);"
             + "PL=\(packetsLost);PLP=\(loss);JI=\(jitter);DU=\(durationSeconds);EN=\(encoder);DE=\(decoder);"
-            + "LATE=\(late);DUP=\(duplicate);REO=\(reordered);PLC=\(concealed)"
+            + "LATE=\(late);DUP=\(duplicate);REO=\(reordered);PLC=\(concealed);DROP=\(discarded)"
     }
 }

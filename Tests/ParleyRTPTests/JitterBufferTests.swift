@@ -203,6 +203,7 @@ import Testing
         var jbs = JitterBufferStatistics()
         jbs.late = 2
         jbs.concealed = 3
+        jbs.discarded = 4
         var s = RTPStatSummary()
         s.packetsSent = 500
         s.octetsSent = 80_000
@@ -210,7 +211,7 @@ import Testing
         s.encoder = "PCMU"
         s.decoder = "PCMU"
         s.record(reception: rs, jitterBuffer: jbs, clockRate: 8000)
-        #expect(s.headerValue == "PS=500;OS=80000;PR=99;OR=15840;PL=1;PLP=1.00;JI=0.0;DU=10;EN=PCMU;DE=PCMU;LATE=2;DUP=0;REO=0;PLC=3")
+        #expect(s.headerValue == "PS=500;OS=80000;PR=99;OR=15840;PL=1;PLP=1.00;JI=0.0;DU=10;EN=PCMU;DE=PCMU;LATE=2;DUP=0;REO=0;PLC=3;DROP=4")
     }
 }
 
