@@ -3,7 +3,8 @@
 # line of Tests/ParleySpeechTests/Fixtures/lead-in-utterances.tsv spoken by flite's kal, awb
 # and slt voices and by espeak-ng en-us, trimmed, at 8 kHz 16-bit mono:
 # $PARLEY_FIXTURES/lead-in/NNN_<expected>_<voice>.wav
-# Idempotent: skips when the stamp (hash of the list and this script) matches.
+# Deterministic (sox -R: fixed dither seed). Idempotent: skips when the stamp (hash of the
+# list and this script) matches.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 fixtures="${PARLEY_FIXTURES:-$repo/.data/fixtures}"
@@ -21,7 +22,7 @@ rm -rf "$out"
 mkdir -p "$out"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-trim() { sox "$1" -r 8000 -c 1 -b 16 "$2" gain -n -6 silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse; }
+trim() { sox -R "$1" -r 8000 -c 1 -b 16 "$2" gain -n -6 silence 1 0.02 0.5% reverse silence 1 0.02 0.5% reverse; }
 index=0
 while IFS=$'\t' read -r expected text; do
   [[ -z "$expected" || "$expected" == \#* ]] && continue

@@ -210,8 +210,9 @@ public final class MediaChannel: @unchecked Sendable {
         timestampBase &+ UInt32(truncatingIfNeeded: (tick &+ missedClockTicks) &* UInt64(rtpSamplesPerTick))
     }
 
-    func publishStats() {
+    func publishStats(isFinal: Bool = false) {
         var s = counters
+        s.isFinal = isFinal
         s.reception = reception
         s.jitterBuffer = jitter.statistics
         s.ticks = tickCount

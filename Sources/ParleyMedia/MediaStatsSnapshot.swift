@@ -22,6 +22,8 @@ public struct MediaStatsSnapshot: Sendable, BitwiseCopyable {
     /// concealed frames used the codec's PLC or repeat-and-fade).
     public var fecRecovered: UInt64 = 0
     public var ticks: UInt64 = 0
+    /// The channel's last counters, published as its media thread took it off.
+    public var isFinal = false
     public var durationMs: Int64 = 0
 
     public init() {

@@ -119,7 +119,7 @@ final class MediaThread: @unchecked Sendable {
                         let channel = channels.remove(at: i)
                         channel.stopPrompt(reason: .closed, tellPipeline: false)
                         channel.sendRTCP(scratch, goodbye: true)
-                        channel.publishStats()
+                        channel.publishStats(isFinal: true)
                         channel.emit(.closed)
                         break
                     }

@@ -46,5 +46,9 @@ import Testing
         let caller = try Self.rms(path, channel: 1), bot = try Self.rms(path, channel: 2)
         #expect(caller > 0.05, "the caller's tone is on the left (rms \(caller))")
         #expect(bot > 0.02, "the greeting is on the right (rms \(bot)); events: \(events.map(\.kind))")
+        // The caller's stream as the bot heard it, on disk with the call: 3 s of tone is ~150 packets.
+        let media = try #require(events.first { $0.kind == "media" }, "\(events.map(\.kind))")
+        let received = media.json.split(separator: ";").first { $0.hasPrefix("PR=") }.flatMap { Int($0.dropFirst(3)) }
+        #expect((received ?? 0) >= 140 && media.json.contains("DROP="), "\(media.json)")
     }
 }

@@ -96,10 +96,7 @@ extension CallSession {
         media.send(.stop)
         services.pump.remove(media)
         media.close()
-        if let stats = media.latestStats() {
-            let jitterMs = Double(stats.reception.jitter) * 1000 / Double(max(1, media.configuration.codec.rtpClockRateHz))
-            services.metrics.rtpReception(packetsLost: Int(max(0, stats.reception.cumulativeLost)), jitterMs: jitterMs)
-        }
+        await recordMediaStats()
         let dropped = Int(media.recognizerFramesDropped)
         if dropped > 0 { services.metrics.ringDrops(ring: "recognizer", count: dropped) }
         if let recorder = tap.recorder {
@@ -156,6 +153,25 @@ extension CallSession {
     var variantSummary: String? {
         let variants = engine.variables.filter { $0.key.hasPrefix("variant_") }.sorted { $0.key < $1.key }.map(\.value)
         return variants.isEmpty ? variables["variant"] : variants.joined(separator: ",")
+    }
+
+    /// The channel's last counters, published by its media thread as it takes the channel
+    /// off (within a tick of `close`; waited for at most 200 ms), feed the RTP metrics and
+    /// the `media` event: the caller's stream as the bot heard it (loss, jitter, late,
+    /// concealed and dropped frames, in `X-RTP-Stat` form). Before the call's end is written,
+    /// so the event is committed with it.
+    func recordMediaStats() async {
+        var stats = media.latestStats()
+        var waitedMs = 0
+        while stats?.isFinal != true, waitedMs < 200 {
+            try? await Task.sleep(for: .milliseconds(5))
+            waitedMs += 5
+            stats = media.latestStats()
+        }
+        guard let stats else { return }
+        let jitterMs = Double(stats.reception.jitter) * 1000 / Double(max(1, media.configuration.codec.rtpClockRateHz))
+        services.metrics.rtpReception(packetsLost: Int(max(0, stats.reception.cumulativeLost)), jitterMs: jitterMs)
+        if let summary = media.statSummary() { recordEvent("media", ["rtp_stat": summary.value]) }
     }
 
     /// The per-call result for every configured endpoint that is not a script webhook's.
