@@ -16,6 +16,10 @@ final class EngineWorker: Sendable {
     private let jobs = Mutex<[any EngineJob]>([])
     let wakeSignal = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
+    /// Set by `wake()` (a job's utterance ended or was cancelled): the pass in progress
+    /// steps the ending jobs before its next streaming job, so a final waits for one
+    /// job's step, not for the rest of the pass.
+    private let controlPending = Atomic<Bool>(false)
     let pollIntervalMs: Int
 
     init(name: String, pollIntervalMs: Int) {
@@ -35,7 +39,12 @@ final class EngineWorker: Sendable {
         wakeSignal.signal()
     }
 
-    func wake() { wakeSignal.signal() }
+    /// A job's control changed (end of speech, cancel): step it soon.
+    func wake() {
+        // Pairs with the exchange in `run`.
+        controlPending.store(true, ordering: .releasing)
+        wakeSignal.signal()
+    }
 
     func stop() {
         // Pairs with the acquire load in `run`.
@@ -50,13 +59,22 @@ final class EngineWorker: Sendable {
             // Utterances that ended go first: a caller waits on each of their results,
             // while the others' audio only has to keep up. When many turns end together
             // a final then waits for the finals ahead of it, not for every stream's decoding.
+            // One that ends while the pass runs is stepped before the pass's next stream.
             var ending: Set<ObjectIdentifier> = []
             var finished: Set<ObjectIdentifier> = []
-            for job in current where job.isEnding {
-                ending.insert(ObjectIdentifier(job))
-                if !job.step() { finished.insert(ObjectIdentifier(job)) }
+            func stepEnding() {
+                for job in current where job.isEnding && !ending.contains(ObjectIdentifier(job)) {
+                    ending.insert(ObjectIdentifier(job))
+                    if !job.step() { finished.insert(ObjectIdentifier(job)) }
+                }
             }
+            controlPending.store(false, ordering: .relaxed)
+            stepEnding()
             for job in current where !ending.contains(ObjectIdentifier(job)) {
+                if controlPending.exchange(false, ordering: .acquiringAndReleasing) {
+                    stepEnding()
+                    if ending.contains(ObjectIdentifier(job)) { continue }
+                }
                 if !job.step() { finished.insert(ObjectIdentifier(job)) }
             }
             if !finished.isEmpty {
