@@ -1,6 +1,8 @@
 // Safety invariants (unsafe code in this file):
 // - `decoder` is created once in `init` (ps_init) and released once in `deinit` (ps_free);
 //   the config is owned by the decoder after ps_init (we drop our reference right away).
+// - ps_init runs under one process-wide lock (`construction`): the library keeps global
+//   state (its log file) that concurrent initialisations corrupted (see `init`).
 // - A decoder is used by one thread at a time: `DecoderPool` leases it to a single
 //   utterance, and only that utterance's engine worker calls it. The type is therefore
 //   `@unchecked Sendable` for the hand-over between threads, never for sharing.
@@ -43,9 +45,13 @@ final class PocketSphinxDecoder: @unchecked Sendable {
     ///   model's phone LM).
     init(model: SpeechModelPaths, kind: Kind, withPhoneLoop: Bool = false) throws(SpeechError) {
         Self.silenceLogsOnce
+        // No `-logfn`: ps_init would swap the library's global log FILE (open the new one,
+        // fclose the old) without a lock, and two decoders initialised at once closed the
+        // same FILE twice, corrupting the heap (seen as two threads deadlocked inside
+        // fopen/fclose in ps_init). The library's log is silenced once instead.
         var arguments = [
             "-hmm", model.acousticModel, "-dict", model.dictionary,
-            "-samprate", "16000", "-logfn", "/dev/null",
+            "-samprate", "16000",
         ]
         if kind == .largeVocabulary { arguments += ["-lm", model.languageModel] }
         // The word-exit beam (default 7e-29) pruned the only path through long phrases
@@ -66,7 +72,10 @@ final class PocketSphinxDecoder: @unchecked Sendable {
         }
         guard let config else { throw SpeechError(.decoderFailure, "pocketsphinx rejected its configuration") }
         defer { cmd_ln_free_r(config) }
-        guard let decoder = ps_init(config) else {
+        Self.construction.lock()
+        let initialised = ps_init(config)
+        Self.construction.unlock()
+        guard let decoder = initialised else {
             throw SpeechError(.decoderFailure, "pocketsphinx could not load the model at \(model.acousticModel)")
         }
         self.decoder = decoder
@@ -81,6 +90,8 @@ final class PocketSphinxDecoder: @unchecked Sendable {
     deinit { ps_free(decoder) }
 
     private static let silenceLogsOnce: Void = { parley_ps_silence_logs() }()
+    /// Held around ps_init: model loading touches the library's global state.
+    private static let construction = NSLock()
 
     /// True when the dictionary knows `word`.
     func hasWord(_ word: String) -> Bool {
