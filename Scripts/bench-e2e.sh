@@ -170,9 +170,13 @@ for suite in $E2E_SUITES; do
       capacity capacity-speech-relaxed examples/sim/capacity-speech.yaml "$SPEECH_START" "$SPEECH_MAX" --slo-pacing-ms "$RELAXED_PACING_MS" ;;
     latency)
       # At 80 % of the steady-arrival capacity when that suite ran (the level's calls then
-      # placed over STEADY_RAMP_S), else of the burst capacity (calls placed at RAMP_RATE).
+      # placed over STEADY_RAMP_S), else of the burst capacity (calls placed at RAMP_RATE),
+      # else of the relaxed capacity or LATENCY_CAPACITY (placed over STEADY_RAMP_S).
       cap=$(held capacity-speech-steady 2>/dev/null || echo 0); placing="--ramp-seconds $STEADY_RAMP_S"
-      [ "$cap" -gt 0 ] 2>/dev/null || { cap=$(held capacity-speech 2>/dev/null || echo 0); placing="--rate $RAMP_RATE"; }
+      if ! [ "$cap" -gt 0 ] 2>/dev/null; then
+        cap=$(held capacity-speech 2>/dev/null || echo 0)
+        if [ "$cap" -gt 0 ] 2>/dev/null; then placing="--rate $RAMP_RATE"; fi
+      fi
       [ "$cap" -gt 0 ] 2>/dev/null || cap=$(held capacity-speech-relaxed 2>/dev/null || echo 0)
       [ "$cap" -gt 0 ] 2>/dev/null || cap=${LATENCY_CAPACITY:-10}
       for pct in 10 80; do
