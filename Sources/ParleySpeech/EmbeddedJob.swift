@@ -16,7 +16,8 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     private let rejectionScorePerFrame: Double
     private let phoneLoopRejectionPerFrame: Double?
     /// The utterance as the decoder heard it (16 kHz), kept for the compound second pass
-    /// while it fits `secondPassMaximumSamples`; empty without a second pass.
+    /// while it fits `secondPassMaximumSamples`; never kept without a second pass or without
+    /// the phone loop it needs.
     private var heard: [Int16] = []
     private var heardWhole: Bool
     private let secondPassMaximumSamples: Int
@@ -33,7 +34,7 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
          rejectionScorePerFrame: Double, phoneLoopRejectionPerFrame: Double?, secondPassMaximumMs: Int = 0) {
         self.mode = mode
         secondPassMaximumSamples = mode == .grammar ? 16 * secondPassMaximumMs : 0
-        heardWhole = secondPassMaximumSamples > 0
+        heardWhole = secondPassMaximumSamples > 0 && phoneLoopRejectionPerFrame != nil
         self.phoneLoopRejectionPerFrame = phoneLoopRejectionPerFrame
         self.grammars = grammars
         self.rejectionScorePerFrame = rejectionScorePerFrame
@@ -73,8 +74,7 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
                 var result = finalResult(of: decoder, grammar: grammar, phoneLoopScore: decoder.phoneLoopAcousticScore)
                 // Only with a phone loop: it is what keeps the compound grammar's extra paths
                 // from taking other speech.
-                if result.isOutOfGrammar, heardWhole, !heard.isEmpty, phoneLoopRejectionPerFrame != nil,
-                   decoder.phoneLoopAcousticScore != nil {
+                if result.isOutOfGrammar, heardWhole, !heard.isEmpty, decoder.phoneLoopAcousticScore != nil {
                     result = try secondPass(decoder) ?? result
                 }
                 // The decoder goes back before the caller hears the result, so the next
@@ -220,10 +220,7 @@ final class EmbeddedJob: EngineJob, @unchecked Sendable {
     }
 
     private func isOutOfGrammar(_ text: String) -> Bool {
-        grammar != nil && grammarIntent(text) == nil
-    }
-
-    private func grammarIntent(_ text: String) -> String? {
-        grammar?.intent(of: text)
+        guard let grammar else { return false }
+        return grammar.intent(of: text) == nil
     }
 }
