@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -180,6 +181,17 @@ int parley_linux_eventfd_drain(int fd) {
     ssize_t n = read(fd, &v, sizeof v);
     if (n < 0 && errno != EAGAIN) return NEG_ERRNO;
     return 0;
+}
+
+int parley_linux_eventfd_wait(int fd, uint64_t timeout_ns) {
+    struct pollfd descriptor = { .fd = fd, .events = POLLIN, .revents = 0 };
+    struct timespec timeout = { .tv_sec = (time_t)(timeout_ns / 1000000000u),
+                                .tv_nsec = (long)(timeout_ns % 1000000000u) };
+    int ready = ppoll(&descriptor, 1, &timeout, NULL);
+    if (ready < 0) return errno == EINTR ? 0 : NEG_ERRNO;
+    if (ready == 0) return 0;
+    int rc = parley_linux_eventfd_drain(fd);
+    return rc < 0 ? rc : 1;
 }
 
 int parley_linux_timerfd_create(void) {

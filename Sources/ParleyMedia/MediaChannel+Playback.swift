@@ -102,6 +102,24 @@ extension MediaChannel {
         return plan
     }
 
+    /// Nothing to send this tick and no prompt playing (send phase): a prompt asked for
+    /// since the last tick goes out in this tick's packet, not the next one. The control
+    /// plane's answer to the end of a caller's turn arrives a few ms after the tick that
+    /// ended it; waiting for the next tick to prepare the packet added a packet time (20 ms)
+    /// to every response. Costs one packet's encoding in this channel's send slot, once per
+    /// prompt (a slot is already allowed one channel's work late).
+    func startPromptAskedSinceLastTick() {
+        guard mayStartPromptInSendPhase else { return }
+        _ = commands.popAll { applyCommand($0) }
+        guard queue.current == nil, queue.pendingCount > 0 else { return }
+        preparePacket(forTick: tickCount)
+    }
+
+    /// Commands are waiting and nothing plays: `startPromptAskedSinceLastTick` may send.
+    var mayStartPromptInSendPhase: Bool {
+        queue.current == nil && !queue.finishOwed && !eventSender.isActive && !commands.isEmpty
+    }
+
     /// Prepares the packet for `tick` (sent at its start): RFC 4733 event, prompt audio,
     /// silence, or nothing. A prompt's files play back to back: when one runs out, the next
     /// starts in the same packet, on the sample after it.

@@ -11,6 +11,7 @@ extension MediaChannel {
     func sendPhase(_ scratch: MediaThreadScratch) {
         followClock(tickIndex: scratch.tickIndex)
         guard tickCount % UInt64(ticksPerPacket) == 0 else { return }
+        if preparedLength == 0 { startPromptAskedSinceLastTick() }
         if preparedLength > 0, let destination {
             let result = withSpan(prepared) { rtpSocket.send($0.extracting(0..<preparedLength), to: destination) }
             switch result {

@@ -44,6 +44,9 @@ public struct MediaEngineConfiguration: Sendable {
 public final class MediaEngine: Sendable {
     public let configuration: MediaEngineConfiguration
     public let clock: MediaClock
+    /// Raised by a media thread after a tick in which a channel emitted events: a control
+    /// plane that collects events by polling waits on it between polls.
+    public let eventSignal: WakeSignal
     let threads: [MediaThread]
 
     struct State {
@@ -69,7 +72,9 @@ public final class MediaEngine: Sendable {
         let clock = MediaClock(tickMs: configuration.tickMs)
         self.clock = clock
         let capacity = configuration.maxChannelsPerThread
-        threads = (0..<configuration.threadCount).map { MediaThread(index: $0, capacity: capacity) }
+        do { eventSignal = try WakeSignal() } catch { throw MediaError(.threadStartFailed, "\(error)") }
+        let signal = eventSignal
+        threads = (0..<configuration.threadCount).map { MediaThread(index: $0, capacity: capacity, eventSignal: signal) }
         state = Mutex(State(ports: RTPPortPool(range: configuration.portRange),
                             freeSlots: threads.map { _ in (0..<Int32(capacity)).reversed() },
                             slotPorts: threads.map { _ in [UInt16](repeating: 0, count: capacity) }))

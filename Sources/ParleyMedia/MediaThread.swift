@@ -19,6 +19,9 @@ final class MediaThread: @unchecked Sendable {
     }
 
     let index: Int
+    /// Raised after a tick in which a channel emitted events (the control plane's pump
+    /// collects them at once instead of on its next period).
+    let eventSignal: WakeSignal
     let slots: [Slot]
     let control: SPSCRing<Control>
     let retired: SPSCRing<Int32>
@@ -39,8 +42,9 @@ final class MediaThread: @unchecked Sendable {
     /// Whether the kernel applied the requested CPU pinning and SCHED_FIFO (nil before start).
     var schedulingStatus: RealtimeThread.SchedulingStatus? { thread?.status }
 
-    init(index: Int, capacity: Int) {
+    init(index: Int, capacity: Int, eventSignal: WakeSignal) {
         self.index = index
+        self.eventSignal = eventSignal
         slots = (0..<capacity).map { _ in Slot() }
         control = SPSCRing(capacity: capacity * 2 + 16)
         retired = SPSCRing(capacity: capacity + 16)
@@ -86,6 +90,8 @@ final class MediaThread: @unchecked Sendable {
         let channels: RetainedObjectList<MediaChannel>
         var sendGuard: SendGuard
         var sendLateness = LatenessHistogram()
+        /// A channel emitted events in this tick (see `signalEvents`).
+        var eventsEmitted = false
         /// The send slots of a tick span at most this (half the tick).
         let sendSpreadNs: UInt64
 
@@ -121,13 +127,17 @@ final class MediaThread: @unchecked Sendable {
                         channel.sendRTCP(scratch, goodbye: true)
                         channel.publishStats(isFinal: true)
                         channel.emit(.closed)
+                        eventsEmitted = true
                         break
                     }
                     // The engine frees the channel after this: the thread holds no reference now.
                     _ = thread.retired.tryPush(slot)
                 }
             }
-            guard channels.count > 0 else { return }
+            guard channels.count > 0 else {
+                signalEvents()
+                return
+            }
             if sendGuard.enabled {
                 // Only a tick with a packet to send spins (with a 10 ms tick and 20 ms
                 // packets, a thread whose calls send on the same ticks skips every other one).
@@ -142,16 +152,26 @@ final class MediaThread: @unchecked Sendable {
                 thread.guardNs.store(sendGuard.guardNs, ordering: .relaxed)
             }
             runChannels(deadline: deadline)
+            signalEvents()
             // Relaxed: statistics only.
             thread.busyNs.wrappingAdd(Monotonic.nowNs() &- start, ordering: .relaxed)
             thread.busyTicks.wrappingAdd(1, ordering: .relaxed)
         }
 
-        /// Whether any active channel sends a packet this tick (its send tick, a packet prepared).
+        /// Wakes the control plane's pump when this tick emitted events (one nonblocking
+        /// eventfd write per tick at most).
+        private func signalEvents() {
+            guard eventsEmitted else { return }
+            eventsEmitted = false
+            thread.eventSignal.signal()
+        }
+
+        /// Whether any active channel sends a packet this tick (its send tick, and a packet
+        /// prepared or a prompt that may start in the send phase).
         private func packetDue() -> Bool {
             for i in 0..<channels.count {
                 let due = channels.withObject(at: i) {
-                    $0.preparedLength > 0 && $0.tickCount % UInt64($0.ticksPerPacket) == 0
+                    ($0.preparedLength > 0 || $0.mayStartPromptInSendPhase) && $0.tickCount % UInt64($0.ticksPerPacket) == 0
                 }
                 if due { return true }
             }
@@ -175,14 +195,22 @@ final class MediaThread: @unchecked Sendable {
                     let due = deadline &+ UInt64(sent) &* slotNs
                     let now = Monotonic.nowNs()
                     if now >= due {
-                        channels.withObject(at: sent) { $0.sendPhase(scratch) }
+                        channels.withObject(at: sent) { channel in
+                            let before = channel.eventsEmitted
+                            channel.sendPhase(scratch)
+                            if channel.eventsEmitted != before { eventsEmitted = true }
+                        }
                         worstLateNs = max(worstLateNs, now - due)
                         sent += 1
                         continue
                     }
                     if worked == sent { continue }   // nothing to do before the next slot
                 }
-                channels.withObject(at: worked) { $0.tick(scratch) }
+                channels.withObject(at: worked) { channel in
+                    let before = channel.eventsEmitted
+                    channel.tick(scratch)
+                    if channel.eventsEmitted != before { eventsEmitted = true }
+                }
                 worked += 1
             }
             recordSendLateness(worstLateNs)

@@ -64,9 +64,10 @@ import Testing
 
         let ticksPerPacket = 20 / tickMs
         let samplesPerTick = 8 * tickMs
-        // The channel sends on every packet slot of the ticks it ran, the first packet one
-        // slot after the play command (it is prepared in the tick before its send).
-        let sendTicks = stride(from: ticksPerPacket, to: indices.count, by: ticksPerPacket).map { indices[$0] }
+        // The channel sends on every packet slot of the ticks it ran, the first packet in the
+        // first tick (nothing was to go out: the play command waiting starts it in the send
+        // phase), the others prepared in the tick before their send.
+        let sendTicks = stride(from: 0, to: indices.count, by: ticksPerPacket).map { indices[$0] }
         let packets = Self.rtp(peer.drain())
         try #require(packets.count == sendTicks.count, "sent \(packets.count), expected \(sendTicks.count)")
         let encoder = try AudioEncoder(codec: .pcmu)
@@ -104,5 +105,42 @@ import Testing
         let expected = Self.timestampBase &+ UInt32(truncatingIfNeeded: (indices[8] - indices[0]) * 160)
         #expect(events.allSatisfy { $0.header.timestamp == expected },
                 "event timestamps \(Set(events.map(\.header.timestamp))), expected \(expected)")
+    }
+
+    /// A prompt asked for between ticks (the control plane's answer to the end of the
+    /// caller's turn) goes out in the next tick's packet: the packet is prepared in the send
+    /// phase when nothing else was to go out. Before, it was prepared at the end of that
+    /// tick and sent a packet time (20 ms) later. With 10 ms ticks a command popped on a
+    /// tick that sends nothing is prepared in it, for the next slot, as before.
+    @Test(arguments: [(20, 5, 5), (10, 6, 6), (10, 7, 8)])
+    func aPromptAskedForBetweenTicksGoesOutInTheNextTick(tickMs: Int, askedBeforeTick: Int, firstSendTick: Int) throws {
+        let peer = try TestPeer()
+        let prompts = PromptTable(sampleRateHz: 8000, entries: [
+            try PromptTable.entry(name: "tone", samples: MediaFixtures.tone(hz: 440, ms: 200), sampleRateHz: 8000),
+        ])
+        let channel = try Self.channel(tickMs: tickMs, peer: peer, prompts: prompts)
+        defer { channel.closeSockets() }
+        let scratch = try MediaThreadScratch()
+        for index in 0..<UInt64(20) {
+            if index == askedBeforeTick {
+                #expect(channel.commands.tryPush(.play(prompt: 0, bargeIn: .off, startMs: 0, replace: false)))
+            }
+            Self.run(channel, scratch, index: 100 + index)
+        }
+        let packets = Self.rtp(peer.drain())
+        let first = try #require(packets.first, "nothing sent")
+        let samplesPerTick = UInt32(8 * tickMs)
+        #expect(first.header.timestamp == Self.timestampBase &+ UInt32(firstSendTick) * samplesPerTick,
+                "first packet stamped \(first.header.timestamp &- Self.timestampBase), expected tick \(firstSendTick)")
+        #expect(first.header.marker)
+        var started: [Int64] = []
+        while let event = channel.events.tryPop() {
+            if case let .promptStarted(_, _, atMs) = event { started.append(atMs) }
+        }
+        #expect(started == [Int64(firstSendTick * tickMs)])
+        // The packets that follow keep the 20 ms grid.
+        for (k, packet) in packets.enumerated().dropFirst() {
+            #expect(packet.header.timestamp == first.header.timestamp &+ UInt32(k * 160))
+        }
     }
 }

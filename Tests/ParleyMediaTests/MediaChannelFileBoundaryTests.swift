@@ -28,13 +28,23 @@ import Testing
     }
 
     /// A channel with file A (25 ms: it ends 40 samples into the second packet) then file B
-    /// (125 ms) queued as one prompt, its pipeline and a tick scratch.
+    /// (125 ms) to play as one prompt, its pipeline and a tick scratch.
     struct TwoFiles {
         let channel: MediaChannel
         let pipeline: ListeningPipeline
         let scratch: MediaThreadScratch
         let a: [Int16]
         let b: [Int16]
+
+        /// Runs tick `index` (from 0, on clock tick 9,000 + index). The play commands arrive
+        /// between ticks 1 and 2, so the prompt's first packet goes out on tick 2 (20 ms).
+        func run(_ index: UInt64) {
+            if index == 2 {
+                #expect(channel.commands.tryPush(.play(prompt: 0, bargeIn: .immediate, startMs: 0, replace: false)))
+                #expect(channel.commands.tryPush(.play(prompt: 1, bargeIn: .immediate, startMs: 0, replace: false)))
+            }
+            MediaChannelClockTests.run(channel, scratch, index: 9_000 + index)
+        }
     }
 
     static func twoFilePrompt(peer: TestPeer) throws -> TwoFiles {
@@ -46,8 +56,6 @@ import Testing
         ])
         let channel = try Self.channel(peer: peer, prompts: table)
         let pipeline = try #require(channel.pipeline)
-        #expect(channel.commands.tryPush(.play(prompt: 0, bargeIn: .immediate, startMs: 0, replace: false)))
-        #expect(channel.commands.tryPush(.play(prompt: 1, bargeIn: .immediate, startMs: 0, replace: false)))
         return TwoFiles(channel: channel, pipeline: pipeline, scratch: try MediaThreadScratch(), a: a, b: b)
     }
 
@@ -55,11 +63,11 @@ import Testing
         let peer = try TestPeer()
         let files = try Self.twoFilePrompt(peer: peer)
         defer { files.channel.closeSockets() }
-        let (channel, pipeline, scratch, a, b) = (files.channel, files.pipeline, files.scratch, files.a, files.b)
+        let (channel, pipeline, a, b) = (files.channel, files.pipeline, files.a, files.b)
         var playingAfterFrame: [Bool] = []
         var pipelineFinishedAtMs: [Int] = []
         for index in 0..<UInt64(24) {
-            MediaChannelClockTests.run(channel, scratch, index: 9_000 + index)
+            files.run(index)
             playingAfterFrame.append(pipeline.bargeInState == .playing)
             for case let .promptFinished(atMs) in pipeline.events { pipelineFinishedAtMs.append(atMs) }
         }
@@ -110,9 +118,9 @@ extension MediaChannelFileBoundaryTests {
         let peer = try TestPeer()
         let files = try Self.twoFilePrompt(peer: peer)
         defer { files.channel.closeSockets() }
-        let (channel, pipeline, scratch, a) = (files.channel, files.pipeline, files.scratch, files.a)
+        let (channel, pipeline, a) = (files.channel, files.pipeline, files.a)
         // Tick 3 prepares the packet of tick 4 (A's last 40 samples, then B).
-        for index in 0..<UInt64(4) { MediaChannelClockTests.run(channel, scratch, index: 9_000 + index) }
+        for index in 0..<UInt64(4) { files.run(index) }
         #expect(channel.queue.current?.prompt == 1)
         #expect(pipeline.nextPromptQueued)
         while channel.events.tryPop() != nil {}

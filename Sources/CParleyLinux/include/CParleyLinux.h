@@ -77,6 +77,9 @@ int parley_linux_eventfd_create(void);
 int parley_linux_eventfd_signal(int fd);
 /* Reads and clears the counter; returns 0 (also when already clear) or -errno. */
 int parley_linux_eventfd_drain(int fd);
+/* Waits up to timeout_ns for the counter to be set (ppoll), then clears it.
+   Returns 1 when it was set, 0 on timeout or EINTR, or -errno. */
+int parley_linux_eventfd_wait(int fd, uint64_t timeout_ns);
 
 int parley_linux_timerfd_create(void);
 /* Arms relative to now: first expiry after initial_ns (0 disarms), then every

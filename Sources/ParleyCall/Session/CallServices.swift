@@ -30,10 +30,10 @@ public final class CallServices: Sendable {
         self.scripts = scripts
         self.metrics = metrics
         self.log = log
-        // Once per media tick: media events reach the session up to one tick after they
-        // happen (the pump is not phase-aligned with the media threads); a longer period
-        // delays them more, a shorter one costs wake-ups for little.
-        self.pump = MediaEventPump(periodMs: configuration.media.tickMs)
+        // Events: at once (the media threads raise `eventSignal` after a tick that emitted
+        // any). Recognizer audio: once per media tick; a longer period delays it more, a
+        // shorter one costs wake-ups for little.
+        self.pump = MediaEventPump(periodMs: configuration.media.tickMs, wake: media.eventSignal)
         pump.start()
     }
 

@@ -4,10 +4,12 @@ import ParleyRealtime
 import Synchronization
 
 /// One control-plane thread that collects every open channel's media events and
-/// recognizer audio each `periodMs`, instead of a polling task per call. Events go to the
-/// call's sink (which queues them for its session); audio goes to the call's
-/// `RecognizerTap`. Media threads never wait for it: a slow pump only fills their rings,
-/// which drop and count.
+/// recognizer audio each `periodMs`, instead of a polling task per call, and at once when
+/// a media thread raises `wake` after a tick that emitted events (the end of a caller's
+/// turn reaches its session in well under a millisecond, not up to a period later).
+/// Events go to the call's sink (which queues them for its session); audio goes to the
+/// call's `RecognizerTap`. Media threads never wait for it: a slow pump only fills their
+/// rings, which drop and count.
 final class MediaEventPump: Sendable {
     struct Entry: Sendable {
         let handle: MediaChannelHandle
@@ -23,12 +25,14 @@ final class MediaEventPump: Sendable {
     }
 
     let periodMs: Int
+    let wake: WakeSignal?
     private let entries = Mutex(Channels())
     private let running = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
 
-    init(periodMs: Int = 10) {
+    init(periodMs: Int = 10, wake: WakeSignal? = nil) {
         self.periodMs = periodMs
+        self.wake = wake
     }
 
     func start() {
@@ -41,7 +45,10 @@ final class MediaEventPump: Sendable {
         thread.start()
     }
 
-    func stop() { stopped.store(true, ordering: .releasing) }
+    func stop() {
+        stopped.store(true, ordering: .releasing)
+        wake?.signal()
+    }
 
     func add(_ handle: MediaChannelHandle, tap: RecognizerTap, sink: @escaping @Sendable (MediaEvent) -> Void) {
         let entry = Entry(handle: handle, tap: tap, sink: sink)
@@ -66,18 +73,23 @@ final class MediaEventPump: Sendable {
 
     var channelCount: Int { entries.withLock { $0.byID.count } }
 
+    /// A pass each period, and one whenever the media threads raise `wake` in between
+    /// (the periodic schedule stays as it was).
     private func loop() {
         var next = Monotonic.nowNs()
         let period = UInt64(periodMs) * 1_000_000
         while !stopped.load(ordering: .acquiring) {
             let snapshot = entries.withLock { $0.list }
             for entry in snapshot { drain(entry) }
-            next += period
             let now = Monotonic.nowNs()
-            if next > now {
-                usleep(UInt32((next - now) / 1000))
+            if now >= next {
+                next += period
+                if next <= now { next = now + period }
+            }
+            if let wake {
+                wake.wait(timeoutNs: next - now)
             } else {
-                next = now
+                usleep(UInt32((next - now) / 1000))
             }
         }
     }
