@@ -10,6 +10,8 @@ import Testing
         #expect(c.echoCancellerConfiguration.mode == .aecm)
         #expect(!c.echoCancellerConfiguration.noiseSuppression)
         #expect(c.echoCancellerConfiguration.gainControl)
+        let endpointer = c.endpointerConfiguration
+        #expect((endpointer.silenceMs, endpointer.incompleteSilenceMs, endpointer.digitSilenceMs) == (300, 900, 2500))
         let jitter = c.jitterBufferConfiguration(clockRate: 48000)
         #expect((jitter.clockRate, jitter.frameMs, jitter.minDepthMs, jitter.maxDepthMs) == (48000, 30, 30, 400))
         #expect(c.rtpPortRange == 30000...30079)

@@ -36,6 +36,14 @@ import Testing
         ])
     }
 
+    /// An incomplete answer or a digit string never ends sooner than a complete answer.
+    @Test func endOfTurnSilencesKeepTheirOrder() {
+        expectDiagnostics("bad/end-of-turn.yaml", [
+            "3:30: error: listening.incomplete_end_of_turn_ms must be from 600 to 10000, found 500",
+            "4:25: error: listening.digit_end_of_turn_ms must be from 600 to 10000, found 20000",
+        ])
+    }
+
     @Test func badAddresses() {
         let tail = "expected HOST:PORT with a numeric IPv4 host or a bracketed IPv6 host"
         expectDiagnostics("bad/addresses.yaml", [

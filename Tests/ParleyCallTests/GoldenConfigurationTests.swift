@@ -41,7 +41,8 @@ import Testing
         #expect(c.media == MediaConfiguration(rtpBindHost: "::", rtpPortStart: 30000, rtpPortEnd: 30079,
                                               codecs: [.opus, .pcma], ptimeMs: 30, jitterMinMs: 20, jitterMaxMs: 400,
                                               threads: 2, tickMs: 20, timeoutS: 15, fifoPriority: 10))
-        #expect(c.listening == ListeningSettings(echoCancellation: .aecm, noiseSuppression: false, gainControl: true))
+        #expect(c.listening == ListeningSettings(echoCancellation: .aecm, noiseSuppression: false, gainControl: true,
+                                                 endOfTurnMs: 300, incompleteEndOfTurnMs: 900, digitEndOfTurnMs: 2500))
 
         let care = fixtures + "/scripts/care.yaml", hello = fixtures + "/scripts/hello.yaml"
         #expect(c.routing.rules == [

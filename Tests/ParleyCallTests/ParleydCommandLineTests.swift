@@ -115,7 +115,7 @@ import Testing
         try FileManager.default.removeItem(at: demo.appendingPathComponent("member-care.yaml"))
         let missing = try parleyd(["--check-config", file.path])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains(":42:19: error: script file not found: \(demo.path)/member-care.yaml"))
+        #expect(missing.stderr.contains(":45:19: error: script file not found: \(demo.path)/member-care.yaml"))
     }
 
     @Test func usageHelpAndVersion() throws {

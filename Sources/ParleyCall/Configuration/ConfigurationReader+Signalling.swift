@@ -220,7 +220,8 @@ extension ConfigurationReader {
         }
     }
 
-    static let listeningKeys = ["echo_cancellation", "noise_suppression", "gain_control"]
+    static let listeningKeys = ["echo_cancellation", "noise_suppression", "gain_control", "end_of_turn_ms",
+                                "incomplete_end_of_turn_ms", "digit_end_of_turn_ms"]
 
     mutating func readListening(_ node: YAMLNode?) -> ListeningSettings {
         var listening = ListeningSettings()
@@ -228,6 +229,13 @@ extension ConfigurationReader {
         listening.echoCancellation = choice(r, "echo_cancellation", default: listening.echoCancellation)
         listening.noiseSuppression = bool(r, "noise_suppression", default: listening.noiseSuppression)
         listening.gainControl = bool(r, "gain_control", default: listening.gainControl)
+        listening.endOfTurnMs = int(r, "end_of_turn_ms", default: listening.endOfTurnMs, in: 100...5_000)
+        // Never shorter than the complete answer's silence, or a partial that does not
+        // answer yet would end the turn sooner than one that does.
+        listening.incompleteEndOfTurnMs = int(r, "incomplete_end_of_turn_ms", default: max(listening.endOfTurnMs,
+                                              listening.incompleteEndOfTurnMs), in: listening.endOfTurnMs...10_000)
+        listening.digitEndOfTurnMs = int(r, "digit_end_of_turn_ms", default: max(listening.endOfTurnMs,
+                                         listening.digitEndOfTurnMs), in: listening.endOfTurnMs...10_000)
         return listening
     }
 }

@@ -16,6 +16,13 @@ extension DaemonConfiguration {
                                            gainControl: listening.gainControl)
     }
 
+    /// End-of-turn silences (`listening`); once the recognizer's final result is in, the
+    /// turn ends after at most 300 ms of silence.
+    public var endpointerConfiguration: Endpointer.Configuration {
+        Endpointer.Configuration(silenceMs: listening.endOfTurnMs, incompleteSilenceMs: listening.incompleteEndOfTurnMs,
+                                 digitSilenceMs: listening.digitEndOfTurnMs, afterFinalSilenceMs: 300)
+    }
+
     /// A call's jitter buffer for a codec's RTP clock rate.
     public func jitterBufferConfiguration(clockRate: Int) -> JitterBufferConfiguration {
         JitterBufferConfiguration(clockRate: clockRate, frameMs: media.ptimeMs, minDepthMs: media.jitterMinMs,

@@ -24,7 +24,8 @@ extension DaemonConfiguration {
                      + "\(media.codecs.map(\.configName).joined(separator: ",")); ptime \(media.ptimeMs) ms; jitter "
                      + "\(media.jitterMinMs)-\(media.jitterMaxMs) ms; \(media.threads) media thread(s) at \(media.tickMs) ms")
         lines.append("listening: echo \(listening.echoCancellation.rawValue), noise suppression "
-                     + "\(listening.noiseSuppression ? "on" : "off"), gain control \(listening.gainControl ? "on" : "off")")
+                     + "\(listening.noiseSuppression ? "on" : "off"), gain control \(listening.gainControl ? "on" : "off")"
+                     + "; end of turn \(listening.endOfTurnMs)/\(listening.incompleteEndOfTurnMs)/\(listening.digitEndOfTurnMs) ms")
         lines.append("routing: \(routing.rules.count) rule(s); default script \(routing.defaultScript ?? "none (404)")"
                      + (routing.hotReload ? "; hot reload" : ""))
         switch recognizer.engine {

@@ -67,11 +67,23 @@ public struct ListeningSettings: Sendable, Equatable {
     public var noiseSuppression: Bool
     /// Default false.
     public var gainControl: Bool
+    /// Silence after the caller's speech that ends the turn once the words heard answer
+    /// the state (or before any partial result: short answers). Default 250.
+    public var endOfTurnMs: Int
+    /// The same while the words heard do not answer it yet (a trailing "and", "um", no
+    /// intent matched). Default 800.
+    public var incompleteEndOfTurnMs: Int
+    /// The same in digit strings (spoken or keyed). Default 2,500.
+    public var digitEndOfTurnMs: Int
 
     public init(echoCancellation: EchoCancellationMode = .aec, noiseSuppression: Bool = false,
-                gainControl: Bool = false) {
+                gainControl: Bool = false, endOfTurnMs: Int = 250, incompleteEndOfTurnMs: Int = 800,
+                digitEndOfTurnMs: Int = 2500) {
         self.echoCancellation = echoCancellation
         self.noiseSuppression = noiseSuppression
         self.gainControl = gainControl
+        self.endOfTurnMs = endOfTurnMs
+        self.incompleteEndOfTurnMs = incompleteEndOfTurnMs
+        self.digitEndOfTurnMs = digitEndOfTurnMs
     }
 }

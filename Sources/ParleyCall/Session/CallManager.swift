@@ -242,13 +242,9 @@ public final class CallManager: SIPStackDelegate, @unchecked Sendable {
     }
 
     func channelListening() -> ListeningConfiguration {
-        ListeningConfiguration(echo: services.configuration.echoCancellerConfiguration, endpointer: Self.endpointer)
+        ListeningConfiguration(echo: services.configuration.echoCancellerConfiguration,
+                               endpointer: services.configuration.endpointerConfiguration)
     }
-
-    /// End-of-turn silences: 250 ms once the words heard already answer the state (or
-    /// before any partial: short answers), 800 ms while they do not, 2.5 s in digit strings.
-    static let endpointer = Endpointer.Configuration(silenceMs: 250, incompleteSilenceMs: 800, digitSilenceMs: 2500,
-                                                      afterFinalSilenceMs: 300)
 
     // MARK: Variables
 

@@ -195,7 +195,7 @@ extension CallSession {
 
     /// Semantic endpointing: a partial that already answers the state (it resolves to one of
     /// the intents listened for) ends the turn after a short silence; anything else waits
-    /// longer (see `CallManager.endpointer`); digit strings wait longest.
+    /// longer (`listening.end_of_turn_ms` and the settings after it); digit strings wait longest.
     func endpointHint(_ text: String) -> PartialHintCode {
         switch PartialHint.classify(text) {
         case .digits: return .digits
