@@ -31,6 +31,8 @@
 # pool of 8 would cap simultaneous caller turns at 8, not the node; ~30 MB each; 64),
 # RECOGNIZER_THREADS (its worker threads, parleyd's default 2), STEADY_RAMP_S (seconds over
 # which capacity-speech-steady places a level's calls, 20; a capacity-speech call lasts 28–40 s),
+# LATENCY_RAMP_S (the same for the latency suite, 10: a capacity-mix call lasts 14–22 s, and
+# over 20 s the first calls ended before the last were placed, so the level was never all up),
 # MEDIA_TICK_MS (parleyd's media.tick_ms, 20: one pass per 20 ms packet; 10 costs parleyd
 # about a fifth more CPU per call and reads a packet's audio up to 10 ms sooner).
 set -euo pipefail
@@ -47,6 +49,7 @@ LATENCY_S=${LATENCY_S:-30}; MEMORY_CALLS=${MEMORY_CALLS:-100}; ECHO_CALLS=${ECHO
 ECHO_CANCELLATION=${ECHO_CANCELLATION:-aec}; MEDIA_THREADS=${MEDIA_THREADS:-2}; FIFO_PRIORITY=${FIFO_PRIORITY:-0}
 MEDIA_TICK_MS=${MEDIA_TICK_MS:-20}
 DECODERS=${DECODERS:-64}; RECOGNIZER_THREADS=${RECOGNIZER_THREADS:-2}; STEADY_RAMP_S=${STEADY_RAMP_S:-20}
+LATENCY_RAMP_S=${LATENCY_RAMP_S:-10}
 export DECODERS RECOGNIZER_THREADS STEADY_RAMP_S MEDIA_TICK_MS
 
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -170,9 +173,9 @@ for suite in $E2E_SUITES; do
       capacity capacity-speech-relaxed examples/sim/capacity-speech.yaml "$SPEECH_START" "$SPEECH_MAX" --slo-pacing-ms "$RELAXED_PACING_MS" ;;
     latency)
       # At 80 % of the steady-arrival capacity when that suite ran (the level's calls then
-      # placed over STEADY_RAMP_S), else of the burst capacity (calls placed at RAMP_RATE),
-      # else of the relaxed capacity or LATENCY_CAPACITY (placed over STEADY_RAMP_S).
-      cap=$(held capacity-speech-steady 2>/dev/null || echo 0); placing="--ramp-seconds $STEADY_RAMP_S"
+      # placed over LATENCY_RAMP_S), else of the burst capacity (calls placed at RAMP_RATE),
+      # else of the relaxed capacity or LATENCY_CAPACITY (placed over LATENCY_RAMP_S).
+      cap=$(held capacity-speech-steady 2>/dev/null || echo 0); placing="--ramp-seconds $LATENCY_RAMP_S"
       if ! [ "$cap" -gt 0 ] 2>/dev/null; then
         cap=$(held capacity-speech 2>/dev/null || echo 0)
         if [ "$cap" -gt 0 ] 2>/dev/null; then placing="--rate $RAMP_RATE"; fi
