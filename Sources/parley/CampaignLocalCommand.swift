@@ -150,7 +150,8 @@ enum CampaignLocalCommand {
                 // The admin API stays up for `status`/`report` until the process is stopped.
                 while true { try? await Task.sleep(nanoseconds: 3_600_000_000_000) }
             }
-            admin?.stop()
+            // The request that ended the campaign (a `stop`) is answered before the exit.
+            await admin?.stop(graceMs: 2_000)
             await plane.shutdown()
             return final == .finished || final == .stopped ? 0 : 1
         } catch {

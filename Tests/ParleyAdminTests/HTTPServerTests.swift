@@ -319,6 +319,40 @@ private let token = AdminFixture.token
         }
     }
 
+    /// With a grace time the answer being computed still goes out, while new requests are
+    /// refused; the plain stop above drops it.
+    @Test func stopWithAGraceTimeAnswersTheRequestInFlight() async throws {
+        try await blocking {
+            let fixture = try AdminFixture()
+            defer { fixture.close() }
+            fixture.backend.state.withLock { $0.holdReload = true }
+            let slow = try fixture.client()
+            try slow.send("POST /v1/scripts/reload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(token)\r\n\r\n")
+            #expect(fixture.backend.reloadHeld.wait(timeout: .now() + 5) == .success)
+            let server = fixture.server
+            let stopped = DispatchSemaphore(value: 0)
+            Task {
+                await server.stop(graceMs: 10_000)
+                stopped.signal()
+            }
+            // The server is stopping once a new request is refused.
+            var refused = false
+            let deadline = Date().addingTimeInterval(5)
+            while !refused && Date() < deadline {
+                let other = try fixture.client()
+                refused = try other.request("GET", "/healthz").status == 503
+                other.close()
+            }
+            #expect(refused, "new requests are refused while stopping")
+            #expect(server.localAddress != nil, "still serving the request in flight")
+            fixture.backend.releaseReload()
+            #expect(try slow.readResponse().status == 200)
+            slow.close()
+            #expect(stopped.wait(timeout: .now() + 10) == .success)
+            #expect(server.localAddress == nil)
+        }
+    }
+
     @Test func servesOverIPv6Loopback() async throws {
         try await blocking {
             let fixture = try AdminFixture { $0.listenAddress = .ipv6Loopback(port: 0) }

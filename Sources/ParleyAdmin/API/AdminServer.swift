@@ -61,6 +61,9 @@ public final class AdminServer: Sendable {
     /// Stops listening and closes connections; returns when the server thread has ended.
     public func stop() { http.stop() }
 
+    /// Refuses new requests and answers those in flight (up to `graceMs`), then stops.
+    public func stop(graceMs: Int) async { await http.stop(graceMs: graceMs) }
+
     /// The bound address once started.
     public var localAddress: SocketAddress? { http.localAddress }
 

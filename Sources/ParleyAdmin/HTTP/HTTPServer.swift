@@ -86,6 +86,21 @@ public final class HTTPServer: Sendable {
         daemon?.stop()
     }
 
+    /// Refuses new requests (503) and waits up to `graceMs` for the answers being computed
+    /// to be sent and their connections closed, then stops as `stop()`. A process that
+    /// exits after the request that ended its work (`parley campaign run-local` after the
+    /// last `stop`) answers that request first.
+    public func stop(graceMs: Int) async {
+        let deadline = Monotonic.nowNs() + UInt64(max(0, graceMs)) * 1_000_000
+        state.withLock { $0.stopping = true }
+        while Monotonic.nowNs() < deadline {
+            let busy = state.withLock { s in !s.suspended.isEmpty || (s.daemon.map { $0.connectionCount } ?? 0) > 0 }
+            guard busy else { break }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        stop()
+    }
+
     // MARK: called from the polling thread (HTTPServer+C.swift)
 
     /// Hands a complete request to the handler and suspends its connection. False when the
