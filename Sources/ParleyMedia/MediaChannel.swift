@@ -22,9 +22,9 @@ public final class MediaChannel: @unchecked Sendable {
     // Rings to and from the control plane.
     let commands: SPSCRing<MediaCommand>
     let events: SPSCRing<MediaEvent>
-    /// Events emitted so far (wrapping; media thread): the thread wakes the control plane
-    /// after a tick in which it changed.
-    var eventsEmitted: UInt32 = 0
+    /// An event was emitted since the media thread last looked (media thread): it wakes
+    /// the control plane after the tick.
+    var emittedEvents = false
     let recognizerAudio: RecognizerAudioRing
     let stats: SPSCRing<MediaStatsSnapshot>
 
@@ -195,7 +195,7 @@ public final class MediaChannel: @unchecked Sendable {
 
     @inline(__always)
     func emit(_ event: MediaEvent) {
-        eventsEmitted &+= 1
+        emittedEvents = true
         if !events.tryPush(event) { counters.eventsDropped &+= 1 }
     }
 

@@ -195,21 +195,20 @@ final class MediaThread: @unchecked Sendable {
                     let due = deadline &+ UInt64(sent) &* slotNs
                     let now = Monotonic.nowNs()
                     if now >= due {
-                        channels.withObject(at: sent) { channel in
-                            let before = channel.eventsEmitted
-                            channel.sendPhase(scratch)
-                            if channel.eventsEmitted != before { eventsEmitted = true }
-                        }
+                        channels.withObject(at: sent) { $0.sendPhase(scratch) }
                         worstLateNs = max(worstLateNs, now - due)
                         sent += 1
                         continue
                     }
                     if worked == sent { continue }   // nothing to do before the next slot
                 }
+                // The channel's send phase ran before its work: this sees the events of both.
                 channels.withObject(at: worked) { channel in
-                    let before = channel.eventsEmitted
                     channel.tick(scratch)
-                    if channel.eventsEmitted != before { eventsEmitted = true }
+                    if channel.emittedEvents {
+                        channel.emittedEvents = false
+                        eventsEmitted = true
+                    }
                 }
                 worked += 1
             }

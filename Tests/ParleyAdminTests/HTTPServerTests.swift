@@ -46,11 +46,8 @@ private let token = AdminFixture.token
         try await blocking {
             let fixture = try AdminFixture()
             defer { fixture.close() }
-            fixture.backend.state.withLock { $0.holdReload = true }
-            let slow = try fixture.client()
-            try slow.send("POST /v1/scripts/reload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(token)\r\n\r\n")
             // While that request is suspended in the backend, another connection is served.
-            #expect(fixture.backend.reloadHeld.wait(timeout: .now() + 5) == .success)
+            let slow = try fixture.clientWithReloadHeld()
             let other = try fixture.client()
             #expect(try other.request("GET", "/healthz").status == 200)
             #expect(try other.request("GET", "/v1/status", token: token).status == 200)
@@ -300,10 +297,7 @@ private let token = AdminFixture.token
         try await blocking {
             let fixture = try AdminFixture()
             defer { fixture.close() }
-            fixture.backend.state.withLock { $0.holdReload = true }
-            let slow = try fixture.client()
-            try slow.send("POST /v1/scripts/reload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(token)\r\n\r\n")
-            #expect(fixture.backend.reloadHeld.wait(timeout: .now() + 5) == .success)
+            let slow = try fixture.clientWithReloadHeld()
             // The connection is suspended in libmicrohttpd: stop resumes it and closes it,
             // with a 503 when libmicrohttpd's thread gets to it before shutting down.
             fixture.server.stop()
@@ -325,10 +319,7 @@ private let token = AdminFixture.token
         try await blocking {
             let fixture = try AdminFixture()
             defer { fixture.close() }
-            fixture.backend.state.withLock { $0.holdReload = true }
-            let slow = try fixture.client()
-            try slow.send("POST /v1/scripts/reload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(token)\r\n\r\n")
-            #expect(fixture.backend.reloadHeld.wait(timeout: .now() + 5) == .success)
+            let slow = try fixture.clientWithReloadHeld()
             let server = fixture.server
             let stopped = DispatchSemaphore(value: 0)
             Task {

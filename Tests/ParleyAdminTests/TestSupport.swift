@@ -307,6 +307,16 @@ final class AdminFixture {
 
     func client() throws -> TestClient { try TestClient(port: port) }
 
+    /// A client whose `POST /v1/scripts/reload` is held in the backend (its connection
+    /// suspended) until `backend.releaseReload()`.
+    func clientWithReloadHeld() throws -> TestClient {
+        backend.state.withLock { $0.holdReload = true }
+        let client = try client()
+        try client.send("POST /v1/scripts/reload HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer \(Self.token)\r\n\r\n")
+        #expect(backend.reloadHeld.wait(timeout: .now() + 5) == .success)
+        return client
+    }
+
     func close() {
         server.stop()
     }
