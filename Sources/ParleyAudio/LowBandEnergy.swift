@@ -6,33 +6,13 @@ import Foundation
 /// evenly up to the Nyquist frequency, so the band rises over its own floor sooner than the
 /// broadband energy does. Coefficients are computed in `init`; `meanSquare` does not allocate.
 struct LowBandEnergy {
-    /// One direct-form II transposed biquad.
-    private struct Section {
-        var b0: Float, b1: Float, b2: Float, a1: Float, a2: Float
-        var z1: Float = 0, z2: Float = 0
-
-        @inline(__always) mutating func run(_ x: Float) -> Float {
-            let y = b0 * x + z1
-            z1 = b1 * x - a1 * y + z2
-            z2 = b2 * x - a2 * y
-            return y
-        }
-    }
-
-    private var first: Section
-    private var second: Section
+    private var first: BiquadSection
+    private var second: BiquadSection
 
     init(sampleRate: Int, cutoffHz: Double = 1000) {
         // Butterworth 4th order = two 2nd-order sections with Q = 1/(2 cos(π/8)) and 1/(2 cos(3π/8)).
-        let k = tan(Double.pi * cutoffHz / Double(sampleRate))
-        func section(q: Double) -> Section {
-            let norm = 1 / (1 + k / q + k * k)
-            let b0 = k * k * norm
-            return Section(b0: Float(b0), b1: Float(2 * b0), b2: Float(b0),
-                           a1: Float(2 * (k * k - 1) * norm), a2: Float((1 - k / q + k * k) * norm))
-        }
-        first = section(q: 1 / (2 * cos(Double.pi / 8)))
-        second = section(q: 1 / (2 * cos(3 * Double.pi / 8)))
+        first = .lowPass(cutoffHz: cutoffHz, sampleRateHz: sampleRate, q: 1 / (2 * cos(Double.pi / 8)))
+        second = .lowPass(cutoffHz: cutoffHz, sampleRateHz: sampleRate, q: 1 / (2 * cos(3 * Double.pi / 8)))
     }
 
     /// Mean square of the low band over `count` samples of `samples`.
@@ -42,8 +22,7 @@ struct LowBandEnergy {
             let y = second.run(first.run(samples[i]))
             sum += y * y
         }
-        // Keep denormals out of the state after long silence.
-        if abs(first.z1) < 1e-20 { first.z1 = 0; first.z2 = 0; second.z1 = 0; second.z2 = 0 }
+        flushDenormals()
         return count > 0 ? sum / Float(count) : 0
     }
 
@@ -51,7 +30,7 @@ struct LowBandEnergy {
     /// above leaves as +0) zeros in give exactly zeros out and leave it at rest: nothing is
     /// run. Otherwise the filter rings out over the zeros as `meanSquare` would.
     mutating func meanSquareOfZeros(count: Int) -> Float {
-        if first.z1 == 0 && first.z2 == 0 && second.z1 == 0 && second.z2 == 0 {
+        if first.isAtRest && second.isAtRest {
             return count > 0 ? 0 / Float(count) : 0
         }
         var sum: Float = 0
@@ -59,7 +38,12 @@ struct LowBandEnergy {
             let y = second.run(first.run(0))
             sum += y * y
         }
-        if abs(first.z1) < 1e-20 { first.z1 = 0; first.z2 = 0; second.z1 = 0; second.z2 = 0 }
+        flushDenormals()
         return count > 0 ? sum / Float(count) : 0
+    }
+
+    /// Keeps denormals out of the state after long silence.
+    private mutating func flushDenormals() {
+        if abs(first.z1) < 1e-20 { first.reset(); second.reset() }
     }
 }

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# Fresh answering-machine-detection set: a fourth labelled set, independent of the three
+# before it, all of which have been looked at while the detector's thresholds were chosen
+# (40-amd.sh's tuned them, 42-amd-dev.sh's was searched with them, 41-amd-heldout.sh's
+# results were read along the way). It exists to measure the shipped detector on audio
+# never used to choose its thresholds. Made the way 41-amd-heldout.sh's set is (the same
+# kinds of clips; the same distributions of lead silence, repeats, levels, beeps, music
+# beds, noise and SNRs; the same low pink floor and G.711 mu-law round trip) but as an
+# independent draw: other seeds, other human answers and machine greetings (1-12 s:
+# personal voicemail, business after hours, carrier mailbox messages), espeak-ng variants
+# none of the other sets use, and about a third of the clips spoken by flite (kal, awb,
+# rms, slt; speed varied with sox's tempo, since flite has no pitch or rate option).
+# Deterministic: one fixed seed per clip (Python's random.Random), sox run with -R.
+#
+# Writes $PARLEY_FIXTURES/amd-fresh/<name>.raw (8 kHz mono signed 16-bit little-endian
+# PCM, headerless, starting at the moment of answer) and labels.tsv, in 41-amd-heldout.sh's
+# format:
+#   name <TAB> label (human|machine|unknown) <TAB> beep start ms or "-" <TAB> beep end ms or "-"
+#   <TAB> speech ms (greeting or answer length; 0 for unknown) <TAB> description
+# Idempotent: skips when the stamp matches this script's contents.
+set -euo pipefail
+for tool in espeak-ng flite sox python3; do
+  command -v "$tool" >/dev/null || { echo "43-amd-fresh: $tool is missing (apt-get install -y espeak-ng flite sox python3)" >&2; exit 1; }
+done
+root=${PARLEY_FIXTURES:-$(cd "$(dirname "$0")/../.." && pwd)/.data/fixtures}
+out=$root/amd-fresh
+stamp=$out/.stamp
+want=$(sha256sum "$0" | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/labels.tsv" ]; then
+  echo "43-amd-fresh: up to date"; exit 0
+fi
+rm -rf "$out"; mkdir -p "$out"
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+python3 - "$out" "$work" <<'PY'
+import array, math, os, random, subprocess, sys
+
+out, work = sys.argv[1], sys.argv[2]
+RATE = 8000
+TRIM = ['silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse']
+
+def run(*args):
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+def to_8k(wav, *effects):
+    """The synthesiser's wav at 8 kHz (after any effects), its own leading/trailing silence
+    trimmed, peak-normalised."""
+    raw = os.path.join(work, 'tts.raw')
+    run('sox', '-R', wav, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', '-t', 'raw', '-L', raw,
+        *effects, *TRIM)
+    a = array.array('h')
+    with open(raw, 'rb') as f:
+        a.frombytes(f.read())
+    if sys.byteorder == 'big':
+        a.byteswap()
+    peak = max(1, max(abs(x) for x in a))
+    return [x / peak for x in a]
+
+def speak(voice, speed, pitch, text):
+    """espeak-ng utterance."""
+    wav = os.path.join(work, 'tts.wav')
+    run('espeak-ng', '-v', voice, '-s', str(speed), '-p', str(pitch), '-w', wav, text)
+    return to_8k(wav)
+
+def flite(voice, tempo, text):
+    """flite utterance, its speed changed by sox's tempo (pitch kept)."""
+    wav = os.path.join(work, 'tts.wav')
+    run('flite', '-voice', voice, '-t', text, '-o', wav)
+    return to_8k(wav, *([] if tempo == 1.0 else ['tempo', '-s', str(tempo)]))
+
+def silence(seconds):
+    return [0.0] * int(round(seconds * RATE))
+
+def tone(rng, hz, seconds, peak):
+    n = int(round(seconds * RATE))
+    ramp = int(0.005 * RATE)   # 5 ms edges, like a real beep generator
+    phase = rng.random() * 2 * math.pi
+    out = []
+    for i in range(n):
+        g = min(1.0, i / ramp, (n - 1 - i) / ramp) if ramp else 1.0
+        out.append(peak * g * math.sin(phase + 2 * math.pi * hz * i / RATE))
+    return out
+
+def music(rng, n, level):
+    """A music-like bed: a chord of two or three notes (with a weak second harmonic),
+    changing every 0.3-0.8 s, amplitude-modulated like plucked notes."""
+    notes = [196.0, 220.0, 246.9, 261.6, 293.7, 329.6, 349.2, 392.0, 440.0, 493.9, 523.3, 587.3, 659.3]
+    out = [0.0] * n
+    i = 0
+    while i < n:
+        length = int(rng.uniform(0.3, 0.8) * RATE)
+        chord = rng.sample(notes, rng.choice([2, 3]))
+        for hz in chord:
+            ph = rng.random() * 2 * math.pi
+            for j in range(min(length, n - i)):
+                env = math.exp(-2.5 * j / RATE) * min(1.0, j / 40)
+                t = 2 * math.pi * hz * j / RATE + ph
+                out[i + j] += level * env * (math.sin(t) + 0.3 * math.sin(2 * t)) / len(chord)
+        i += length
+    return out
+
+def noise(rng, kind, n):
+    """Unit-RMS white, pink (Kellet's filter) or brown (leaky integrator) noise."""
+    x = []
+    if kind == 'white':
+        x = [rng.gauss(0, 1) for _ in range(n)]
+    elif kind == 'pink':
+        b0 = b1 = b2 = b3 = b4 = b5 = b6 = 0.0
+        for _ in range(n):
+            w = rng.gauss(0, 1)
+            b0 = 0.99886 * b0 + w * 0.0555179; b1 = 0.99332 * b1 + w * 0.0750759
+            b2 = 0.96900 * b2 + w * 0.1538520; b3 = 0.86650 * b3 + w * 0.3104856
+            b4 = 0.55000 * b4 + w * 0.5329522; b5 = -0.7616 * b5 - w * 0.0168980
+            x.append(b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362); b6 = w * 0.115926
+    else:
+        y = 0.0
+        for _ in range(n):
+            y = 0.995 * y + rng.gauss(0, 1)
+            x.append(y)
+    rms = math.sqrt(sum(v * v for v in x) / max(1, n)) or 1.0
+    return [v / rms for v in x]
+
+def rms(x):
+    return math.sqrt(sum(v * v for v in x) / max(1, len(x)))
+
+def db(v):
+    return 10 ** (v / 20)
+
+labels = []
+
+def write(name, label, samples, beep, speech_ms, desc, rng):
+    # a low line floor under everything, then the mu-law round trip of a telephone call
+    floor = noise(rng, 'pink', len(samples))
+    mixed = [s + db(-66) * f for s, f in zip(samples, floor)]
+    pcm = array.array('h', (max(-32768, min(32767, int(round(v * 32767)))) for v in mixed))
+    if sys.byteorder == 'big':
+        pcm.byteswap()
+    lin, ul = os.path.join(work, 'mix.raw'), os.path.join(work, 'mix.ul')
+    with open(lin, 'wb') as f:
+        f.write(pcm.tobytes())
+    fmt = ['-r', '8000', '-c', '1']
+    run('sox', '-R', '-t', 'raw', *fmt, '-b', '16', '-e', 'signed-integer', '-L', lin, '-t', 'raw', *fmt, '-e', 'u-law', ul)
+    run('sox', '-R', '-t', 'raw', *fmt, '-e', 'u-law', ul, '-t', 'raw', *fmt, '-b', '16', '-e', 'signed-integer', '-L',
+        os.path.join(out, name + '.raw'))
+    b0, b1 = ('-', '-') if beep is None else (str(beep[0]), str(beep[1]))
+    labels.append('\t'.join([name, label, b0, b1, str(speech_ms), desc]))
+
+def add_noise(rng, samples, speech_rms, snr):
+    kind = rng.choice(['white', 'pink', 'brown'])
+    nz = noise(rng, kind, len(samples))
+    g = speech_rms * db(-snr)
+    return [s + g * v for s, v in zip(samples, nz)], kind
+
+# espeak-ng voices with variants none of the other sets use (en-gb+<variant> is avoided:
+# this espeak-ng ignores a variant on "en-gb", "en+<variant>" applies it), and flite's voices.
+voices = ['en-us+Alex', 'en-gb-x-rp+Andrea', 'en-029+Hugo', 'en+Jacky', 'en-gb-scotland+Lee',
+          'en-us-nyc+Michael', 'en+Alicia', 'en-gb-x-gbclan+david', 'en-us+steph', 'en-gb-x-gbcwmd+max']
+flite_voices = ['kal', 'awb', 'rms', 'slt']
+speeds = [135, 150, 165, 180, 195, 210]
+pitches = [30, 40, 50, 55, 65, 75]
+tempos = [0.88, 0.94, 1.0, 1.06, 1.12, 1.2]
+levels_db = [-3, -6, -10, -14]
+snrs = [None, 30, 20, 15, 10]
+
+def say(rng, i, v, text):
+    """One clip's voice: every third clip (by position in its list) is flite's, the rest espeak-ng's.
+    Returns the unscaled utterance and its description."""
+    if (2 * i + v) % 3 == 1:
+        voice, tempo = rng.choice(flite_voices), rng.choice(tempos)
+        return flite(voice, tempo, text), f'voice=flite:{voice} tempo={tempo}'
+    voice, speed, pitch = rng.choice(voices), rng.choice(speeds), rng.choice(pitches)
+    return speak(voice, speed, pitch, text), f'voice={voice} speed={speed} pitch={pitch}'
+
+# Humans: a brief answer after a pause, then they wait for the caller. A few say it twice
+# (with a 1.0-1.6 s gap), as people do when nobody answers.
+humans = ["hi, this is Priya.", "hello, who am I speaking to?", "yeah, what's up?", "hello, Kowalski residence.",
+          "hm? hello?", "hello, anybody there?", "this is Greg.", "hey, what's going on?",
+          "Sunrise Bakery, how can I help?", "yes, this is she.", "yeah, hi?", "hello? can you hear me?",
+          "Ahmed here, go on.", "hi, sorry, I was out in the garden.", "yello.", "good evening, Walsh speaking.",
+          "oh, hi.", "hi, who's there?"]
+for i, text in enumerate(humans):
+    for v in range(2):
+        seed = 5100 + 10 * i + v
+        rng = random.Random(seed)
+        level, snr = rng.choice(levels_db), rng.choice(snrs)
+        spoken, desc = say(rng, i, v, text)
+        utter = [db(level) * s for s in spoken]
+        twice = (i + v) % 6 == 5
+        lead = rng.uniform(0.2, 1.2)
+        body = silence(lead) + utter
+        if twice:
+            body += silence(rng.uniform(1.0, 1.6)) + utter
+        body += silence(4.0)
+        desc += f' level={level}dB'
+        if snr is not None:
+            body, kind = add_noise(rng, body, rms(utter), snr)
+            desc += f' noise={kind}@{snr}dB'
+        if twice:
+            desc += ' twice'
+        write(f'human-{i:02d}-{v}', 'human', body, None, len(utter) * 1000 // RATE, desc, rng)
+
+# Machines: greetings from a few words to long announcements (personal, business after hours,
+# carrier mailboxes); half end with a beep (800-1400 Hz); some play over a music-like bed.
+machines = [
+    "Leave it at the beep.",
+    "Hi, you've got Owen. Leave a message.",
+    "The mobile customer you have called is unavailable. Please leave a message after the tone.",
+    "Voicemail. Go ahead.",
+    "Hey, it's Marcus. I'm probably at the gym, so leave your name and I'll ring you back.",
+    "Thank you for calling Northgate Veterinary Clinic. We are now closed. If your pet needs urgent care, please call the emergency animal hospital. Otherwise, leave a message and we will call you back tomorrow morning.",
+    "You've reached the Nguyen family. Please speak after the tone.",
+    "The voice mailbox for seven one eight, two zero four, nine nine three one has not been set up yet. Goodbye.",
+    "Busy right now. Leave a message.",
+    "You have reached the after hours line of Hamilton and Burke Accountants. Our office is open weekdays from eight thirty to five. Please leave your name, number and a brief message.",
+    "Hiya, Jess here! Can't get to the phone, so you know the drill.",
+    "Welcome to voicemail. The person at extension three one seven is on another call or away from the desk.",
+    "Hello, you've reached Beth and Raj. We're away on holiday until the twentieth. Leave a message and we'll call when we're back.",
+    "Record your message at the tone.",
+    "Good morning, Lakeside Hotel reservations. Our team is currently unavailable. Please leave your booking reference and a contact number, and someone will return your call shortly.",
+    "Sorry, the mailbox of the person you are trying to reach is full and cannot accept new messages. Goodbye.",
+    "Hi, this is Doctor Okafor's office. We're at lunch until two o'clock.",
+    "Thanks for calling Metro Cable. Our wait times are longer than usual today. To request a callback, stay on the line and speak after the tone.",
+]
+beep_hz = [800, 850, 900, 950, 1000, 1050, 1100, 1200, 1300, 1400]
+for i, text in enumerate(machines):
+    for v in range(2):
+        seed = 5300 + 10 * i + v
+        rng = random.Random(seed)
+        level, snr = rng.choice(levels_db), rng.choice(snrs)
+        spoken, desc = say(rng, i, v, text)
+        greeting = [db(level) * s for s in spoken]
+        lead = rng.uniform(0.1, 0.6)
+        body = silence(lead) + greeting
+        desc += f' level={level}dB'
+        beep = None
+        if (i + v) % 2 == 0:
+            gap = rng.uniform(0.3, 1.0)
+            hz, dur, peak = rng.choice(beep_hz), rng.uniform(0.25, 1.0), db(rng.choice([-6, -9, -12]))
+            start_ms = int(round((lead + len(greeting) / RATE + gap) * 1000))
+            body += silence(gap)
+            beep_samples = tone(rng, hz, dur, peak)
+            body += beep_samples
+            beep = (start_ms, start_ms + len(beep_samples) * 1000 // RATE)
+            desc += f' beep={hz}Hz/{len(beep_samples) * 1000 // RATE}ms'
+        body += silence(2.0)
+        if (i + 2 * v) % 3 == 0:
+            # music under the greeting only (ends with the greeting, before any beep)
+            end = int((lead + len(greeting) / RATE) * RATE)
+            bed_db = rng.choice([-14, -18, -24])
+            bed = music(rng, end, rms(greeting) * db(bed_db) * 2.5)
+            body = [s + (bed[k] if k < end else 0.0) for k, s in enumerate(body)]
+            desc += f' music={bed_db}dB'
+        if snr is not None:
+            body, kind = add_noise(rng, body, rms(greeting), snr)
+            desc += f' noise={kind}@{snr}dB'
+        write(f'machine-{i:02d}-{v}', 'machine', body, beep, len(greeting) * 1000 // RATE, desc, rng)
+
+# Unknown: nobody speaks: line noise of several colours and levels, mains hum, near silence.
+unknowns = [('white', -38), ('pink', -30), ('brown', -26), ('white', -52), ('pink', -44), ('brown', -36),
+            ('hum', -30), ('hum', -42), ('silence', None), ('pink', -36)]
+for n, (kind, level) in enumerate(unknowns):
+    rng = random.Random(5700 + n)
+    count = 6 * RATE
+    if kind == 'silence':
+        body, desc = [0.0] * count, 'silence'
+    elif kind == 'hum':
+        hz = rng.choice([50, 60])
+        body = [db(level) * math.sqrt(2) * (math.sin(2 * math.pi * hz * k / RATE) + 0.3 * math.sin(2 * math.pi * 3 * hz * k / RATE))
+                for k in range(count)]
+        desc = f'hum={hz}Hz@{level}dBFS'
+    else:
+        body = [db(level) * v for v in noise(rng, kind, count)]
+        desc = f'noise={kind}@{level}dBFS'
+    write(f'unknown-{n:02d}', 'unknown', body, None, 0, desc, rng)
+
+with open(os.path.join(out, 'labels.tsv'), 'w') as f:
+    f.write('\n'.join(labels) + '\n')
+PY
+echo "$want" > "$stamp"
+echo "43-amd-fresh: $(wc -l < "$out/labels.tsv") clips in $out"
