@@ -37,7 +37,8 @@ extension AMDConfiguration {
     /// - while silent: nobody spoke by `initialSilenceMs` → unknown; a short answer followed
     ///   by `afterGreetingSilenceMs` of silence → human; talking for `maxTalkMs` (the pause
     ///   being shorter than the human wait) → machine;
-    /// - at `totalAnalysisMs`: machine if someone is still speaking, unknown otherwise.
+    /// - at `totalAnalysisMs`: human if anyone spoke (not enough for a machine's greeting by
+    ///   then), unknown if nobody did.
     public func decision(after s: AMDTalkState) -> (verdict: AMDVerdict, reason: AMDDecision.Reason)? {
         let talkingTooLong = s.talkStartMs != nil && s.talkSpanMs >= maxTalkMs
         if s.inSpeech {
@@ -50,7 +51,7 @@ extension AMDConfiguration {
             if talkingTooLong { return (.machine, .longTalk) }
         }
         if s.elapsedMs >= totalAnalysisMs {
-            return (s.inSpeech && s.wordCount > 0 ? .machine : .unknown, .deadline)
+            return (s.wordCount > 0 ? .human : .unknown, .deadline)
         }
         return nil
     }

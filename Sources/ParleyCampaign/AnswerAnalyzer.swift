@@ -55,7 +55,8 @@ public struct AnswerAnalyzer: Sendable {
                 return finish(.startDialogue(decision))
             case .machine:
                 guard leaveVoicemail else { return finish(.hangUp(decision, atMs: decision.atMs)) }
-                // A decision made by hearing the beep: the tone is reported on the next frame.
+                // A machine (by its greeting, or by a tone held a beep's length): the beep is
+                // reported when it ends.
                 return .decided(decision)
             }
         case .beep(let beep):

@@ -28,6 +28,13 @@ public struct BeepDetector: Sendable {
         coefficients = f.map { ToneAnalysis.coefficient(frequencyHz: $0, sampleRateHz: Double(sampleRateHz)) }
     }
 
+    /// Whether the last frame continued a steady tone that has already lasted `minBeepMs`:
+    /// a beep is being heard (it is returned by `process` when it ends).
+    public var isHearingBeep: Bool {
+        guard let start = toneStartMs else { return false }
+        return elapsedMs - start >= minBeepMs
+    }
+
     /// Feeds one frame; returns the beep when a steady tone of sufficient length ends.
     public mutating func process(_ frame: Span<Int16>) -> BeepDetection? {
         let frameMs = frame.count * 1000 / sampleRateHz

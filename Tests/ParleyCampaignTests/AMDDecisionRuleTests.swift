@@ -3,7 +3,7 @@ import Testing
 
 /// `AMDConfiguration.decision(after:)`, the per-frame decision rule, as a pure function of
 /// the talk state (default thresholds: initial silence 2000, greeting 1300, after-greeting
-/// silence 600, no talk limit, max words 4, total 4000 ms; the talk limit is tested at 1800).
+/// silence 600, no talk limit, max words 4, total 2500 ms; the talk limit is tested at 1800).
 struct AMDDecisionRuleTests {
     let c = AMDConfiguration()
 
@@ -56,14 +56,19 @@ struct AMDDecisionRuleTests {
         #expect(off.decision(after: speaking) == nil)
     }
 
-    @Test func deadlineCallsOngoingSpeechAMachineAndQuietUnknown() {
+    @Test func deadlineCallsWhoeverSpokeAPersonAndSilenceUnknown() {
         var noLimits = c
         noLimits.maxTalkMs = .max
         noLimits.greetingMs = .max
-        let speaking = AMDTalkState(elapsedMs: c.totalAnalysisMs, inSpeech: true, wordCount: 2, voicedTotalMs: 900, talkStartMs: 3000)
-        #expect(noLimits.decision(after: speaking).map { [$0.verdict] } == [.machine])
-        let quiet = AMDTalkState(elapsedMs: c.totalAnalysisMs, wordCount: 1, voicedTotalMs: 200, silenceRunMs: 100, talkStartMs: 3500)
-        #expect(noLimits.decision(after: quiet).map { [$0.verdict] } == [.unknown])
+        noLimits.initialSilenceMs = .max
+        let deadline = c.totalAnalysisMs
+        let speaking = AMDTalkState(elapsedMs: deadline, inSpeech: true, wordCount: 2, voicedTotalMs: 900, talkStartMs: 1000)
+        #expect(decide(speaking, noLimits) == "human deadline")
+        #expect(decide(AMDTalkState(elapsedMs: deadline - 20, inSpeech: true, wordCount: 2, voicedTotalMs: 880,
+                                    talkStartMs: 1000), noLimits) == nil)
+        let quiet = AMDTalkState(elapsedMs: deadline, wordCount: 1, voicedTotalMs: 200, silenceRunMs: 100, talkStartMs: 2000)
+        #expect(decide(quiet, noLimits) == "human deadline")
+        #expect(decide(AMDTalkState(elapsedMs: deadline, silenceRunMs: deadline), noLimits) == "unknown deadline")
     }
 
     @Test func talkSpanCountsFromTheFirstWord() {

@@ -2,31 +2,28 @@ import Foundation
 import Testing
 @testable import ParleyCampaign
 
-/// Measures the detector, with its shipped thresholds (chosen on the tuning set,
-/// 40-amd.sh), on the held-out labelled set made by Scripts/fixtures.d/41-amd-heldout.sh
-/// (other voices, wordings, beeps, music and noise). The goal is accuracy ≥ 90 % and decision
-/// p95 ≤ 2,500 ms of audio after answer; the shipped thresholds meet the first (74/82 =
-/// 90.2 %) but not the second (p95 2,920 ms with 20 ms frames, 3,020 ms with 10 ms). The
-/// test asserts the accuracy goal and the measured p95 as a ceiling, and prints how far the
-/// p95 is from the goal. A faster setting chosen on the development set, measured here once
-/// with its thresholds frozen beforehand, gave 67/82 = 81.7 % at p95 2,540 ms (20 ms frames)
-/// and 59/82 = 72.0 % at 2,670 ms (10 ms): `fasterSettingForComparison` prints it.
-/// Per-class confusion and decision times are printed; AMD_VERBOSE=1 shows every clip.
+/// Measures the detector, with its shipped settings, on the held-out labelled set made by
+/// Scripts/fixtures.d/41-amd-heldout.sh (other voices, wordings, beeps, music and noise than
+/// the tuning set). Its timing thresholds were chosen on the tuning set (40-amd.sh), the
+/// voice-band gate and the 2,500 ms deadline on the tuning and development sets (40, 42); this
+/// set was measured after each choice. The goal is accuracy ≥ 90 % and decision p95 ≤ 2,500 ms
+/// of audio after answer: measured 76/82 = 92.7 % at p95 2,500 ms with 20 and with 10 ms
+/// frames (74/82 = 90.2 % at 2,920 ms before the band gate and the deadline). Per-class
+/// confusion and decision times are printed; AMD_VERBOSE=1 shows every clip. AMDFreshSetTests
+/// measures a set made after these settings were frozen.
 struct AMDHeldOutTests {
     static func loadClips() throws -> [AMDLabelledSet.Clip] {
         try AMDLabelledSet.load("amd-heldout", script: "41-amd-heldout.sh")
     }
 
-    @Test(arguments: [(160, 2920), (80, 3020)])
-    func heldOutAccuracyAndDecisionTime(frameSamples: Int, measuredP95Ms: Int) throws {
+    @Test(arguments: [160, 80])
+    func heldOutAccuracyAndDecisionTime(frameSamples: Int) throws {
         let clips = try Self.loadClips()
         try #require(clips.count >= 60, "expected the generated held-out AMD set")
         let m = AMDLabelledSet.measure(clips, frameSamples: frameSamples)
         m.printed("AMD held-out, shipped thresholds, frame=\(frameSamples) samples")
         #expect(m.accuracy >= 0.90, "held-out accuracy below the 90 % goal")
-        let p95 = m.percentileMs(0.95)
-        print("AMD held-out decision p95 \(p95) ms against the 2,500 ms goal (\(p95 - 2500) ms over)")
-        #expect(p95 <= measuredP95Ms, "held-out decision p95 regressed")
+        #expect(m.percentileMs(0.95) <= 2500, "held-out decision p95 over the 2,500 ms goal")
     }
 
     /// Asterisk app_amd's defaults (initial silence 2500, greeting 1500, after-greeting
@@ -58,9 +55,10 @@ struct AMDHeldOutTests {
         }
     }
 
-    /// The faster setting chosen on the development set with the tuning set (greeting 1100,
-    /// human wait 400, talk limit 1800, pre-emphasised gate at 7 dB with 3 dB hysteresis plus
-    /// the plain gate at 16 dB), for comparison only: nothing is asserted.
+    /// An earlier faster setting chosen on the development set with the tuning set (greeting
+    /// 1100, human wait 400, talk limit 1800, pre-emphasised gate at 7 dB with 3 dB hysteresis
+    /// plus the plain gate at 16 dB), now with the band gate and the deadline, for comparison
+    /// only: nothing is asserted.
     @Test func fasterSettingForComparison() throws {
         let clips = try Self.loadClips()
         try #require(clips.count >= 60, "expected the generated held-out AMD set")
