@@ -25,6 +25,8 @@ public struct CampaignDefinition: Sendable, Equatable {
     public var variants: VariantAssigner?
     /// Leave a voicemail message after the beep when a machine answers.
     public var leaveVoicemail: Bool
+    /// Answering-machine detection timing (`campaign.amd`; the defaults when absent).
+    public var amd: AMDConfiguration
     /// Tag whose presence marks a conversion in the statistics.
     public var conversionTag: String?
 
@@ -33,7 +35,7 @@ public struct CampaignDefinition: Sendable, Equatable {
                 defaultTimeZone: String, schedule: CallingSchedule, retry: RetryPolicy,
                 doNotCall: [String] = [], frequencyCap: FrequencyCap? = nil,
                 variants: VariantAssigner? = nil, leaveVoicemail: Bool = false,
-                conversionTag: String? = nil) throws(CampaignError) {
+                amd: AMDConfiguration = AMDConfiguration(), conversionTag: String? = nil) throws(CampaignError) {
         try Self.validateID(id)
         guard !script.isEmpty else { throw CampaignError(.invalidDefinition, "script is required") }
         guard !trunk.isEmpty else { throw CampaignError(.invalidDefinition, "trunk is required") }
@@ -63,6 +65,7 @@ public struct CampaignDefinition: Sendable, Equatable {
         self.frequencyCap = frequencyCap
         self.variants = variants
         self.leaveVoicemail = leaveVoicemail
+        self.amd = amd
         self.conversionTag = conversionTag
     }
 }

@@ -12,7 +12,8 @@ public enum CampaignDefinitionLoader {
         "do_not_call", "frequency_cap", "ab", "amd", "conversion_tag",
     ]
     public static let pacingKeys = ["max_concurrent_calls", "calls_per_second", "ring_timeout_sec"]
-    public static let amdKeys = ["leave_voicemail"]
+    public static let amdKeys = ["leave_voicemail", "decision_deadline_ms", "initial_silence_ms", "greeting_ms",
+                                 "after_greeting_silence_ms"]
     public static let defaultRingTimeoutSec = 30
 
     public static func load(path: String) throws(CampaignLoadError) -> CampaignDefinition {

@@ -11,11 +11,9 @@ public actor CampaignManager {
     public struct Configuration: Sendable {
         /// Where `<campaign id>/results.csv` is written when a campaign finishes or stops.
         public var resultsDirectory: String
-        public var amd: AMDConfiguration
 
-        public init(resultsDirectory: String, amd: AMDConfiguration = AMDConfiguration()) {
+        public init(resultsDirectory: String) {
             self.resultsDirectory = resultsDirectory
-            self.amd = amd
         }
     }
 
@@ -91,7 +89,7 @@ public actor CampaignManager {
         let id = loaded.definition.id
         do {
             let runner = try CampaignRunner(campaign: loaded, store: store, placer: placer, clock: clock,
-                                            publisher: publisher, amd: configuration.amd)
+                                            publisher: publisher)
             try store.saveCampaign(id: id, definitionPath: loaded.path, state: paused ? "paused" : "running", at: clock.now())
             runners[id] = runner
             watchers[id] = Task { await self.watch(id, runner) }

@@ -26,7 +26,6 @@ public actor CampaignRunner {
     let placer: any CampaignCallPlacing
     let clock: any CampaignClock
     let publisher: (any CampaignResultPublisher)?
-    let amd: AMDConfiguration
     var scheduler: DialerScheduler
     public private(set) var state: State = .created
     public private(set) var lastError: String?
@@ -46,14 +45,12 @@ public actor CampaignRunner {
     public private(set) var externalDialCount = 0
 
     public init(campaign: LoadedCampaign, store: any CampaignStateStore, placer: any CampaignCallPlacing,
-                clock: any CampaignClock = SystemCampaignClock(), publisher: (any CampaignResultPublisher)? = nil,
-                amd: AMDConfiguration = AMDConfiguration()) throws {
+                clock: any CampaignClock = SystemCampaignClock(), publisher: (any CampaignResultPublisher)? = nil) throws {
         self.campaign = campaign
         self.store = store
         self.placer = placer
         self.clock = clock
         self.publisher = publisher
-        self.amd = amd
         let def = campaign.definition
         var history: [String: [Date]] = [:]
         if let cap = def.frequencyCap {
@@ -195,7 +192,7 @@ public actor CampaignRunner {
             attemptID: call.attemptID, campaignID: call.campaignID,
             attemptNumber: Int(call.attemptID.split(separator: "#").last ?? "") ?? 0, number: call.number,
             trunk: call.trunk, callerID: call.callerID, script: call.script, variables: call.variables,
-            variant: call.variant, ringTimeoutSec: call.ringTimeoutSec, amd: amd, leaveVoicemail: call.leaveVoicemail)
+            variant: call.variant, ringTimeoutSec: call.ringTimeoutSec, amd: call.amd, leaveVoicemail: call.leaveVoicemail)
         let placer = self.placer
         placedCount += 1
         dialObserver?(call.number, clock.now())

@@ -44,22 +44,19 @@ extension CampaignYAMLReader {
         let doNotCall = self.doNotCall(value(c, "do_not_call"))
         let frequencyCap = self.frequencyCap(value(c, "frequency_cap"))
         let variants = self.variants(value(c, "ab"))
-        var leaveVoicemail: Bool? = false
-        if let amd = section(value(c, "amd"), keys: CampaignDefinitionLoader.amdKeys, context: "campaign.amd") {
-            leaveVoicemail = value(amd, "leave_voicemail").map { bool($0, key: "campaign.amd.leave_voicemail") } ?? false
-        }
+        let amd = self.amd(value(c, "amd"))
         let conversionTag = string(value(c, "conversion_tag"), key: "campaign.conversion_tag")
 
         guard diagnostics.isEmpty, let id, let script, let trunk, let callerID, let contactsPath, let contacts,
               let zone, let pacing, let schedule, let retry, let doNotCall, let frequencyCap, let variants,
-              let leaveVoicemail else { return nil }
+              let amd else { return nil }
         do throws(CampaignError) {
             let definition = try CampaignDefinition(
                 id: id, script: script, trunk: trunk, callerID: callerID, contacts: contactsPath,
                 maxConcurrentCalls: pacing.maxConcurrentCalls, callsPerSecond: pacing.callsPerSecond,
                 ringTimeoutSec: pacing.ringTimeoutSec, defaultTimeZone: zone, schedule: schedule, retry: retry,
                 doNotCall: doNotCall.numbers, frequencyCap: frequencyCap, variants: variants,
-                leaveVoicemail: leaveVoicemail, conversionTag: conversionTag)
+                leaveVoicemail: amd.leaveVoicemail, amd: amd.configuration, conversionTag: conversionTag)
             return LoadedCampaign(definition: definition, contacts: contacts, path: path, doNotCallFile: doNotCall.file)
         } catch {
             report(error, at: mark(for: error, in: c))

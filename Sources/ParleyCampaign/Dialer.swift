@@ -9,6 +9,8 @@ public struct PlaceCall: Sendable, Equatable {
     public var variables: [String: String]
     public var variant: String?
     public var ringTimeoutSec: Int
+    /// The campaign's answering-machine detection settings.
+    public var amd: AMDConfiguration
     public var leaveVoicemail: Bool
 }
 

@@ -182,7 +182,7 @@ public struct DialerScheduler: Sendable {
             attemptID: attemptID, campaignID: definition.id, number: slot.contact.number,
             callerID: definition.callerID, trunk: definition.trunk, script: definition.script,
             variables: variables, variant: slot.variant, ringTimeoutSec: definition.ringTimeoutSec,
-            leaveVoicemail: definition.leaveVoicemail)))
+            amd: definition.amd, leaveVoicemail: definition.leaveVoicemail)))
     }
 
     private mutating func skip(_ index: Int, reason: String, _ now: Date, _ actions: inout [Action]) {

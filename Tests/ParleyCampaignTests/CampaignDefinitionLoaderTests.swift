@@ -52,6 +52,12 @@ struct CampaignDefinitionLoaderTests {
         #expect(d.frequencyCap == (try FrequencyCap(maxCalls: 1, periodDays: 30)))
         #expect(d.variants?.totalWeight == 1)
         #expect(!d.leaveVoicemail && d.conversionTag == "paid")
+        var amd = AMDConfiguration()
+        amd.totalAnalysisMs = 4000
+        amd.initialSilenceMs = 3000
+        amd.greetingMs = 1500
+        amd.afterGreetingSilenceMs = 800
+        #expect(d.amd == amd)
         #expect(loaded.contacts.contacts.map(\.number) == ["+14155550101", "+4930123456789", "+14155550199"])
     }
 
@@ -60,6 +66,7 @@ struct CampaignDefinitionLoaderTests {
         #expect(d.ringTimeoutSec == CampaignDefinitionLoader.defaultRingTimeoutSec)
         #expect(d.retry == RetryPolicy.standard)
         #expect(d.doNotCall.isEmpty && d.frequencyCap == nil && d.variants == nil && !d.leaveVoicemail && d.conversionTag == nil)
+        #expect(d.amd == AMDConfiguration())
         #expect(d.callsPerSecond == 0.5)
     }
 
@@ -118,6 +125,14 @@ struct CampaignDefinitionLoaderTests {
             "$D/bad-dnc.txt:5:1: error: do-not-call number is not E.164 (+ and 8 to 15 digits)",
         ]),
         ("bad-frequency-cap.yaml", ["$D/bad-frequency-cap.yaml:11:47: error: frequency cap: max_calls ≥ 1 and period_days ≥ 1"]),
+        ("bad-amd.yaml", [
+            "$D/bad-amd.yaml:12:27: error: campaign.amd.decision_deadline_ms must be from 1000 to 10000, found 900",
+            "$D/bad-amd.yaml:13:18: error: campaign.amd.greeting_ms: expected an integer, found '1.5'",
+            "$D/bad-amd.yaml:14:5: error: unknown key 'after_greeting_silence' in campaign.amd; did you mean 'after_greeting_silence_ms'?",
+        ]),
+        ("bad-amd-order.yaml", [
+            "$D/bad-amd-order.yaml:11:58: error: campaign.amd.initial_silence_ms (2500) must not be longer than decision_deadline_ms (2000)",
+        ]),
         ("bad-definition-values.yaml", [
             "$D/bad-definition-values.yaml:2:7: error: id must be letters, digits, '-' or '_'",
             "$D/bad-definition-values.yaml:5:14: error: caller_id is not E.164",

@@ -181,4 +181,21 @@ struct CampaignRunnerTests {
         #expect(try await Simulation.run(runner, clock) == .finished)
         #expect(placer.dials.count == 5)
     }
+
+    @Test func theCampaignsAMDSettingsReachEveryDial() async throws {
+        var def = try Fixture.definition(cps: 10, maxConcurrent: 2)
+        def.amd.totalAnalysisMs = 4000
+        def.amd.greetingMs = 1700
+        def.leaveVoicemail = true
+        let clock = ManualClock(Fixture.t0)
+        let placer = FakePlacer(clock: clock) { _ in .init(outcomes: [.answered], durationSec: 0.5) }
+        let store = try CampaignSQLiteStore(dataDirectory: RunnerFixture.temporaryDirectory())
+        let runner = try CampaignRunner(campaign: RunnerFixture.campaign(def, numbers: Fixture.numbers(3)), store: store,
+                                        placer: placer, clock: clock)
+        try await runner.start()
+        #expect(try await Simulation.run(runner, clock) == .finished)
+        #expect(placer.dials.count == 3)
+        #expect(placer.dials.allSatisfy { $0.request.amd == def.amd && $0.request.leaveVoicemail })
+        #expect(def.amd != AMDConfiguration())
+    }
 }
