@@ -3,7 +3,8 @@
 /// and heap allocations on the per-frame path counted by the malloc interposer
 /// (CParleyAllocCounter, linked into this binary only).
 ///
-/// Codec figures come from `BenchCodecs.swift` (G.711, Opus, resampler); the codec step
+/// Codec figures come from `BenchCodecs.swift` (G.711, Opus, resampler), answer screening's
+/// from `BenchAMD.swift`; the codec step
 /// (μ-law decode → resample 8→16 kHz → μ-law encode) runs inside the counted frame path.
 import CParleyAllocCounter
 import Dispatch
@@ -44,6 +45,7 @@ enum BenchCore {
         figures.append(("rt_loop_allocations", lateness.loopAllocations))
         figures += udpLoopback(datagrams: 20_000, payloadBytes: 172)
         if let codecFigures { figures += codecFigures() }
+        figures += BenchAMD.figures()
 
         if json {
             let body = figures.map { "\"\($0.0)\": \(format($0.1))" }.joined(separator: ", ")
