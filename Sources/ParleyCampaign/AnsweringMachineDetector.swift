@@ -130,18 +130,20 @@ public struct AnsweringMachineDetector: Sendable {
         return Double(sum)
     }
 
-    /// Whether the last analysis frame stays under every speech onset (used after the decision to
-    /// hear the greeting end; the floors stop moving once decided).
-    public var lastFrameIsQuiet: Bool {
-        let c = configuration
-        let preEmphasised = onsetDbfs(floor: noiseFloorDbfs ?? -120, overNoiseDb: c.speechOverNoiseDb)
-        let plain = onsetDbfs(floor: plainNoiseFloorDbfs ?? -120, overNoiseDb: c.plainSpeechOverNoiseDb)
-        let band = onsetDbfs(floor: bandNoiseFloorDbfs ?? -120, overNoiseDb: c.bandSpeechOverNoiseDb, minDbfs: c.minBandSpeechDbfs)
-        return lastLevelDbfs < preEmphasised && lastPlainLevelDbfs < plain && lastBandLevelDbfs < band
-    }
+    /// Whether the last analysis frame stays under every speech onset (used after the
+    /// decision to hear the greeting end; the floors stop moving once decided).
+    public var lastFrameIsQuiet: Bool { !lastFrameClearsAnOnset(marginDb: 0) }
 
-    func onsetDbfs(floor: Double, overNoiseDb: Double, minDbfs: Double? = nil) -> Double {
-        max(minDbfs ?? configuration.minSpeechDbfs, floor + overNoiseDb)
+    /// Whether any of the last analysis frame's levels reaches its onset (its floor plus its
+    /// margin, and its absolute minimum) less `marginDb`.
+    func lastFrameClearsAnOnset(marginDb: Double) -> Bool {
+        let c = configuration
+        func clears(_ level: Double, floor: Double?, overNoiseDb: Double, minDbfs: Double) -> Bool {
+            level >= max(minDbfs, (floor ?? -120) + overNoiseDb) - marginDb
+        }
+        return clears(lastLevelDbfs, floor: noiseFloorDbfs, overNoiseDb: c.speechOverNoiseDb, minDbfs: c.minSpeechDbfs)
+            || clears(lastPlainLevelDbfs, floor: plainNoiseFloorDbfs, overNoiseDb: c.plainSpeechOverNoiseDb, minDbfs: c.minSpeechDbfs)
+            || clears(lastBandLevelDbfs, floor: bandNoiseFloorDbfs, overNoiseDb: c.bandSpeechOverNoiseDb, minDbfs: c.minBandSpeechDbfs)
     }
 
     /// Noise floor: follows quiet frames down at once, creeps up 0.5 dB/s otherwise.
@@ -155,13 +157,7 @@ public struct AnsweringMachineDetector: Sendable {
         noiseFloorDbfs = Self.trackedFloor(noiseFloorDbfs, level: lastLevelDbfs, frameMs: frameMs)
         plainNoiseFloorDbfs = Self.trackedFloor(plainNoiseFloorDbfs, level: lastPlainLevelDbfs, frameMs: frameMs)
         bandNoiseFloorDbfs = Self.trackedFloor(bandNoiseFloorDbfs, level: lastBandLevelDbfs, frameMs: frameMs)
-        let onset = onsetDbfs(floor: noiseFloorDbfs ?? -120, overNoiseDb: c.speechOverNoiseDb)
-        let plainOnset = onsetDbfs(floor: plainNoiseFloorDbfs ?? -120, overNoiseDb: c.plainSpeechOverNoiseDb)
-        let bandOnset = onsetDbfs(floor: bandNoiseFloorDbfs ?? -120, overNoiseDb: c.bandSpeechOverNoiseDb,
-                                  minDbfs: c.minBandSpeechDbfs)
-        let margin = talk.inSpeech ? c.hysteresisDb : 0
-        talk.inSpeech = lastLevelDbfs >= onset - margin || lastPlainLevelDbfs >= plainOnset - margin
-            || lastBandLevelDbfs >= bandOnset - margin
+        talk.inSpeech = lastFrameClearsAnOnset(marginDb: talk.inSpeech ? c.hysteresisDb : 0)
 
         if talk.inSpeech {
             voicedRunMs += frameMs
