@@ -14,52 +14,38 @@
 # headerless, starting at the moment of answer) and labels.tsv, in 41-amd-heldout.sh's format:
 #   name <TAB> label (human|machine|unknown) <TAB> beep start ms or "-" <TAB> beep end ms or "-"
 #   <TAB> speech ms (answer or greeting length; 0 for unknown) <TAB> description
-# Idempotent: skips when the stamp matches this script's contents.
+# The helpers shared with 41-amd-heldout.sh and 43-amd-fresh.sh (espeak-ng speech, the mu-law
+# round trip, labels) are in amd_clips.py; the sox-made noise, tones and music are here.
+# Idempotent: skips when the stamp matches the contents of this script and amd_clips.py.
 set -euo pipefail
 for tool in espeak-ng sox python3; do
   command -v "$tool" >/dev/null || { echo "42-amd-dev: $tool is missing (apt-get install -y espeak-ng sox python3)" >&2; exit 1; }
 done
-root=${PARLEY_FIXTURES:-$(cd "$(dirname "$0")/../.." && pwd)/.data/fixtures}
+dir=$(cd "$(dirname "$0")" && pwd)
+root=${PARLEY_FIXTURES:-$(cd "$dir/../.." && pwd)/.data/fixtures}
 out=$root/amd-dev
 stamp=$out/.stamp
-want=$(sha256sum "$0" | cut -d' ' -f1)
+want=$(cat "$0" "$dir/amd_clips.py" | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/labels.tsv" ]; then
   echo "42-amd-dev: up to date"; exit 0
 fi
 rm -rf "$out"; mkdir -p "$out"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-python3 - "$out" "$work" <<'PY'
-import array, math, os, random, subprocess, sys
+python3 -B - "$out" "$work" "$dir" <<'PY'
+import math, os, random, sys
 
 out, work = sys.argv[1], sys.argv[2]
-RATE = 8000
-RAW = ['-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', '-t', 'raw', '-L']
+sys.path.insert(0, sys.argv[3])
+from amd_clips import RATE, RAW, db, read_raw, rms, run, save, setup, silence, speak, write_labels
 
-def run(*args):
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-def read_raw(path):
-    a = array.array('h')
-    with open(path, 'rb') as f:
-        a.frombytes(f.read())
-    if sys.byteorder == 'big':
-        a.byteswap()
-    return a
+setup(out, work)
 
 def sox_samples(*effects_or_inputs):
     """Runs sox (repeatable, -R) into a raw file and returns the samples scaled to ±1."""
     path = os.path.join(work, 'sox.raw')
     run('sox', '-R', *effects_or_inputs[0], *RAW, path, *effects_or_inputs[1])
     return [x / 32768 for x in read_raw(path)]
-
-def speak(voice, speed, pitch, gap, text):
-    """espeak-ng utterance at 8 kHz, its own leading/trailing silence trimmed, peak-normalised."""
-    wav = os.path.join(work, 'tts.wav')
-    run('espeak-ng', '-v', voice, '-s', str(speed), '-p', str(pitch), '-g', str(gap), '-w', wav, text)
-    s = sox_samples([wav], ['silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse'])
-    peak = max(1e-6, max(abs(x) for x in s))
-    return [x / peak for x in s]
 
 # Long unit-RMS noise beds, made once; clips take seeded slices of them.
 NOISE_S = 12
@@ -73,9 +59,6 @@ def noise(rng, kind, n):
     src = beds[kind]
     start = rng.randrange(0, len(src) - n) if n < len(src) else 0
     return (src[start:start + n] + [0.0] * n)[:n]
-
-def silence(seconds):
-    return [0.0] * int(round(seconds * RATE))
 
 def tone(hz, seconds, peak):
     n = int(round(seconds * RATE))
@@ -104,34 +87,15 @@ def music(rng, n, style):
     r = math.sqrt(sum(v * v for v in s) / max(1, len(s))) or 1.0
     return [v / r for v in s]
 
-def rms(x):
-    return math.sqrt(sum(v * v for v in x) / max(1, len(x)))
-
-def db(v):
-    return 10 ** (v / 20)
-
 def mix(body, extra, gain, at=0):
     for k, v in enumerate(extra):
         if at + k < len(body):
             body[at + k] += gain * v
 
-labels = []
-
 def write(name, label, body, beep, speech_ms, desc, rng):
-    # a low line floor, then the mu-law round trip of a telephone call
+    """save(), after a low line floor (a slice of the pink bed at -64 dBFS) under everything."""
     mix(body, noise(rng, 'pinknoise', len(body)), db(-64))
-    pcm = array.array('h', (max(-32768, min(32767, int(round(v * 32767)))) for v in body))
-    if sys.byteorder == 'big':
-        pcm.byteswap()
-    lin, ul = os.path.join(work, 'mix.raw'), os.path.join(work, 'mix.ul')
-    with open(lin, 'wb') as f:
-        f.write(pcm.tobytes())
-    fmt = ['-r', '8000', '-c', '1']
-    run('sox', '-R', '-t', 'raw', *fmt, '-b', '16', '-e', 'signed-integer', '-L', lin, '-t', 'raw', *fmt, '-e', 'u-law', ul)
-    run('sox', '-R', '-t', 'raw', *fmt, '-e', 'u-law', ul, '-t', 'raw', *fmt, '-b', '16', '-e', 'signed-integer', '-L',
-        os.path.join(out, name + '.raw'))
-    b0, b1 = ('-', '-') if beep is None else (str(beep[0]), str(beep[1]))
-    labels.append('\t'.join([name, label, b0, b1, str(speech_ms), desc]))
+    save(name, label, body, beep, speech_ms, desc)
 
 def add_noise(rng, body, speech_rms, snr, desc):
     if snr is None:
@@ -158,7 +122,7 @@ for i, text in enumerate(humans):
         rng = random.Random(4200 + 10 * i + v)
         voice, speed, pitch = rng.choice(voices), rng.choice(speeds), rng.choice(pitches)
         level, snr = rng.choice(levels_db), rng.choice(snrs)
-        utter = [db(level) * s for s in speak(voice, speed, pitch, rng.choice([0, 1, 3]), text)]
+        utter = [db(level) * s for s in speak(voice, speed, pitch, text, gap=rng.choice([0, 1, 3]))]
         lead = rng.uniform(0.2, 1.5)
         twice = (i + v) % 5 == 4
         body = silence(lead) + utter
@@ -196,7 +160,7 @@ for i, text in enumerate(machines):
         rng = random.Random(4400 + 10 * i + v)
         voice, speed, pitch = rng.choice(voices), rng.choice(speeds), rng.choice(pitches)
         level, snr = rng.choice(levels_db), rng.choice(snrs)
-        greeting = [db(level) * s for s in speak(voice, speed, pitch, rng.choice([0, 1, 2]), text)]
+        greeting = [db(level) * s for s in speak(voice, speed, pitch, text, gap=rng.choice([0, 1, 2]))]
         lead = rng.uniform(0.05, 0.8)
         body = silence(lead) + greeting
         end_speech = len(body)
@@ -242,8 +206,7 @@ for n, (kind, level) in enumerate(unknowns):
         desc = f'noise={kind[:-5]}@{level}dBFS'
     write(f'unknown-{n:02d}', 'unknown', body, None, 0, desc, rng)
 
-with open(os.path.join(out, 'labels.tsv'), 'w') as f:
-    f.write('\n'.join(labels) + '\n')
+write_labels()
 PY
 echo "$want" > "$stamp"
 echo "42-amd-dev: $(wc -l < "$out/labels.tsv") clips in $out"

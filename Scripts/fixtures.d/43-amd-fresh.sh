@@ -17,139 +17,39 @@
 # format:
 #   name <TAB> label (human|machine|unknown) <TAB> beep start ms or "-" <TAB> beep end ms or "-"
 #   <TAB> speech ms (greeting or answer length; 0 for unknown) <TAB> description
-# Idempotent: skips when the stamp matches this script's contents.
+# The helpers (espeak-ng speech, beeps, music, noise, the floor and mu-law round trip) are in
+# amd_clips.py, shared with 41-amd-heldout.sh and 42-amd-dev.sh; flite's voice is here.
+# Idempotent: skips when the stamp matches the contents of this script and amd_clips.py.
 set -euo pipefail
 for tool in espeak-ng flite sox python3; do
   command -v "$tool" >/dev/null || { echo "43-amd-fresh: $tool is missing (apt-get install -y espeak-ng flite sox python3)" >&2; exit 1; }
 done
-root=${PARLEY_FIXTURES:-$(cd "$(dirname "$0")/../.." && pwd)/.data/fixtures}
+dir=$(cd "$(dirname "$0")" && pwd)
+root=${PARLEY_FIXTURES:-$(cd "$dir/../.." && pwd)/.data/fixtures}
 out=$root/amd-fresh
 stamp=$out/.stamp
-want=$(sha256sum "$0" | cut -d' ' -f1)
+want=$(cat "$0" "$dir/amd_clips.py" | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/labels.tsv" ]; then
   echo "43-amd-fresh: up to date"; exit 0
 fi
 rm -rf "$out"; mkdir -p "$out"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-python3 - "$out" "$work" <<'PY'
-import array, math, os, random, subprocess, sys
+python3 -B - "$out" "$work" "$dir" <<'PY'
+import math, os, random, sys
 
 out, work = sys.argv[1], sys.argv[2]
-RATE = 8000
-TRIM = ['silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse']
+sys.path.insert(0, sys.argv[3])
+from amd_clips import (RATE, add_noise, db, music, noise, rms, run, setup, silence, speak, to_8k, tone, write,
+                       write_labels)
 
-def run(*args):
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-def to_8k(wav, *effects):
-    """The synthesiser's wav at 8 kHz (after any effects), its own leading/trailing silence
-    trimmed, peak-normalised."""
-    raw = os.path.join(work, 'tts.raw')
-    run('sox', '-R', wav, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', '-t', 'raw', '-L', raw,
-        *effects, *TRIM)
-    a = array.array('h')
-    with open(raw, 'rb') as f:
-        a.frombytes(f.read())
-    if sys.byteorder == 'big':
-        a.byteswap()
-    peak = max(1, max(abs(x) for x in a))
-    return [x / peak for x in a]
-
-def speak(voice, speed, pitch, text):
-    """espeak-ng utterance."""
-    wav = os.path.join(work, 'tts.wav')
-    run('espeak-ng', '-v', voice, '-s', str(speed), '-p', str(pitch), '-w', wav, text)
-    return to_8k(wav)
+setup(out, work)
 
 def flite(voice, tempo, text):
     """flite utterance, its speed changed by sox's tempo (pitch kept)."""
     wav = os.path.join(work, 'tts.wav')
     run('flite', '-voice', voice, '-t', text, '-o', wav)
     return to_8k(wav, *([] if tempo == 1.0 else ['tempo', '-s', str(tempo)]))
-
-def silence(seconds):
-    return [0.0] * int(round(seconds * RATE))
-
-def tone(rng, hz, seconds, peak):
-    n = int(round(seconds * RATE))
-    ramp = int(0.005 * RATE)   # 5 ms edges, like a real beep generator
-    phase = rng.random() * 2 * math.pi
-    out = []
-    for i in range(n):
-        g = min(1.0, i / ramp, (n - 1 - i) / ramp) if ramp else 1.0
-        out.append(peak * g * math.sin(phase + 2 * math.pi * hz * i / RATE))
-    return out
-
-def music(rng, n, level):
-    """A music-like bed: a chord of two or three notes (with a weak second harmonic),
-    changing every 0.3-0.8 s, amplitude-modulated like plucked notes."""
-    notes = [196.0, 220.0, 246.9, 261.6, 293.7, 329.6, 349.2, 392.0, 440.0, 493.9, 523.3, 587.3, 659.3]
-    out = [0.0] * n
-    i = 0
-    while i < n:
-        length = int(rng.uniform(0.3, 0.8) * RATE)
-        chord = rng.sample(notes, rng.choice([2, 3]))
-        for hz in chord:
-            ph = rng.random() * 2 * math.pi
-            for j in range(min(length, n - i)):
-                env = math.exp(-2.5 * j / RATE) * min(1.0, j / 40)
-                t = 2 * math.pi * hz * j / RATE + ph
-                out[i + j] += level * env * (math.sin(t) + 0.3 * math.sin(2 * t)) / len(chord)
-        i += length
-    return out
-
-def noise(rng, kind, n):
-    """Unit-RMS white, pink (Kellet's filter) or brown (leaky integrator) noise."""
-    x = []
-    if kind == 'white':
-        x = [rng.gauss(0, 1) for _ in range(n)]
-    elif kind == 'pink':
-        b0 = b1 = b2 = b3 = b4 = b5 = b6 = 0.0
-        for _ in range(n):
-            w = rng.gauss(0, 1)
-            b0 = 0.99886 * b0 + w * 0.0555179; b1 = 0.99332 * b1 + w * 0.0750759
-            b2 = 0.96900 * b2 + w * 0.1538520; b3 = 0.86650 * b3 + w * 0.3104856
-            b4 = 0.55000 * b4 + w * 0.5329522; b5 = -0.7616 * b5 - w * 0.0168980
-            x.append(b0 + b1 + b2 + b3 + b4 + b5 + b6 + w * 0.5362); b6 = w * 0.115926
-    else:
-        y = 0.0
-        for _ in range(n):
-            y = 0.995 * y + rng.gauss(0, 1)
-            x.append(y)
-    rms = math.sqrt(sum(v * v for v in x) / max(1, n)) or 1.0
-    return [v / rms for v in x]
-
-def rms(x):
-    return math.sqrt(sum(v * v for v in x) / max(1, len(x)))
-
-def db(v):
-    return 10 ** (v / 20)
-
-labels = []
-
-def write(name, label, samples, beep, speech_ms, desc, rng):
-    # a low line floor under everything, then the mu-law round trip of a telephone call
-    floor = noise(rng, 'pink', len(samples))
-    mixed = [s + db(-66) * f for s, f in zip(samples, floor)]
-    pcm = array.array('h', (max(-32768, min(32767, int(round(v * 32767)))) for v in mixed))
-    if sys.byteorder == 'big':
-        pcm.byteswap()
-    lin, ul = os.path.join(work, 'mix.raw'), os.path.join(work, 'mix.ul')
-    with open(lin, 'wb') as f:
-        f.write(pcm.tobytes())
-    fmt = ['-r', '8000', '-c', '1']
-    run('sox', '-R', '-t', 'raw', *fmt, '-b', '16', '-e', 'signed-integer', '-L', lin, '-t', 'raw', *fmt, '-e', 'u-law', ul)
-    run('sox', '-R', '-t', 'raw', *fmt, '-e', 'u-law', ul, '-t', 'raw', *fmt, '-b', '16', '-e', 'signed-integer', '-L',
-        os.path.join(out, name + '.raw'))
-    b0, b1 = ('-', '-') if beep is None else (str(beep[0]), str(beep[1]))
-    labels.append('\t'.join([name, label, b0, b1, str(speech_ms), desc]))
-
-def add_noise(rng, samples, speech_rms, snr):
-    kind = rng.choice(['white', 'pink', 'brown'])
-    nz = noise(rng, kind, len(samples))
-    g = speech_rms * db(-snr)
-    return [s + g * v for s, v in zip(samples, nz)], kind
 
 # espeak-ng voices with variants none of the other sets use (en-gb+<variant> is avoided:
 # this espeak-ng ignores a variant on "en-gb", "en+<variant>" applies it), and flite's voices.
@@ -273,8 +173,7 @@ for n, (kind, level) in enumerate(unknowns):
         desc = f'noise={kind}@{level}dBFS'
     write(f'unknown-{n:02d}', 'unknown', body, None, 0, desc, rng)
 
-with open(os.path.join(out, 'labels.tsv'), 'w') as f:
-    f.write('\n'.join(labels) + '\n')
+write_labels()
 PY
 echo "$want" > "$stamp"
 echo "43-amd-fresh: $(wc -l < "$out/labels.tsv") clips in $out"
