@@ -1,7 +1,7 @@
 """Helpers shared by the answering-machine-detection set generators 41-amd-heldout.sh,
-42-amd-dev.sh and 43-amd-fresh.sh: each runs a Python program that imports this module
-(fixtures.sh runs only fixtures.d/*.sh, so this file is never run by itself). Each
-generator's stamp covers this file, so a change here remakes all three sets.
+42-amd-dev.sh, 43-amd-fresh.sh and 44-amd-final.sh: each runs a Python program that imports
+this module (fixtures.sh runs only fixtures.d/*.sh, so this file is never run by itself).
+Each generator's stamp covers this file, so a change here remakes all four sets.
 
 A generator calls setup(out, work) first. Then: speak() (espeak-ng) or to_8k() (any
 synthesiser's wav) for speech at 8 kHz; silence(), tone(), music(), noise() and

@@ -23,16 +23,4 @@ struct AMDDevSetTests {
         #expect(m.correct >= measuredCorrect, "development-set accuracy regressed")
         #expect(m.percentileMs(0.95) <= measuredP95Ms, "development-set decision p95 regressed")
     }
-
-    @Test func devSetBeepsAndVoicemailStart() throws {
-        let clips = try Self.loadClips()
-        try #require(clips.count >= 60, "expected the generated development AMD set")
-        let check = AMDLabelledSet.checkBeeps(clips)
-        print("AMD development beeps: \(check.found)/\(check.withBeep) found within 60 ms; \(check.falseBeepClips) machine "
-              + "clips without a beep had a false one; voicemail started early in \(check.earlyStarts) clips")
-        for line in check.lines { print("  \(line)") }
-        #expect(check.found == check.withBeep)
-        #expect(check.falseBeepClips == 0)
-        #expect(check.earlyStarts == 0)
-    }
 }
