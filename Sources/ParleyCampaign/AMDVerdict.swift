@@ -45,8 +45,8 @@ public enum AMDAction: Sendable, Equatable {
 /// limit and one energy threshold). The timing rules were chosen on the tuning set
 /// (Scripts/fixtures.d/40-amd.sh); the band gate and the 2,500 ms deadline on the tuning
 /// and development sets (40, 42-amd-dev.sh) together, then measured on the held-out set
-/// (41-amd-heldout.sh) and, once, on a set made afterwards (43-amd-fresh.sh); docs/campaigns.md
-/// has the figures. `AMDHeldOutTests` also prints the earlier settings.
+/// (41-amd-heldout.sh) and, once each, on two sets made afterwards (43-amd-fresh.sh,
+/// 44-amd-final.sh); docs/campaigns.md has the figures, `AMDLabelledSetTests` measures them.
 public struct AMDConfiguration: Sendable, Equatable {
     public var initialSilenceMs = 2000
     /// Speech (pauses not counted) after which the greeting is a machine's.
