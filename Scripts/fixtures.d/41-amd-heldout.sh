@@ -11,8 +11,11 @@
 # PCM, headerless, starting at the moment of answer) and labels.tsv:
 #   name <TAB> label (human|machine|unknown) <TAB> beep start ms or "-" <TAB> beep end ms or "-"
 #   <TAB> speech ms (greeting or answer length; 0 for unknown) <TAB> description
-# The helpers (speech, beeps, music, noise, the floor and mu-law round trip) are in
-# amd_clips.py, shared with 42-amd-dev.sh and 43-amd-fresh.sh.
+# This script holds the set's voices, speeds, pitches, wordings and seeds; how a clip is made
+# from them (make_humans, make_machines, make_unknowns: lead silence, repeats, levels, beeps,
+# music beds, noise and SNRs) is in amd_clips.py, shared with 43-amd-fresh.sh and
+# 44-amd-final.sh, as are the helpers under it (speech, beeps, music, noise, the floor and
+# mu-law round trip), which 42-amd-dev.sh uses too.
 # Idempotent: skips when the stamp matches the contents of this script and amd_clips.py.
 set -euo pipefail
 for tool in espeak-ng sox python3; do
@@ -30,10 +33,10 @@ rm -rf "$out"; mkdir -p "$out"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 python3 -B - "$out" "$work" "$dir" <<'PY'
-import math, random, sys
+import sys
 
 sys.path.insert(0, sys.argv[3])
-from amd_clips import RATE, add_noise, db, music, noise, rms, setup, silence, speak, tone, write, write_labels
+from amd_clips import espeak_voices, make_humans, make_machines, make_unknowns, setup, write_labels
 
 setup(sys.argv[1], sys.argv[2])
 
@@ -41,34 +44,14 @@ voices = ['en-gb-scotland+m7', 'en-029+f4', 'en-us-nyc+f1', 'en-gb-x-gbclan+m1',
           'en+m2', 'en-us+f4', 'en-gb+m7']
 speeds = [130, 145, 160, 175, 190, 205]
 pitches = [25, 35, 45, 60, 70, 80]
-levels_db = [-3, -6, -10, -14]
-snrs = [None, 30, 20, 15, 10]
+say = espeak_voices(voices, speeds, pitches)
 
 # Humans: a brief answer after a pause, then they wait for the caller. A few say it twice
 # ("hello? ... hello?"), as people do when nobody answers.
 humans = ["hello?", "yes, who is this?", "hi", "Maria speaking.", "hello, Maria speaking.", "yes?",
           "good afternoon.", "hi there.", "who's this?", "hello, this is Tom.", "uh, hello?", "yes, hello?",
           "Johnson residence.", "hey.", "David here.", "hello, yes, go ahead.", "mhm, hello?", "sorry, who?"]
-for i, text in enumerate(humans):
-    for v in range(2):
-        seed = 4100 + 10 * i + v
-        rng = random.Random(seed)
-        voice, speed, pitch = rng.choice(voices), rng.choice(speeds), rng.choice(pitches)
-        level, snr = rng.choice(levels_db), rng.choice(snrs)
-        utter = [db(level) * s for s in speak(voice, speed, pitch, text)]
-        twice = (i + v) % 6 == 5
-        lead = rng.uniform(0.2, 1.2)
-        body = silence(lead) + utter
-        if twice:
-            body += silence(rng.uniform(1.0, 1.6)) + utter
-        body += silence(4.0)
-        desc = f'voice={voice} speed={speed} pitch={pitch} level={level}dB'
-        if snr is not None:
-            body, kind = add_noise(rng, body, rms(utter), snr)
-            desc += f' noise={kind}@{snr}dB'
-        if twice:
-            desc += ' twice'
-        write(f'human-{i:02d}-{v}', 'human', body, None, len(utter) * 1000 // RATE, desc, rng)
+make_humans(humans, 4100, say)
 
 # Machines: greetings of various wordings and lengths; half end with a beep (800-1400 Hz);
 # some play over a music-like bed.
@@ -92,57 +75,10 @@ machines = [
     "Hello, this is Ana, I'm driving. Leave a message.",
     "Good day, you have reached the Henderson family. We are not home at the moment. Please leave a message after the beep.",
 ]
-beep_hz = [800, 850, 900, 950, 1000, 1050, 1100, 1200, 1300, 1400]
-for i, text in enumerate(machines):
-    for v in range(2):
-        seed = 4300 + 10 * i + v
-        rng = random.Random(seed)
-        voice, speed, pitch = rng.choice(voices), rng.choice(speeds), rng.choice(pitches)
-        level, snr = rng.choice(levels_db), rng.choice(snrs)
-        greeting = [db(level) * s for s in speak(voice, speed, pitch, text)]
-        lead = rng.uniform(0.1, 0.6)
-        body = silence(lead) + greeting
-        desc = f'voice={voice} speed={speed} pitch={pitch} level={level}dB'
-        beep = None
-        if (i + v) % 2 == 0:
-            gap = rng.uniform(0.3, 1.0)
-            hz, dur, peak = rng.choice(beep_hz), rng.uniform(0.25, 1.0), db(rng.choice([-6, -9, -12]))
-            start_ms = int(round((lead + len(greeting) / RATE + gap) * 1000))
-            body += silence(gap)
-            beep_samples = tone(rng, hz, dur, peak)
-            body += beep_samples
-            beep = (start_ms, start_ms + len(beep_samples) * 1000 // RATE)
-            desc += f' beep={hz}Hz/{len(beep_samples) * 1000 // RATE}ms'
-        body += silence(2.0)
-        if (i + 2 * v) % 3 == 0:
-            # music under the greeting only (ends with the greeting, before any beep)
-            end = int((lead + len(greeting) / RATE) * RATE)
-            bed_db = rng.choice([-14, -18, -24])
-            bed = music(rng, end, rms(greeting) * db(bed_db) * 2.5)
-            body = [s + (bed[k] if k < end else 0.0) for k, s in enumerate(body)]
-            desc += f' music={bed_db}dB'
-        if snr is not None:
-            body, kind = add_noise(rng, body, rms(greeting), snr)
-            desc += f' noise={kind}@{snr}dB'
-        write(f'machine-{i:02d}-{v}', 'machine', body, beep, len(greeting) * 1000 // RATE, desc, rng)
+make_machines(machines, 4300, say)
 
 # Unknown: nobody speaks: line noise of several colours and levels, mains hum, near silence.
-unknowns = [('white', -38), ('pink', -30), ('brown', -26), ('white', -52), ('pink', -44), ('brown', -36),
-            ('hum', -30), ('hum', -42), ('silence', None), ('pink', -36)]
-for n, (kind, level) in enumerate(unknowns):
-    rng = random.Random(4700 + n)
-    count = 6 * RATE
-    if kind == 'silence':
-        body, desc = [0.0] * count, 'silence'
-    elif kind == 'hum':
-        hz = rng.choice([50, 60])
-        body = [db(level) * math.sqrt(2) * (math.sin(2 * math.pi * hz * k / RATE) + 0.3 * math.sin(2 * math.pi * 3 * hz * k / RATE))
-                for k in range(count)]
-        desc = f'hum={hz}Hz@{level}dBFS'
-    else:
-        body = [db(level) * v for v in noise(rng, kind, count)]
-        desc = f'noise={kind}@{level}dBFS'
-    write(f'unknown-{n:02d}', 'unknown', body, None, 0, desc, rng)
+make_unknowns(4700)
 
 write_labels()
 PY

@@ -17,8 +17,11 @@
 # format:
 #   name <TAB> label (human|machine|unknown) <TAB> beep start ms or "-" <TAB> beep end ms or "-"
 #   <TAB> speech ms (greeting or answer length; 0 for unknown) <TAB> description
-# The helpers (espeak-ng speech, beeps, music, noise, the floor and mu-law round trip) are in
-# amd_clips.py, shared with 41-amd-heldout.sh and 42-amd-dev.sh; flite's voice is here.
+# This script holds the set's voices (flite's speech is made here), wordings and seeds; how a
+# clip is made from them (make_humans, make_machines, make_unknowns: lead silence, repeats,
+# levels, beeps, music beds, noise and SNRs) is in amd_clips.py, shared with 41-amd-heldout.sh
+# and 44-amd-final.sh, as are the helpers under it (espeak-ng speech, beeps, music, noise, the
+# floor and mu-law round trip), which 42-amd-dev.sh uses too.
 # Idempotent: skips when the stamp matches the contents of this script and amd_clips.py.
 set -euo pipefail
 for tool in espeak-ng flite sox python3; do
@@ -36,12 +39,11 @@ rm -rf "$out"; mkdir -p "$out"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 python3 -B - "$out" "$work" "$dir" <<'PY'
-import math, os, random, sys
+import os, sys
 
 out, work = sys.argv[1], sys.argv[2]
 sys.path.insert(0, sys.argv[3])
-from amd_clips import (RATE, add_noise, db, music, noise, rms, run, setup, silence, speak, to_8k, tone, write,
-                       write_labels)
+from amd_clips import espeak_voices, make_humans, make_machines, make_unknowns, run, setup, to_8k, write_labels
 
 setup(out, work)
 
@@ -59,17 +61,16 @@ flite_voices = ['kal', 'awb', 'rms', 'slt']
 speeds = [135, 150, 165, 180, 195, 210]
 pitches = [30, 40, 50, 55, 65, 75]
 tempos = [0.88, 0.94, 1.0, 1.06, 1.12, 1.2]
-levels_db = [-3, -6, -10, -14]
-snrs = [None, 30, 20, 15, 10]
+espeak = espeak_voices(voices, speeds, pitches)
 
 def say(rng, i, v, text):
     """One clip's voice: every third clip (by position in its list) is flite's, the rest espeak-ng's.
-    Returns the unscaled utterance and its description."""
+    Returns the unscaled utterance and its description. This set draws a clip's level and SNR
+    before its voice (voice_first=False below), 41's and 44's after."""
     if (2 * i + v) % 3 == 1:
         voice, tempo = rng.choice(flite_voices), rng.choice(tempos)
         return flite(voice, tempo, text), f'voice=flite:{voice} tempo={tempo}'
-    voice, speed, pitch = rng.choice(voices), rng.choice(speeds), rng.choice(pitches)
-    return speak(voice, speed, pitch, text), f'voice={voice} speed={speed} pitch={pitch}'
+    return espeak(rng, i, v, text)
 
 # Humans: a brief answer after a pause, then they wait for the caller. A few say it twice
 # (with a 1.0-1.6 s gap), as people do when nobody answers.
@@ -78,26 +79,7 @@ humans = ["hi, this is Priya.", "hello, who am I speaking to?", "yeah, what's up
           "Sunrise Bakery, how can I help?", "yes, this is she.", "yeah, hi?", "hello? can you hear me?",
           "Ahmed here, go on.", "hi, sorry, I was out in the garden.", "yello.", "good evening, Walsh speaking.",
           "oh, hi.", "hi, who's there?"]
-for i, text in enumerate(humans):
-    for v in range(2):
-        seed = 5100 + 10 * i + v
-        rng = random.Random(seed)
-        level, snr = rng.choice(levels_db), rng.choice(snrs)
-        spoken, desc = say(rng, i, v, text)
-        utter = [db(level) * s for s in spoken]
-        twice = (i + v) % 6 == 5
-        lead = rng.uniform(0.2, 1.2)
-        body = silence(lead) + utter
-        if twice:
-            body += silence(rng.uniform(1.0, 1.6)) + utter
-        body += silence(4.0)
-        desc += f' level={level}dB'
-        if snr is not None:
-            body, kind = add_noise(rng, body, rms(utter), snr)
-            desc += f' noise={kind}@{snr}dB'
-        if twice:
-            desc += ' twice'
-        write(f'human-{i:02d}-{v}', 'human', body, None, len(utter) * 1000 // RATE, desc, rng)
+make_humans(humans, 5100, say, voice_first=False)
 
 # Machines: greetings from a few words to long announcements (personal, business after hours,
 # carrier mailboxes); half end with a beep (800-1400 Hz); some play over a music-like bed.
@@ -121,57 +103,10 @@ machines = [
     "Hi, this is Doctor Okafor's office. We're at lunch until two o'clock.",
     "Thanks for calling Metro Cable. Our wait times are longer than usual today. To request a callback, stay on the line and speak after the tone.",
 ]
-beep_hz = [800, 850, 900, 950, 1000, 1050, 1100, 1200, 1300, 1400]
-for i, text in enumerate(machines):
-    for v in range(2):
-        seed = 5300 + 10 * i + v
-        rng = random.Random(seed)
-        level, snr = rng.choice(levels_db), rng.choice(snrs)
-        spoken, desc = say(rng, i, v, text)
-        greeting = [db(level) * s for s in spoken]
-        lead = rng.uniform(0.1, 0.6)
-        body = silence(lead) + greeting
-        desc += f' level={level}dB'
-        beep = None
-        if (i + v) % 2 == 0:
-            gap = rng.uniform(0.3, 1.0)
-            hz, dur, peak = rng.choice(beep_hz), rng.uniform(0.25, 1.0), db(rng.choice([-6, -9, -12]))
-            start_ms = int(round((lead + len(greeting) / RATE + gap) * 1000))
-            body += silence(gap)
-            beep_samples = tone(rng, hz, dur, peak)
-            body += beep_samples
-            beep = (start_ms, start_ms + len(beep_samples) * 1000 // RATE)
-            desc += f' beep={hz}Hz/{len(beep_samples) * 1000 // RATE}ms'
-        body += silence(2.0)
-        if (i + 2 * v) % 3 == 0:
-            # music under the greeting only (ends with the greeting, before any beep)
-            end = int((lead + len(greeting) / RATE) * RATE)
-            bed_db = rng.choice([-14, -18, -24])
-            bed = music(rng, end, rms(greeting) * db(bed_db) * 2.5)
-            body = [s + (bed[k] if k < end else 0.0) for k, s in enumerate(body)]
-            desc += f' music={bed_db}dB'
-        if snr is not None:
-            body, kind = add_noise(rng, body, rms(greeting), snr)
-            desc += f' noise={kind}@{snr}dB'
-        write(f'machine-{i:02d}-{v}', 'machine', body, beep, len(greeting) * 1000 // RATE, desc, rng)
+make_machines(machines, 5300, say, voice_first=False)
 
 # Unknown: nobody speaks: line noise of several colours and levels, mains hum, near silence.
-unknowns = [('white', -38), ('pink', -30), ('brown', -26), ('white', -52), ('pink', -44), ('brown', -36),
-            ('hum', -30), ('hum', -42), ('silence', None), ('pink', -36)]
-for n, (kind, level) in enumerate(unknowns):
-    rng = random.Random(5700 + n)
-    count = 6 * RATE
-    if kind == 'silence':
-        body, desc = [0.0] * count, 'silence'
-    elif kind == 'hum':
-        hz = rng.choice([50, 60])
-        body = [db(level) * math.sqrt(2) * (math.sin(2 * math.pi * hz * k / RATE) + 0.3 * math.sin(2 * math.pi * 3 * hz * k / RATE))
-                for k in range(count)]
-        desc = f'hum={hz}Hz@{level}dBFS'
-    else:
-        body = [db(level) * v for v in noise(rng, kind, count)]
-        desc = f'noise={kind}@{level}dBFS'
-    write(f'unknown-{n:02d}', 'unknown', body, None, 0, desc, rng)
+make_unknowns(5700)
 
 write_labels()
 PY

@@ -3,17 +3,22 @@
 this module (fixtures.sh runs only fixtures.d/*.sh, so this file is never run by itself).
 Each generator's stamp covers this file, so a change here remakes all four sets.
 
-A generator calls setup(out, work) first. Then: speak() (espeak-ng) or to_8k() (any
-synthesiser's wav) for speech at 8 kHz; silence(), tone(), music(), noise() and
-add_noise() for the rest of a clip, pure Python driven by the clip's random.Random;
-write() (a low pink floor, then save()) or save() for each clip; write_labels() at the end.
+A generator calls setup(out, work) first. 41, 43 and 44 make their clips the same way and
+differ only in wordings, voices, seeds and whether a clip's voice is drawn before its level
+(41, 44) or after (43): each calls make_humans(), make_machines() and make_unknowns() with
+its own lists, seeds and a say() that draws a voice and speaks (espeak_voices() makes one for
+espeak-ng; 43 adds flite's), then write_labels(). Under those:
+speak() (espeak-ng) or to_8k() (any synthesiser's wav) for speech at 8 kHz; silence(),
+tone(), music(), noise() and add_noise() for the rest of a clip, pure Python driven by the
+clip's random.Random; write() (a low pink floor, then save()) or save() for each clip.
 42-amd-dev.sh makes its noise, tones and music with sox instead, so it uses run, read_raw,
 speak, silence, rms, db, save and write_labels and keeps its own versions of the others.
 
 Samples are lists of floats at RATE, ±1 full scale. Deterministic: sox is run with -R and
-all randomness comes from the rng passed in.
+all randomness comes from the rng passed in (one random.Random per clip, seeded from the
+clip's place in its list), drawn in a fixed order: reordering the draws changes the clips.
 """
-import array, math, os, subprocess, sys
+import array, math, os, random, subprocess, sys
 
 RATE = 8000
 RAW = ['-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', '-t', 'raw', '-L']
@@ -148,3 +153,104 @@ def write_labels():
     """Writes <out>/labels.tsv: the saved clips' lines, in order."""
     with open(os.path.join(out_dir, 'labels.tsv'), 'w') as f:
         f.write('\n'.join(labels) + '\n')
+
+# What 41, 43 and 44 draw from (the same distributions in all three sets).
+LEVELS_DB = [-3, -6, -10, -14]      # speech level, dBFS peak
+SNRS = [None, 30, 20, 15, 10]        # dB below the speech's RMS; None: no added noise
+BEEP_HZ = [800, 850, 900, 950, 1000, 1050, 1100, 1200, 1300, 1400]
+UNKNOWNS = [('white', -38), ('pink', -30), ('brown', -26), ('white', -52), ('pink', -44), ('brown', -36),
+            ('hum', -30), ('hum', -42), ('silence', None), ('pink', -36)]
+
+def espeak_voices(voices, speeds, pitches):
+    """A say() for make_humans() and make_machines(): an espeak-ng voice, speed and pitch
+    drawn in that order from the clip's rng."""
+    def say(rng, i, v, text):
+        voice, speed, pitch = rng.choice(voices), rng.choice(speeds), rng.choice(pitches)
+        return speak(voice, speed, pitch, text), f'voice={voice} speed={speed} pitch={pitch}'
+    return say
+
+def _voice_and_level(rng, i, v, text, say, voice_first):
+    """The clip's utterance at its level, description and SNR. say(rng, i, v, text) draws the
+    voice from rng and returns (samples at ±1, description); it is called before the level
+    and SNR are drawn when voice_first (41, 44), after them otherwise (43)."""
+    if voice_first:
+        spoken, desc = say(rng, i, v, text)
+    level, snr = rng.choice(LEVELS_DB), rng.choice(SNRS)
+    if not voice_first:
+        spoken, desc = say(rng, i, v, text)
+    return [db(level) * s for s in spoken], f'{desc} level={level}dB', snr
+
+def make_humans(texts, seed_base, say, voice_first=True):
+    """Two clips per answer in texts, human-<i>-<v> (v 0 and 1) seeded seed_base + 10 i + v:
+    0.2-1.2 s of silence, the answer (said twice, 1.0-1.6 s apart, when (i + v) % 6 == 5, as
+    people do when nobody answers), then 4 s of waiting for the caller; a level from
+    LEVELS_DB, noise at an SNR from SNRS. See _voice_and_level for say and voice_first."""
+    for i, text in enumerate(texts):
+        for v in range(2):
+            rng = random.Random(seed_base + 10 * i + v)
+            utter, desc, snr = _voice_and_level(rng, i, v, text, say, voice_first)
+            twice = (i + v) % 6 == 5
+            lead = rng.uniform(0.2, 1.2)
+            body = silence(lead) + utter
+            if twice:
+                body += silence(rng.uniform(1.0, 1.6)) + utter
+            body += silence(4.0)
+            if snr is not None:
+                body, kind = add_noise(rng, body, rms(utter), snr)
+                desc += f' noise={kind}@{snr}dB'
+            if twice:
+                desc += ' twice'
+            write(f'human-{i:02d}-{v}', 'human', body, None, len(utter) * 1000 // RATE, desc, rng)
+
+def make_machines(texts, seed_base, say, voice_first=True):
+    """Two clips per greeting in texts, machine-<i>-<v> seeded seed_base + 10 i + v: 0.1-0.6 s
+    of silence, the greeting, a beep from BEEP_HZ (0.25-1 s, 0.3-1 s after the greeting)
+    when (i + v) % 2 == 0, then 2 s of silence; a music-like bed under the greeting only
+    when (i + 2 v) % 3 == 0; level and noise as make_humans()."""
+    for i, text in enumerate(texts):
+        for v in range(2):
+            rng = random.Random(seed_base + 10 * i + v)
+            greeting, desc, snr = _voice_and_level(rng, i, v, text, say, voice_first)
+            lead = rng.uniform(0.1, 0.6)
+            body = silence(lead) + greeting
+            beep = None
+            if (i + v) % 2 == 0:
+                gap = rng.uniform(0.3, 1.0)
+                hz, dur, peak = rng.choice(BEEP_HZ), rng.uniform(0.25, 1.0), db(rng.choice([-6, -9, -12]))
+                start_ms = int(round((lead + len(greeting) / RATE + gap) * 1000))
+                body += silence(gap)
+                beep_samples = tone(rng, hz, dur, peak)
+                body += beep_samples
+                beep = (start_ms, start_ms + len(beep_samples) * 1000 // RATE)
+                desc += f' beep={hz}Hz/{len(beep_samples) * 1000 // RATE}ms'
+            body += silence(2.0)
+            if (i + 2 * v) % 3 == 0:
+                # music under the greeting only (ends with the greeting, before any beep)
+                end = int((lead + len(greeting) / RATE) * RATE)
+                bed_db = rng.choice([-14, -18, -24])
+                bed = music(rng, end, rms(greeting) * db(bed_db) * 2.5)
+                body = [s + (bed[k] if k < end else 0.0) for k, s in enumerate(body)]
+                desc += f' music={bed_db}dB'
+            if snr is not None:
+                body, kind = add_noise(rng, body, rms(greeting), snr)
+                desc += f' noise={kind}@{snr}dB'
+            write(f'machine-{i:02d}-{v}', 'machine', body, beep, len(greeting) * 1000 // RATE, desc, rng)
+
+def make_unknowns(seed_base):
+    """One 6 s clip per entry of UNKNOWNS, unknown-<n> seeded seed_base + n: nobody speaks,
+    only line noise of several colours and levels, mains hum (50 or 60 Hz, with a third
+    harmonic) or silence (under write()'s floor)."""
+    for n, (kind, level) in enumerate(UNKNOWNS):
+        rng = random.Random(seed_base + n)
+        count = 6 * RATE
+        if kind == 'silence':
+            body, desc = [0.0] * count, 'silence'
+        elif kind == 'hum':
+            hz = rng.choice([50, 60])
+            body = [db(level) * math.sqrt(2) * (math.sin(2 * math.pi * hz * k / RATE) + 0.3 * math.sin(2 * math.pi * 3 * hz * k / RATE))
+                    for k in range(count)]
+            desc = f'hum={hz}Hz@{level}dBFS'
+        else:
+            body = [db(level) * v for v in noise(rng, kind, count)]
+            desc = f'noise={kind}@{level}dBFS'
+        write(f'unknown-{n:02d}', 'unknown', body, None, 0, desc, rng)
