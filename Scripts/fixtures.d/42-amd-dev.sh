@@ -16,21 +16,10 @@
 #   <TAB> speech ms (answer or greeting length; 0 for unknown) <TAB> description
 # The helpers shared with 41-amd-heldout.sh and 43-amd-fresh.sh (espeak-ng speech, the mu-law
 # round trip, labels) are in amd_clips.py; the sox-made noise, tones and music are here.
-# Idempotent: skips when the stamp matches the contents of this script and amd_clips.py.
+# Idempotent: skips when the stamp matches this script, amd_set.bash and amd_clips.py.
 set -euo pipefail
-for tool in espeak-ng sox python3; do
-  command -v "$tool" >/dev/null || { echo "42-amd-dev: $tool is missing (apt-get install -y espeak-ng sox python3)" >&2; exit 1; }
-done
-dir=$(cd "$(dirname "$0")" && pwd)
-root=${PARLEY_FIXTURES:-$(cd "$dir/../.." && pwd)/.data/fixtures}
-out=$root/amd-dev
-stamp=$out/.stamp
-want=$(cat "$0" "$dir/amd_clips.py" | sha256sum | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/labels.tsv" ]; then
-  echo "42-amd-dev: up to date"; exit 0
-fi
-rm -rf "$out"; mkdir -p "$out"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/amd_set.bash"
+amd_set_begin 42-amd-dev amd-dev espeak-ng sox python3
 
 python3 -B - "$out" "$work" "$dir" <<'PY'
 import math, os, random, sys
@@ -208,5 +197,4 @@ for n, (kind, level) in enumerate(unknowns):
 
 write_labels()
 PY
-echo "$want" > "$stamp"
-echo "42-amd-dev: $(wc -l < "$out/labels.tsv") clips in $out"
+amd_set_end

@@ -22,21 +22,10 @@
 # levels, beeps, music beds, noise and SNRs) is in amd_clips.py, shared with 41-amd-heldout.sh
 # and 44-amd-final.sh, as are the helpers under it (espeak-ng speech, beeps, music, noise, the
 # floor and mu-law round trip), which 42-amd-dev.sh uses too.
-# Idempotent: skips when the stamp matches the contents of this script and amd_clips.py.
+# Idempotent: skips when the stamp matches this script, amd_set.bash and amd_clips.py.
 set -euo pipefail
-for tool in espeak-ng flite sox python3; do
-  command -v "$tool" >/dev/null || { echo "43-amd-fresh: $tool is missing (apt-get install -y espeak-ng flite sox python3)" >&2; exit 1; }
-done
-dir=$(cd "$(dirname "$0")" && pwd)
-root=${PARLEY_FIXTURES:-$(cd "$dir/../.." && pwd)/.data/fixtures}
-out=$root/amd-fresh
-stamp=$out/.stamp
-want=$(cat "$0" "$dir/amd_clips.py" | sha256sum | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/labels.tsv" ]; then
-  echo "43-amd-fresh: up to date"; exit 0
-fi
-rm -rf "$out"; mkdir -p "$out"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/amd_set.bash"
+amd_set_begin 43-amd-fresh amd-fresh espeak-ng flite sox python3
 
 python3 -B - "$out" "$work" "$dir" <<'PY'
 import os, sys
@@ -110,5 +99,4 @@ make_unknowns(5700)
 
 write_labels()
 PY
-echo "$want" > "$stamp"
-echo "43-amd-fresh: $(wc -l < "$out/labels.tsv") clips in $out"
+amd_set_end

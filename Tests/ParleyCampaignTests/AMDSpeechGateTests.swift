@@ -6,18 +6,8 @@ import Testing
 /// alike, and a tone is a machine as soon as it has lasted a beep's length.
 struct AMDSpeechGateTests {
     static func run(_ samples: [Int16], frameSamples: Int = 160,
-                    configuration: AMDConfiguration = AMDConfiguration()) -> (decision: AMDDecision?, beeps: [BeepDetection]) {
-        var amd = AnsweringMachineDetector(configuration: configuration)
-        var decision: AMDDecision?
-        var beeps: [BeepDetection] = []
-        Synth.frames(samples, frameSamples: frameSamples) { f, _ in
-            switch amd.process(f) {
-            case .decided(let d)?: decision = d
-            case .beep(let b)?: beeps.append(b)
-            case nil: break
-            }
-        }
-        return (decision, beeps)
+                    configuration: AMDConfiguration = AMDConfiguration()) -> AMDLabelledSet.Run {
+        AMDLabelledSet.run(samples, frameSamples: frameSamples, configuration: configuration)
     }
 
     /// 300 ms of line noise, then `speechMs` of speech-like buzz at `speechGain`, in white
